@@ -1,0 +1,41 @@
+"""``opsgate serve``: migrate, assemble the app, say what is on and off, serve until SIGTERM."""
+
+from __future__ import annotations
+
+import structlog
+from aiohttp import web
+from opsgate.bot.app import build_app
+from opsgate.bot.logs import configure_logging
+from opsgate.bot.services import Services
+from opsgate.bot.settings import Settings
+from opsgate.store.migrate import migrate
+
+log = structlog.get_logger("opsgate.server")
+
+
+def describe(settings: Settings) -> list[str]:
+    """What an admin should know at start: surfaces, sandbox, integrations."""
+    lines = []
+    surfaces = settings.surfaces
+    lines.append(
+        "approval surfaces: " + (", ".join(surfaces) if surfaces else "none (set SLACK_BOT_TOKEN or MicrosoftAppId)")
+    )
+    off = [name for name, on in (("slack", settings.slack_configured), ("teams", settings.teams_configured)) if not on]
+    if off:
+        lines.append("surfaces off (not configured): " + ", ".join(off) + "; the HTTP API still serves")
+    if settings.sandbox_mode:
+        lines.append("SANDBOX MODE: approved runbooks are recorded, nothing is sent to Okta/Graph or written to Jira")
+    return lines
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    configure_logging(settings.log_level)
+    services = Services(settings)
+    migrate(services.engine, settings.default_org)
+    for line in describe(settings):
+        log.info("startup", note=line)
+    app = build_app(services)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    log.info("listening", url=f"http://{bind_host}:{bind_port}")
+    web.run_app(app, host=bind_host, port=bind_port, print=None, access_log=None, shutdown_timeout=10)
+    log.info("stopped")

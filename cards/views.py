@@ -1,0 +1,93 @@
+"""Plain, frozen data that card builders render. Services build these from the store; builders never query.
+
+A view is the whole truth about what a message should show at one moment: the same builder runs for the first
+post and for every re-render after a transition (STYLE.md §7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+RunStatus = Literal[
+    "received",
+    "no_action",
+    "awaiting_approval",
+    "approved",
+    "executing",
+    "succeeded",
+    "failed",
+    "denied",
+    "expired",
+    "cancelled",
+]
+
+
+@dataclass(frozen=True)
+class PlanStepView:
+    """One API call a runbook would make (or made). ``body`` never holds secrets."""
+
+    system: str  # "okta" | "graph" | "jira" ...
+    method: str  # "POST"
+    path: str  # "/api/v1/users/{id}/lifecycle/reset_factors"
+    description: str  # "Reset every MFA factor of sarah.chen@acme.com"
+    body: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class StepResultView:
+    """What happened to one plan step during execution."""
+
+    index: int  # 0-based position in the plan (shown 1-based)
+    description: str
+    outcome: Literal["ok", "failed", "skipped", "sandbox"]
+    detail: str = ""  # e.g. "HTTP 404 from Okta GET /api/v1/users/x" or the created id
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """Everything an approval card shows: the proposal, the plan, and where the run stands."""
+
+    run_id: str
+    runbook_id: str  # "RB-002"
+    runbook_title: str  # "MFA Reset"
+    target_system: str  # "Okta"
+    target_email: str | None
+    target_name: str | None
+    requester: str  # "jira:sarah.chen@acme.com" or "slack:U0123"
+    requester_label: str  # what a human reads: "sarah.chen@acme.com (Jira reporter)" / "<@U0123>"
+    issue_key: str | None
+    issue_url: str | None
+    intent: str
+    confidence: float
+    reason: str
+    params: dict[str, Any]
+    plan: tuple[PlanStepView, ...]
+    plan_hash: str
+    sandbox: bool
+    deadline: datetime | None
+    status: RunStatus
+    approvals_required: int = 1
+    approvals: tuple[tuple[str, datetime], ...] = ()  # (actor label, when), in order
+    decided_by: str | None = None  # actor label of the final decision
+    decided_at: datetime | None = None
+    deny_reason: str | None = None
+    results: tuple[StepResultView, ...] = ()
+    failure: str | None = None  # one line: what was done and what was not
+    processing: bool = False  # True right after a click: buttons replaced by "Processing..."
+    can_retry: bool = False  # failed run whose failed step may be retried
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. JIT: {"resource": ..., "until": ...}
+    summary: str | None = None  # the originating request's summary (Jira issue summary / Slack request text)
+
+
+@dataclass(frozen=True)
+class RunSummaryView:
+    """One line of a list (App Home, /opsgate pending, Teams 'pending')."""
+
+    run_id: str
+    runbook_title: str
+    target: str | None
+    status: RunStatus
+    issue_key: str | None
+    created_at: datetime

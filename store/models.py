@@ -1,0 +1,176 @@
+"""The tables. Every row that belongs to an org carries ``org_id``.
+
+Times are stored as naive UTC and read back as aware UTC (:class:`UTCDateTime`), so SQLite and PostgreSQL agree.
+The run's state-machine fields live on :class:`Run`; the rules that move them live in ``opsgate.bot.runs``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def _json(default: Any = dict) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Org(SQLModel, table=True):
+    __tablename__ = "orgs"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = _created()
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+    id: str = Field(primary_key=True, max_length=32)  # public key id, e.g. "k_3f9a2c..." (part of the key)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    name: str = Field(max_length=200)
+    salt: str = Field(max_length=64)
+    key_hash: str = Field(max_length=64)
+    scopes: list[str] = _json(list)
+    rate_limit_per_min: int | None = None
+    bucket_tokens: float | None = None
+    bucket_updated: float | None = None  # epoch seconds of the last refill
+    created_at: datetime = _created()
+    revoked_at: datetime | None = _ts()
+    last_used_at: datetime | None = _ts()
+
+
+class AuditEntry(SQLModel, table=True):
+    """One link of an org's hash chain; see ``opsgate.store.audit`` for the algorithm."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("org_id", "seq", name="uq_audit_org_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id")
+    seq: int
+    ts: str = Field(max_length=40)  # ISO 8601 UTC with milliseconds, hashed as written
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=100, index=True)
+    subject: str = Field(max_length=300)
+    data: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON text, hashed as written
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The last link per org; locking this row serialises appends across processes."""
+
+    __tablename__ = "audit_heads"
+    org_id: int = Field(foreign_key="orgs.id", primary_key=True)
+    seq: int = 0
+    hash: str = Field(default="0" * 64, max_length=64)
+
+
+class Run(SQLModel, table=True):
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("org_id", "external_ref", name="uq_runs_org_external_ref"),
+        Index("ix_runs_org_status", "org_id", "status"),
+        Index("ix_runs_org_issue", "org_id", "issue_key"),
+    )
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: int = Field(foreign_key="orgs.id")
+    external_ref: str | None = Field(default=None, max_length=600)  # idempotency: "<jira base>#<KEY>"
+    source: str = Field(max_length=20)  # jira | slack | teams | api
+    issue_key: str | None = Field(default=None, max_length=100)
+    issue_url: str | None = Field(default=None, max_length=2000)
+    jira_base_url: str | None = Field(default=None, max_length=500)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    requester: str = Field(max_length=300)  # "jira:<email>", "slack:<user id>", "teams:<aad id>", "api:<key id>"
+    requester_email: str | None = Field(default=None, max_length=320)
+    status: str = Field(max_length=30)
+    intent: str | None = Field(default=None, max_length=40)
+    runbook_id: str | None = Field(default=None, max_length=20)
+    confidence: float = 0.0
+    target_email: str | None = Field(default=None, max_length=320)
+    target_name: str | None = Field(default=None, max_length=300)
+    params: dict[str, Any] = _json()
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    plan: list[dict[str, Any]] = _json(list)
+    plan_hash: str | None = Field(default=None, max_length=64)
+    approvals_required: int = 1
+    approvals: list[dict[str, Any]] = _json(list)
+    deadline_at: datetime | None = _ts(index=True)
+    next_reminder_at: datetime | None = _ts(index=True)
+    decided_by: str | None = Field(default=None, max_length=300)
+    decided_at: datetime | None = _ts()
+    deny_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    steps: list[dict[str, Any]] = _json(list)  # the execution journal, one entry per plan step
+    failure: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=100)
+    version: int = 1
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Something the world must hear of (a Jira comment, a card update), delivered at least once by a worker."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "delivered_at", "gave_up_at", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    kind: str = Field(max_length=50)  # e.g. "jira.comment", "chat.update_card"
+    dedupe_key: str = Field(max_length=300, unique=True)
+    run_id: str | None = Field(default=None, max_length=40, index=True)
+    payload: dict[str, Any] = _json()
+    attempts: int = 0
+    next_attempt_at: datetime = _created()
+    claimed_until: datetime | None = _ts()
+    give_up_at: datetime | None = _ts()
+    delivered_at: datetime | None = _ts()
+    gave_up_at: datetime | None = _ts()
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _created()
+
+
+class Integration(SQLModel, table=True):
+    """An integration config (a Jira site, ...); secrets encrypted with OPSGATE_SECRET_KEY."""
+
+    __tablename__ = "integrations"
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    kind: str = Field(max_length=30)
+    name: str = Field(max_length=200)
+    base_url: str | None = Field(default=None, max_length=500)
+    config: dict[str, Any] = _json()
+    secrets: str = Field(default="", sa_column=Column(Text, nullable=False))  # Fernet token of a JSON object
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
