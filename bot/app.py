@@ -3,44 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import structlog
 from aiohttp import web
-from opsgate.bot.services import Services
+from opsgate.bot.gate import OpsGate
 from opsgate.handlers.http import audit as audit_routes
 from opsgate.handlers.http import health, openapi
-from opsgate.handlers.http.keys import SERVICES
+from opsgate.handlers.http.keys import GATE, SERVICES
 from opsgate.handlers.http.middleware import bearer_auth, observe
 
 log = structlog.get_logger("opsgate.app")
 
 # Extra route groups and background tasks are plugged in by later rooms (ingest, Slack, Teams, Jira...).
-RouteRegistrar = Callable[[web.Application, Services], None]
-BackgroundTask = Callable[[Services], AsyncIterator[None]]
+RouteRegistrar = Callable[[web.Application, OpsGate], None]
 
 CLIENT_MAX_SIZE = 4 * 1024 * 1024  # routes apply their own, tighter limits (ingest: 64 KiB)
 
 
 def build_app(
-    services: Services,
+    gate: OpsGate,
     *,
     registrars: list[RouteRegistrar] | None = None,
     background: list[Callable[[web.Application], AsyncIterator[None]]] | None = None,
 ) -> web.Application:
     app = web.Application(middlewares=[observe, bearer_auth], client_max_size=CLIENT_MAX_SIZE)
+    services = gate.services
     app[SERVICES] = services
+    app[GATE] = gate
     health.register(app)
     openapi.register(app)
     audit_routes.register(app)
     for register in registrars if registrars is not None else default_registrars():
-        register(app, services)
-    for ctx in background or []:
+        register(app, gate)
+    for ctx in background if background is not None else [gate.scheduler.context()]:
         app.cleanup_ctx.append(ctx)
     app.on_cleanup.append(_close(services))
     return app
 
 
-def _close(services: Services) -> Callable[[web.Application], Awaitable[None]]:
+def _close(services: Any) -> Callable[[web.Application], Awaitable[None]]:
     async def close(_app: web.Application) -> None:
         services.close()
 

@@ -1,4 +1,4 @@
-"""The route groups and background work of a full server, in one list (extended as rooms land)."""
+"""The route groups of a full server, in one list (extended as rooms land)."""
 
 from __future__ import annotations
 
@@ -9,4 +9,6 @@ if TYPE_CHECKING:
 
 
 def registrars() -> list[RouteRegistrar]:
-    return []
+    from opsgate.handlers.http import ingest, runs
+
+    return [ingest.register, runs.register]

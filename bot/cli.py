@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from opsgate.bot.errors import OpsGateError
 from opsgate.bot.settings import Settings, SettingsError, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -259,6 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (ValueError, LookupError) as exc:
         print(f"opsgate: {exc}", file=sys.stderr)
+        return 2
+    except OpsGateError as exc:
+        print(f"opsgate: {exc.detail}", file=sys.stderr)
         return 2
 
 

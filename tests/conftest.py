@@ -74,3 +74,10 @@ def services(engine: Engine, db_url: str) -> Iterator[Services]:
     svc = Services(make_settings(db_url), engine)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def gate(services: Services) -> Any:
+    from opsgate.bot.gate import build_gate
+
+    return build_gate(services)

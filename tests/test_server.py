@@ -7,11 +7,12 @@ import json
 from aiohttp.test_utils import TestClient, TestServer
 from opsgate.bot import keys
 from opsgate.bot.app import build_app
+from opsgate.bot.gate import build_gate
 from opsgate.bot.services import Services
 
 
 async def _client(services: Services) -> TestClient:
-    client = TestClient(TestServer(build_app(services, registrars=[])))
+    client = TestClient(TestServer(build_app(build_gate(services), registrars=[])))
     await client.start_server()
     return client
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from aiohttp import web
+from opsgate.bot.gate import OpsGate
 from opsgate.bot.keys import authenticate_key
 from opsgate.bot.services import Services
 from opsgate.store.apikeys import Principal
 
 SERVICES: web.AppKey[Services] = web.AppKey("opsgate_services", Services)
+GATE: web.AppKey[OpsGate] = web.AppKey("opsgate_gate", OpsGate)
 PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("opsgate_principal", Principal)
 
 

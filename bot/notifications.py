@@ -1,0 +1,37 @@
+"""Who must hear of a transition, as outbox rows written in the same transaction.
+
+The chat surfaces (Slack, Teams) deliver ``chat.*`` rows; the Jira gateway delivers ``jira.*`` rows. A run that
+starts waiting for approval requests exactly one approval card per plan (the dedupe key holds the plan hash, so a
+re-planned run gets a fresh card and a replayed request none).
+"""
+
+from __future__ import annotations
+
+from opsgate.store import audit, outbox
+from opsgate.store.models import Run
+from sqlmodel import Session
+
+CARD_REQUEST = "chat.approval_card"
+CARD_UPDATE = "chat.card_update"
+
+
+def request_cards(session: Session, run: Run, event: str, record: audit.AuditRecord) -> None:
+    if run.status == "awaiting_approval" and event in ("ingested", "created", "replanned"):
+        outbox.enqueue(
+            session,
+            org_id=run.org_id,
+            kind=CARD_REQUEST,
+            dedupe_key=f"card:{run.id}:{run.plan_hash}",
+            run_id=run.id,
+            payload={"run_id": run.id, "seq": record.seq},
+        )
+    elif event not in ("ingested", "created"):
+        # Every later transition re-renders the posted cards (from the run's state at delivery time).
+        outbox.enqueue(
+            session,
+            org_id=run.org_id,
+            kind=CARD_UPDATE,
+            dedupe_key=f"update:{run.id}:{record.seq}",
+            run_id=run.id,
+            payload={"run_id": run.id, "event": event, "seq": record.seq},
+        )

@@ -1,0 +1,163 @@
+"""Matching words in a prepared ticket, with negation.
+
+A :class:`Cue` is a regular expression over the folded text. A match counts unless a negation governs it: one
+of the three words before it in the same clause is a negator ("don't reset my password", "isn't locked",
+"nicht", "pas"), or a post-positive negator follows it ("kenne das Kennwort nicht"). An inability ("can't",
+"no puedo", "kann nicht") is not a negation of the request, so a modal verb stops the look-back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .fastre import FastRe
+from .text import Prepared
+
+NEGATORS = frozenset(
+    {
+        "not",
+        "never",
+        "no",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "won't",
+        "haven't",
+        "hasn't",
+        "shouldn't",
+        "nothing",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "nie",
+        "niemals",
+        "pas",
+        "ne",
+        "n'",
+        "jamais",
+        "nunca",
+        "non",
+        "nao",
+        "niet",
+        "geen",
+        "nooit",
+        "ekki",
+        "aldrei",
+        "without",
+        "sin",
+        "sans",
+        "ohne",
+        "senza",
+        "sem",
+        "zonder",
+    }
+)
+_POST_NEGATORS = frozenset({"nicht", "niet", "ekki", "pas", "not"})
+_MODALS = frozenset(
+    {
+        "can",
+        "can't",
+        "could",
+        "couldn't",
+        "able",
+        "unable",
+        "puedo",
+        "puede",
+        "pueden",
+        "podemos",
+        "consigo",
+        "peux",
+        "peut",
+        "arrive",
+        "parviens",
+        "kann",
+        "konnen",
+        "posso",
+        "pode",
+        "riesco",
+        "consigo",
+        "kan",
+        "lukt",
+        "get",
+        "let",
+    }
+)
+_WORD = re.compile(r"[a-z']+")
+
+
+def negated(p: Prepared, start: int, end: int) -> bool:
+    """Whether the words around ``cue[start:end]`` negate it."""
+    clause = p.clause_start(start)
+    before = _WORD.findall(p.cue[max(clause, start - 36) : start])[-3:]
+    for token in reversed(before):
+        if token in _MODALS:
+            break
+        if token in NEGATORS:
+            return True
+    stop = min(p.clause_end(start), end + 14)
+    after = _WORD.findall(p.cue[end:stop])[:2]
+    return any(token in _POST_NEGATORS for token in after)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A named pattern. ``negatable=False`` for patterns that carry their own negation ("can't remember")."""
+
+    name: str
+    pattern: FastRe
+    weight: float = 1.0
+    negatable: bool = True
+
+
+def cue(name: str, pattern: str, weight: float = 1.0, *, negatable: bool = True) -> Cue:
+    return Cue(name, FastRe(pattern), weight, negatable)
+
+
+@dataclass(frozen=True)
+class Hit:
+    name: str
+    words: str
+    weight: float
+    start: int
+
+
+def first_hit(p: Prepared, c: Cue, text: str | None = None) -> Hit | None:
+    source = p.cue if text is None else text
+    for m in c.pattern.finditer(source, live=p.live if text is None else None):
+        if c.negatable and text is None and negated(p, m.start(), m.end()):
+            continue
+        return Hit(c.name, m.group(0).strip(), c.weight, m.start())
+    return None
+
+
+def hits(p: Prepared, cues: Iterable[Cue]) -> list[Hit]:
+    found: list[Hit] = []
+    for c in cues:
+        h = first_hit(p, c)
+        if h is not None:
+            found.append(h)
+    return found
+
+
+def alt(*parts: str) -> str:
+    """A non-capturing alternation of regex fragments."""
+    return "(?:" + "|".join(parts) + ")"
+
+
+def near(a: str, b: str, gap: int = 5) -> str:
+    """``a`` then ``b`` with at most ``gap`` words between them, none of them a negator."""
+    return (
+        rf"{a}(?:[\s,'/-]+(?!(?:not|no|nicht|pas|never|don't|isn't|doesn't|niet|non|nao)\b)[\w'-]+){{0,{gap}}}?"
+        rf"[\s,'/()-]+{b}"
+    )
+
+
+def either(a: str, b: str, gap: int = 5) -> str:
+    return alt(near(a, b, gap), near(b, a, gap))

@@ -1,0 +1,107 @@
+"""Complete dates in any of the ticket languages, and the one that is a start date (rule 11)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .text import Prepared, fold
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan enero ene janvier janv januar janner gennaio janeiro januari",
+        "february feb febrero fevrier fevr fev februar febbraio fevereiro februari",
+        "march mar marzo mars marz maerz marco maart",
+        "april apr abril avril avr aprile",
+        "may mayo mai maggio maio mei",
+        "june jun junio juin juni giugno junho",
+        "july jul julio juillet juil juli luglio julho",
+        "august aug agosto aout augustus agust",
+        "september sep sept septiembre setiembre septembre settembre setembro",
+        "october oct octubre octobre oktober ottobre outubro okt",
+        "november nov noviembre novembre novembro",
+        "december dec diciembre decembre dezember dicembre dezembro desember dez",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_ISO = re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_DMY_WORDS = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th|er|o|º)?\.?\s+(?:de\s+|of\s+)?" + _MONTH + r"\.?,?\s+(?:de\s+)?(20\d\d)\b"
+)
+_MDY_WORDS = re.compile(r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(20\d\d)\b")
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")
+_SLASHED = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](20\d\d)\b")
+
+_START_WORDS = re.compile(
+    r"\b(?:start\w*|first (?:working )?day|hire ?date|hired|joining|joins|join date|commenc\w*|begin\w*|onboarding|"
+    r"effective|incorpora\w*|empieza|comienza|inicio|fecha de alta|arrivee|arrive|rejoint|rejoindra|prise de poste|"
+    r"debut|commence|a partir du|a compter du|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
+    r"comeca|admissao|startdatum|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*)\b"
+)
+_START_KEYS = re.compile(r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc")
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_dates(text: str) -> list[tuple[int, date]]:
+    """(position, date) for every complete, unambiguous date in folded ``text``."""
+    found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, value: date | None) -> None:
+        if value is None or any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append((start, value))
+
+    for m in _ISO.finditer(text):
+        add(m.start(), m.end(), _make(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _DMY_WORDS.finditer(text):
+        add(m.start(), m.end(), _make(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1))))
+    for m in _MDY_WORDS.finditer(text):
+        add(m.start(), m.end(), _make(int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2))))
+    for m in _DOTTED.finditer(text):
+        add(m.start(), m.end(), _make(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+    for m in _SLASHED.finditer(text):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12 >= b:
+            add(m.start(), m.end(), _make(y, b, a))
+        elif b > 12 >= a:
+            add(m.start(), m.end(), _make(y, a, b))
+        elif a == b:
+            add(m.start(), m.end(), _make(y, a, b))
+        else:
+            taken.append((m.start(), m.end()))  # ambiguous: 03/04/2026 is left out
+    found.sort()
+    return found
+
+
+def start_date(p: Prepared) -> date | None:
+    """The start date: from a start-date field, else a date shortly after a start word in the same sentence.
+    Several different candidates -> None (no guessing)."""
+    from_fields = {
+        d for key, value in p.fields if _START_KEYS.search(key) for _, d in parse_dates(fold(value))
+    }
+    if len(from_fields) == 1:
+        return from_fields.pop()
+    if from_fields:
+        return None
+    candidates: set[date] = set()
+    for pos, value in parse_dates(p.low):
+        window = p.low[max(0, pos - 90) : pos]
+        cut = max(window.rfind(". "), window.rfind("\n"), window.rfind("! "), window.rfind("? "))
+        if cut >= 0:
+            window = window[cut + 1 :]
+        if _START_WORDS.search(window):
+            candidates.add(value)
+    return candidates.pop() if len(candidates) == 1 else None

@@ -1,0 +1,229 @@
+"""The embedded decision: whole-ticket guards, then evidence per intent, then target and parameters.
+
+Every exit says why in ``reason``; anything unsure ends in ``no_action`` (a wrong proposal costs an approver's
+attention, a missed one costs a human a minute).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsgate.runbooks.intents import Intent
+
+from . import guards
+from .access import mfa_evidence, other_system, password_evidence, system_names
+from .dates import start_date
+from .evidence import Evidence
+from .groups import GroupMention
+from .licences import LicenceFinding, find_licences
+from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence
+from .model import Classification, TargetUser, TicketText, no_action
+from .names import split_name
+from .targets import Target, org_domains_for, resolve, self_leaver, target_from_text, third_party_reference
+from .text import Prepared, prepare
+
+_SIGN_IN = (Intent.PASSWORD_RESET, Intent.ACCOUNT_UNLOCK)
+
+
+def _quote(words: list[str], limit: int = 3) -> str:
+    shown = []
+    for w in words[:limit]:
+        w = " ".join(w.split())
+        shown.append(f'"{w[:40]}"')
+    return ", ".join(shown)
+
+
+def _label(ev: Evidence) -> str:
+    return f"{ev.intent.value} ({_quote(ev.words, 2)})" if ev.words else ev.intent.value
+
+
+class _Outcome(Exception):
+    """Raised inside the decision to stop with a result (keeps the steps flat and readable)."""
+
+    def __init__(self, result: Classification) -> None:
+        super().__init__(result.reason)
+        self.result = result
+
+
+def _stop(reason: str, confidence: float, guess: Evidence | None = None) -> _Outcome:
+    if guess is not None and guess.score > 0:
+        reason = f"{reason}; would have been {_label(guess)}"
+    return _Outcome(no_action(f"no_action: {reason}", confidence=confidence, best_guess=guess.intent if guess else None))
+
+
+def decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
+    try:
+        return _decide(ticket, org_configured, threshold)
+    except _Outcome as outcome:
+        return outcome.result
+
+
+def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
+    summary = ticket.summary or ""
+    description = ticket.description or ""
+    p = prepare(summary, description)
+    hidden = guards.injection(f"{summary}\n{description}", p)
+    if hidden is not None:
+        raise _stop(f'text aimed at the bot ("{hidden}"), the whole ticket is ignored', 0.95)
+    if not any(ch.isalpha() for ch in p.cue):
+        raise _stop("no words to read", 0.95)
+
+    evidence, licences, groups = _evidence(p)
+    ranked = sorted((e for e in evidence if e.score > 0), key=lambda e: e.score, reverse=True)
+    top = ranked[0] if ranked else None
+
+    for what, guard in (
+        ("a follow-up, closure or automatic message", guards.closure_or_noise),
+        ("social engineering", guards.social_engineering),
+        ("a request to weaken sign-in security", guards.security_bypass),
+        ("a policy or process question", guards.policy_question),
+    ):
+        words = guard(p)
+        if words is not None:
+            raise _stop(f'{what} ("{" ".join(words.split())}")', 0.9, top)
+
+    if top is None:
+        raise _stop("no runbook request recognised", 0.95)
+    strong = [e for e in ranked if e.strong]
+    if len(strong) > 1:
+        asked = " and ".join(_label(e) for e in strong[:3])
+        raise _stop(f"several requests in one ticket: {asked}", 0.85)
+    best = strong[0] if strong else top
+    if best.veto is not None:
+        raise _stop(best.veto, 0.85, best)
+    soft = guards.soft_closure(p)
+    if soft is not None and best.score < 0.85:
+        raise _stop(f'says the problem is solved ("{soft}")', 0.8, best)
+    several = guards.several_requests(p)
+    if several is not None:
+        raise _stop(f'several requests in one ticket ("{several}")', 0.85, best)
+
+    org = org_domains_for(org_configured, ticket.reporter_email)
+    if best.intent in _SIGN_IN:
+        elsewhere = other_system(p, system_names(list(org)), _starts(p, best))
+        if elsewhere is not None:
+            raise _stop(f'about another system or a device, not the company login ("{elsewhere}")', 0.85, best)
+
+    resolved = resolve(p, ticket.reporter_email, org_configured, third_party=third_party_reference(p))
+    if best.intent is Intent.NEW_HIRE:
+        target, params = _new_hire(p, resolved.others, resolved.problem, licences, best)
+    else:
+        if resolved.target is None:
+            raise _stop(f"no target: {resolved.problem}", 0.9, best)
+        target = resolved.target
+        params = _params(p, best, target, licences, groups)
+
+    if best.score < threshold:
+        raise _stop(f"confidence {best.score:.2f} is below the threshold {threshold:.2f}", 1 - best.score, best)
+
+    reason = f"intent {best.intent.value}: {_quote(best.words)}; target from {target.source}"
+    detail = _param_reason(best.intent, params)
+    if detail:
+        reason = f"{reason}; {detail}"
+    return Classification(
+        intent=best.intent,
+        confidence=round(best.score, 3),
+        target=TargetUser(email=target.email, name=target.name),
+        params=params,
+        reason=reason,
+        best_guess=best.intent,
+    )
+
+
+def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMention]]:
+    pw, unlock = password_evidence(p)
+    mfa = mfa_evidence(p)
+    hire = new_hire_evidence(p)
+    leaver = offboarding_evidence(p)
+    lic, licences = licence_evidence(p)
+    grp, groups = group_evidence(p)
+    if hire.score >= 0.7:
+        lic.score = 0.0  # a new hire's licence is one of its parameters
+        grp.score = min(grp.score, 0.5)  # group fields on a starter form are context
+    if mfa.strong and unlock.score and not unlock.strong:
+        unlock.score = 0.0
+    return [pw, unlock, mfa, hire, leaver, lic, grp], licences, groups
+
+
+def _starts(p: Prepared, ev: Evidence) -> list[int]:
+    out = []
+    for w in ev.words:
+        i = p.cue.find(w)
+        if i >= 0:
+            out.append(i)
+    return out
+
+
+def _new_hire(
+    p: Prepared,
+    others: tuple[Any, ...],
+    problem: str | None,
+    licences: LicenceFinding,
+    best: Evidence,
+) -> tuple[Target, dict[str, Any]]:
+    if problem is not None and "several users" in problem:
+        raise _stop(problem, 0.9, best)
+    if len(others) != 1:
+        raise _stop("a new hire needs the work email written in the ticket", 0.9, best)
+    target = target_from_text(p, others[0], own=False)
+    local = target.email.split("@", 1)[0]
+    if target.first_last is not None:
+        first, last = target.first_last
+    elif target.name:
+        f, l_ = split_name(target.name.split(), local)
+        first, last = " ".join(f), " ".join(l_)
+    else:
+        raise _stop("a new hire needs a first and last name tied to the email", 0.85, best)
+    if not first or not last:
+        raise _stop("a new hire needs a first and last name tied to the email", 0.85, best)
+    params: dict[str, Any] = {"first_name": first, "last_name": last, "email": target.email}
+    licences = find_licences(p, p.low)  # JSON and form values may be quoted
+    if len(licences.asked) > 1:
+        raise _stop(f"several licences named ({', '.join(licences.asked)})", 0.85, best)
+    if licences.asked:
+        params["license"] = licences.asked[0]
+    when = start_date(p)
+    if when is not None:
+        params["start_date"] = when.isoformat()
+    return target, params
+
+
+def _params(
+    p: Prepared,
+    best: Evidence,
+    target: Target,
+    licences: LicenceFinding,
+    groups: list[GroupMention],
+) -> dict[str, Any]:
+    if best.intent is Intent.OFFBOARDING and target.is_reporter and not self_leaver(p):
+        raise _stop("a leaver must be named by email (the reporter is not the one leaving)", 0.85, best)
+    if best.intent is Intent.LICENSE_ASSIGN:
+        if len(licences.asked) > 1:
+            raise _stop(f"several licences named ({', '.join(licences.asked)})", 0.85, best)
+        if not licences.asked:
+            raise _stop("no Microsoft 365 licence named", 0.85, best)
+        return {"license": licences.asked[0]}
+    if best.intent is Intent.GROUP_MEMBERSHIP:
+        if len(groups) > 1:
+            raise _stop(f"several groups named ({', '.join(g.name for g in groups[:3])})", 0.85, best)
+        group = groups[0]
+        if group.action == "both":
+            raise _stop(f'both adding and removing ("{group.words}")', 0.85, best)
+        if group.action is None:
+            raise _stop(f'group "{group.name}" named but no add or remove asked', 0.8, best)
+        return {"group": group.name, "action": group.action}
+    return {}
+
+
+def _param_reason(intent: Intent, params: dict[str, Any]) -> str:
+    if intent is Intent.LICENSE_ASSIGN:
+        return f'licence {params["license"]}'
+    if intent is Intent.GROUP_MEMBERSHIP:
+        return f'{params["action"]} group "{params["group"]}"'
+    if intent is Intent.NEW_HIRE:
+        extras = [f"licence {params['license']}"] if "license" in params else []
+        if "start_date" in params:
+            extras.append(f"start {params['start_date']}")
+        name = f'{params["first_name"]} / {params["last_name"]}'
+        return "name " + ", ".join([name, *extras])
+    return ""

@@ -1,0 +1,185 @@
+"""Group names and add/remove (rule 14): one explicitly named group, as written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .fastre import FastRe
+from .names import STOP
+from .text import Prepared, fold
+
+# An identifier-like group name: words joined by - _ . (``CAD-Reviewers``, ``sg-aws-prod-admins``) or CamelCase.
+_IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&]*(?:[-_.][A-Za-z0-9&]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
+_QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
+_ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
+_GW = r"(?:groups?|grp|grupos?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|security group|distribution list)"
+_ADJ_BEFORE = re.compile(
+    r"\b" + _GW + r"[ \t]+(?:(?:called|named|llamado|nomme|namens|chiamato|genaamd)[ \t]+)?(" + _QUOTED + "|" + _ANY_TOKEN + ")",
+    re.I,
+)
+_ADJ_AFTER = re.compile(r"(" + _QUOTED + "|" + _IDENT + "|" + _ANY_TOKEN + r")[ \t]+(?:security[ \t]+|AD[ \t]+|Entra[ \t]+)?$", re.I)
+_GROUP_AFTER = re.compile(r"\b(?:group|grp)\b(?!s)", re.I)
+_IDENT_RE = re.compile(_IDENT + r"|\{\{[^}]+\}\}")
+_PREP_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:to|into|in|from|out of|off|al|del|en|au|du|dans|zur|zu|aus|in die|in der|aus der|dal|nel|ao|do|"
+    r"no|aan|uit|bei)\s+(?:the\s+|el\s+|la\s+|le\s+|der\s+|die\s+|de\s+|il\s+|o\s+|a\s+)?$",
+    re.I,
+)
+_GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "distribution list")
+_LIST_NEXT = re.compile(
+    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&|y|e|et|und|en|og|plus)\s+)(?:the\s+)?(" + _IDENT + r"|[A-Z][\wÀ-ÿ-]{2,})"
+)
+_NOT_GROUP_WORDS = frozenset(
+    """the a an this that which what same new right correct following any all every each my his her our their your
+    ad entra azure okta email mail teams whatsapp chat m365 o365 de del du der die das el la le les al au zur in dem
+    den ao do da il lo het for of on to is was are membership memberships access name names list lists owner owners
+    admin admins policy policies settings creation called named chat channel it hr we i me you please thanks
+    thank as and or but so with security distribution dynamic mailbox shared only too now request approval
+    approvers members member""".split()
+)
+_NOT_GROUP_AFTER = re.compile(
+    r"^\s*(?:channel|site|folder|share|drive|library|workspace|mailbox|calendar|repo|repository|server|vpn|app|"
+    r"page|file|document|sheet|project|board|chat|space)\b",
+    re.I,
+)
+_TICKET_KEY = re.compile(r"^[A-Z][A-Z0-9]+-\d+$")
+_DATE_LIKE = re.compile(r"^\d[\d./-]*$")
+_SKIP_IDENT = frozenset(
+    """e-mail wi-fi sign-in log-in co-worker re-add read-only on-call full-time part-time follow-up check-in
+    set-up pre-approved e.g i.e self-service multi-factor two-factor 2-factor one-time okta-verify""".split()
+)
+
+ADD = re.compile(
+    r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
+    r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
+    r"anad\w*|agreg\w*|inclu\w*|meter(?:me|le)?|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
+    r"hinzuzufugen|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inserire|adicion\w*|toevoeg\w*|toe te voegen|"
+    r"baet\w*)\b"
+)
+REMOVE = re.compile(
+    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|drop (?:me|him|her)|delete (?:me|him|her)|"
+    r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|eis|en|arme|arle)\b|sac(?:ar|ad|ad|adme)\w*|"
+    r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
+    r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*)\b"
+)
+CREATE_OR_PERMS = FastRe(
+    r"\b(?:create|set up|make|new|crear|nuevo|creer|nouveau|neue|anlegen|erstellen|creare|nuovo|criar|novo|"
+    r"nieuwe|aanmaken)\s+(?:a |an |the |un |una |une |eine |einen |um |uma |een )?(?:new |nuevo |nouveau |neue |nuovo )?"
+    r"(?:group|grupo|groupe|gruppe|gruppo|groep|security group|distribution list|team)\b"
+    r"|\b(?:change|update|modify|edit|cambiar|modifier|andern)\s+(?:the |los |les |die )?(?:permissions?|permisos|droits|berechtigung\w*)"
+)
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    name: str
+    start: int
+    action: str | None  # "add" | "remove" | None (no verb) | "both"
+    words: str
+
+
+def _clean(raw: str) -> str:
+    name = raw.strip().strip("\"'“”«»").strip()
+    if name.startswith("{{") and name.endswith("}}"):
+        name = name[2:-2].strip()
+    return name.rstrip(".,;:!?)")
+
+
+def _acceptable(name: str, *, explicit: bool) -> bool:
+    if len(name) < 2 or "@" in name or "/" in name or "\\" in name:
+        return False
+    if _TICKET_KEY.match(name) or _DATE_LIKE.match(name) or fold(name) in _SKIP_IDENT:
+        return False
+    if fold(name) in _NOT_GROUP_WORDS or fold(name) in STOP:
+        return False
+    if re.fullmatch(_IDENT, name) or name[0] in "\"'“«{":
+        return True
+    return explicit and (name[0].isupper() or name[0].isdigit())
+
+
+def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
+    """add/remove from the verbs in the group's sentence (summary and body sentences are read separately)."""
+    lo = max(p.text.rfind(ch, 0, start) for ch in ".!?\n")
+    hi_candidates = [i for i in (p.text.find(ch, end) for ch in ".!?\n") if i >= 0]
+    hi = min(hi_candidates) if hi_candidates else len(p.text)
+    sentence = fold(p.text[lo + 1 : hi])
+    add = ADD.search(sentence)
+    rem = REMOVE.search(sentence)
+    if add and rem:
+        return "both", f"{add.group(0)} / {rem.group(0)}"
+    if add:
+        return "add", add.group(0)
+    if rem:
+        return "remove", rem.group(0)
+    return None, ""
+
+
+def find_groups(p: Prepared) -> list[GroupMention]:
+    """Every distinct group the text names, with the action its sentence asks for."""
+    found: dict[str, GroupMention] = {}
+    spans: list[tuple[int, int, str, bool]] = []
+    if any(stem in p.low for stem in _GROUP_STEMS):
+        for m in _ADJ_BEFORE.finditer(p.text):
+            spans.append((m.start(1), m.end(1), m.group(1), True))
+        for g in _GROUP_AFTER.finditer(p.text):
+            lo = max(0, g.start() - 64)
+            m = _ADJ_AFTER.search(p.text, lo, g.start())
+            if m:
+                spans.append((m.start(1), m.end(1), m.group(1), True))
+    for m in _IDENT_RE.finditer(p.text):
+        start, end = m.span()
+        if p.text[end : end + 1] == "@" or p.text[start - 1 : start] in ("@", "/", "\\", ".", "-"):
+            continue
+        if _PREP_BEFORE.search(p.text, max(0, start - 24), start):
+            spans.append((start, end, m.group(0), False))
+    for start, end, raw, explicit in sorted(spans):
+        quoted = raw[:1] in "\"'“«{"
+        name = _clean(raw)
+        if not _acceptable(name if not quoted else raw, explicit=explicit):
+            continue
+        if not explicit and _NOT_GROUP_AFTER.match(p.text[end:]):
+            continue
+        key = name.lower()
+        action, words = _action(p, start, end)
+        if key in found:
+            old = found[key]
+            merged = old.action if action is None else action if old.action in (None, action) else "both"
+            better = name if (name != name.lower() and old.name == old.name.lower()) else old.name
+            found[key] = GroupMention(better, old.start, merged, old.words or words)
+            continue
+        found[key] = GroupMention(name, start, action, words)
+        # "add me to A, B and C": the list continues with more groups
+        rest = p.text[end:]
+        while True:
+            more = _LIST_NEXT.match(rest)
+            if not more:
+                break
+            extra = _clean(more.group(1))
+            if not _acceptable(extra, explicit=True) or extra.lower() in found or fold(extra) in _LIST_STOP:
+                break
+            found[extra.lower()] = GroupMention(extra, end + more.start(1), action, words)
+            rest = rest[more.end() :]
+    for key, value in p.fields:
+        if key in ("group", "groups", "grupo", "groupe", "gruppe", "gruppo", "groep", "securitygroup", "adgroup"):
+            name = _clean(value)
+            if _acceptable(name, explicit=True) and name.lower() not in found:
+                action = _field_action(p)
+                found[name.lower()] = GroupMention(name, 0, action, f"{key}: {value}")
+    return list(found.values())
+
+
+_LIST_STOP = frozenset(
+    "thanks thank cheers regards best kind many gracias merci danke grazie obrigado bedankt takk please ta".split()
+)
+
+
+def _field_action(p: Prepared) -> str | None:
+    for key, value in p.fields:
+        if key in ("addremove", "action", "accion", "aktion", "azione", "acao", "actie", "request", "change"):
+            v = fold(value)
+            if ADD.search(v) or v.strip() in ("add", "anadir", "ajouter", "hinzufugen"):
+                return "add"
+            if REMOVE.search(v) or v.strip() in ("remove", "quitar", "retirer", "entfernen"):
+                return "remove"
+    return None

@@ -1,0 +1,263 @@
+"""Whole-ticket rules (16-20): text aimed at the bot, social engineering, security bypass, policy questions,
+follow-ups and noise, several requests. Each returns the words that fired it, or None."""
+
+from __future__ import annotations
+
+import re
+
+from .fastre import FastRe
+from .text import Prepared
+
+# --- rule 18: text aimed at the bot (read on the raw text, before markup is thrown away) -------------------
+_INJECTION = FastRe(
+    "|".join(
+        (
+            r"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+[\w-]+){0,4}?\s+(?:instructions?|rules?|prompts?|"
+            r"guidelines?|directions?|directives?|programming|system prompt|constraints)\b",
+            r"\bignor\w*(?:\s+\w+){0,3}\s+(?:instrucciones|reglas|indicaciones|consignes|instructions|istruzioni|"
+            r"regole|instrucoes|regras|anweisungen|regeln)\b",
+            r"\bvergiss(?:\s+\w+){0,3}\s+(?:anweisungen|regeln|instruktionen|vorgaben)\b",
+            r"\bnegeer(?:\s+\w+){0,3}\s+(?:instructies|regels)\b",
+            r"\b(?:system|assistant|developer)\s*[\])>]?\s*:\s*(?:you\b|ignore|approve|classify|override|new\b|the "
+            r"(?:user|ticket|following)|output|respond|set\b|mark|always|never|from now)",
+            r"\[system\]|\[inst\]|<system|<\|system|<im_start|<\|im_start|\bsystem prompt\b",
+            r"\bnew (?:rules|instructions)\s*:",
+            r"\byou are now\b",
+            r"\b(?:admin|developer|god|debug|dan|maintenance) mode\b",
+            r"\bjailbreak",
+            r"\b(?:note|message|instruction|reminder|p\.s|ps)\.?(?: \w+)? (?:to|for) (?:the |any |whatever )?(?:ai|bot|"
+            r"assistant|classifier|model|llm|automation|automated (?:system|assistant|classifier))\b",
+            r"\bto (?:whatever|any|the) (?:ai|bot|llm|model|assistant|automation|classifier)\b",
+            r"\b(?:dear|hey|hi|hello|attention|attn)(?:, |: | )(?:ai|bot|classifier|assistant|chatgpt|llm|model|opsgate)\b",
+            r"nota para el asistente|note (?:pour|a) l'assistant|hinweis (?:an|fur) (?:den|die) (?:bot|ki|assistent)|"
+            r"\ban die ki\b|\bai (?:reads|reading|processing|that reads)\b",
+            r"\bclassifier\s*[:=]|\bclassifier_\w+|\bclassifier\b[^.\n]{0,40}\b(?:output|return|respond|report|mark|"
+            r"approve|set)\b",
+            r"\b(?:output|return|respond with|report|classify (?:this|it) as)\s+(?:the\s+)?(?:intent|confidence|"
+            r"disposition|runbook)\b",
+            r"\bintent\s*[=:]\s*\w|\"intent\"\s*:|\bconfidence\s*(?:[=:]|of|with)?\s*(?:0?\.\d+|1\.0|100 ?%)",
+            r"\boverride\"?\s*:\s*true|\"action\"\s*:|\"params\"\s*:|\"runbook\"\s*:|\"disposition\"\s*:|"
+            r"\"approved\"\s*:|\"override\"\s*:",
+            r"\bpre-?approved\b[^\n]{0,60}\b(?:skip|mark|card|bot|ai|automat|no need)",
+            r"\b(?:skip|bypass) (?:the )?(?:approval card|card|approval step|human review)\b",
+            r"\bmark (?:it|this|the ticket|the request) (?:as )?approved\b",
+            r"\bauto-?approve\b",
+            r"\bapprove (?:every|all|this) (?:request|ticket)s?\b",
+            r"\bno (?:human )?(?:approval|review) (?:is )?(?:needed|required|necessary)\b",
+        )
+    )
+)
+_HIDDEN = re.compile(
+    r"\{color:\s*(?:white|#?f{3}\b|#?f{6}\b|#?fefefe|#?fdfdfd|#?fcfcfc|#?fffffe|rgb\(\s*25[0-5],\s*25[0-5],\s*25[0-5]\s*\))"
+    r"|<!--|display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt)?\b|color\s*:\s*(?:white|#fff)",
+    re.I,
+)
+
+
+_SYSTEM_ROLE = re.compile(r"(?m:^\s*[\[<(]?(?:SYSTEM|ASSISTANT|DEVELOPER)\s*[\])>]?\s*:)")
+_HEADING_ORDER = re.compile(r"##+\s*(?:new|system|override|instruction)", re.I)
+
+
+def injection(raw: str, p: Prepared) -> str | None:
+    """Hidden text and role markers on the raw ticket; instructions to the bot in its words."""
+    m = (
+        _HIDDEN.search(raw)
+        or _SYSTEM_ROLE.search(raw)
+        or _HEADING_ORDER.search(raw)
+        or _INJECTION.search(p.low, live=p.live)
+    )
+    return " ".join(m.group(0).split())[:60] if m else None
+
+
+# --- rule 19: social engineering and security bypass --------------------------------------------------------
+_SOCIAL = FastRe(
+    "|".join(
+        (
+            r"\bsend (?:the |my |his |her |a |an |it |them )?(?:new |temporary |temp )?(?:password|credentials|login "
+            r"details|reset link|reset code|code|pin|passcode|new one|link)s?\b(?:\s+[\w']+){0,4}?\s+(?:to|at)\s+"
+            r"(?:this|that|another|my (?:personal|private|other|home|gmail)|an? (?:external|outside|personal|"
+            r"private|different)|the following|[\w.+-]+@)",
+            r"(?:enviando|envia\w*|manda\w*)\s+(?:la |el )?(?:nueva|nuevo|contrasena|clave)\w*\s+a\b",
+            r"(?:envoye\w*|transmet\w*)\s+(?:le |mon |son )?(?:nouveau )?mot de passe\s+a\b",
+            r"(?:schick|send|sende)\w*\s+(?:das |mir das )?(?:neue )?(?:kennwort|passwort)\s+an\b",
+            r"\b(?:text|whatsapp|sms|message|dm) me the (?:password|code|new password|credentials)\b",
+            r"\bverbal(?:ly)? approv\w*",
+            r"\bno time for (?:the |a |any )?(?:review|approval|verification|checks?|process)\b",
+            r"\b(?:skip|bypass) (?:the )?(?:approval|verification|review|checks?|process|usual process)\b",
+            r"\b(?:don't|do not|never) (?:contact|call|phone|tell|involve|loop in|inform|notify|cc|check with|verify "
+            r"with) (?:hr|human resources|personnel|security|it security|the security team|anyone|the ceo|the cfo|"
+            r"him|her|them|my manager|his manager|her manager)\b",
+            r"\bkeep (?:this|it) (?:between us|quiet)\b",
+            r"\b(?:i'm|i am|we are|we're) (?:with|from) (?:group it|the parent company|your parent|an? (?:external|"
+            r"outside|third-party)|the auditors?|your (?:vendor|provider|msp|partner|auditors?))\b",
+            r"\bparent company\b",
+            r"\b(?:external|outside|third[- ]party|independent) (?:auditor|vendor|consultant|it firm|firm|it)s?\b",
+            r"\bauditors?\b[^.\n]{0,60}\b(?:admin|reset|password|rights|global|credentials)",
+            r"\byour (?:cio|ceo|cfo|ciso|it director|it manager|company|organi[sz]ation|tenant|domain|admins|"
+            r"administrators|global administrators)\b",
+            r"\b(?:this is|i am|i'm) (?:the |your )?(?:ceo|cfo|coo|cto|president|owner|chairman|managing director)\b"
+            r"[^\n]{0,120}\b(?:urgent|immediately|asap|right now|on stage|can't talk|no time)\b",
+            r"\b(?:urgent|immediately|asap)\b[^\n]{0,120}\b(?:this is|i am|i'm) (?:the |your )?(?:ceo|cfo|coo|president)\b",
+        )
+    )
+)
+_BYPASS = FastRe(
+    r"\b(?:disabl\w*|deactivat\w*|turn(?:ed|ing)? off|switch(?:ed|ing)? off|exempt\w*|bypass\w*|get rid of|stop "
+    r"(?:asking|using|requiring)|no more|without|desactiv\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|disattiv\w*|"
+    r"desativ\w*|uitschakel\w*|uitzetten)\b(?:\s+[\w'-]+){0,4}?\s+(?:the\s+)?(?:mfa|2fa|two[- ]factor|multi-?factor|"
+    r"second factor|double authentification|doble factor|zwei-?faktor\w*|2-faktor\w*|autenticazione a due fattori|"
+    r"two-step|2-step|okta verify|authenticator)\b"
+    r"|\b(?:mfa|2fa|two[- ]factor|double authentification|zwei-?faktor\w*)\b[^.\n]{0,30}\b(?:permanent\w*|for good|"
+    r"forever|definitiv\w*|dauerhaft|para siempre|permanentemente)"
+)
+
+
+def social_engineering(p: Prepared) -> str | None:
+    m = _SOCIAL.search(p.cue, live=p.live)
+    return m.group(0) if m else None
+
+
+def security_bypass(p: Prepared) -> str | None:
+    m = _BYPASS.search(p.cue, live=p.live)
+    return m.group(0) if m else None
+
+
+# --- rule 17: policy and process questions -----------------------------------------------------------------
+_POLICY = FastRe(
+    "|".join(
+        (
+            r"\bhow often\b|\bhow frequently\b|\bhow long (?:do|does|must|should|can|are|is) (?:passwords?|accounts?|"
+            r"licen[cs]es?|we)\b",
+            r"\bhow many (?:attempts|tries|times|failed|wrong|licen[cs]es)\b",
+            r"\bwhat(?:'s| is| are) (?:the|our) (?:policy|policies|process|procedure|rule|rules|guideline|"
+            r"guidelines|requirement|requirements|standard|limit)\b",
+            r"\bis there (?:a|an|any)(?: official| formal| written| company)? (?:rule|policy|process|procedure|"
+            r"guideline|requirement|limit)\b",
+            r"\b(?:am i|are we|are employees|are staff|are users|is it|are interns|are contractors|are they|is anyone)"
+            r" (?:allowed|permitted|required|supposed)\b",
+            r"\b(?:do|does|will|would|should) (?:we|employees|staff|users|new starters|new hires|interns|trainees|"
+            r"contractors|managers|everyone|they|apprentices)(?: always| still| also| all)? (?:need|have to|get|"
+            r"receive|require|use)\b",
+            r"\bwho (?:approves|handles|decides|is responsible|can approve|should approve|signs off|owns|handles)\b",
+            r"\bwho can (?:unlock|reset|approve|add|assign)\b",
+            r"\bhow (?:do|can|should) (?:managers|team leads|supervisors|admins|we|i)\b[^.?\n]{0,40}\b(?:others|other "
+            r"people|someone else|colleagues|employees|staff|their team|contractors|team members)\b",
+            r"\bhow (?:do|should) we (?:request|raise|handle|process|document)\b",
+            r"\bwhat(?:'s| is) the process\b",
+            r"\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
+            r"\bjust checking (?:what|whether|if)\b",
+            r"\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
+            r"training material)\b|\bto document (?:it|this|the process)\b",
+            r"\bgive the right answer\b|\bgeneral question\b|\bprocess suggestion\b|\bjust a suggestion\b",
+            r"\bkurze frage\b|\bgibt es (?:eine|einen) (?:regel|richtlinie|vorgabe|prozess)\b|\bwie oft\b|"
+            r"\bwer (?:genehmigt|entscheidet|ist zustandig)\b|\b(?:bekommen|erhalten|brauchen) (?:unsere |die |neue )?"
+            r"(?:azubis|mitarbeiter|praktikanten)\b",
+            r"\bcada cuanto\b|\bquien (?:aprueba|autoriza|decide)\b|\b(?:hay|existe) (?:alguna|una) (?:norma|politica|"
+            r"regla)\b",
+            r"\ba quelle frequence\b|\bqui (?:approuve|valide|decide)\b|\bdevront-(?:ils|elles)\b|\bfaut-il\b|"
+            r"\best-il (?:possible|permis|autorise)\b|\b(?:existe-t-il|y a-t-il) une (?:regle|politique|procedure)\b",
+            r"\bogni quanto\b|\bchi approva\b|\bcom que frequencia\b|\bquem aprova\b|\bhoe vaak\b",
+            r"\bnot asking for (?:any |a )?change",
+            r"\b(?:nobody|no one|noone|no-one) is leaving\b",
+            r"\bno (?:new )?(?:starter|hire|joiner|employee)s? (?:is |are )?(?:pending|planned|yet|right now)\b",
+            r"\bnot about a (?:specific|particular|concrete|real)\b|\bno (?:specific|particular|concrete) "
+            r"(?:person|employee|user|case)\b",
+            r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
+            r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
+            r"\bjust sharing\b|\bjust venting\b|\ball fine\b|\bnothing (?:to do|needed|required)\b",
+        )
+    )
+)
+
+
+def policy_question(p: Prepared) -> str | None:
+    m = _POLICY.search(p.cue, live=p.live)
+    return m.group(0) if m else None
+
+
+# --- rule 20: follow-ups, closures, auto-replies, bounces, alerts, marketing, jokes, tests ------------------
+_CLOSED = FastRe(
+    "|".join(
+        (
+            r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b",
+            r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b",
+            r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
+            r"\ball set up on\b|\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|"
+            r"sorting|fixing|adding|removing|setting up|your help|the help|helping)\b",
+            r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
+            r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
+            r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
+            r"\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b|\bautoreply\b|\babwesenheitsnotiz\b|"
+            r"\brespuesta automatica\b|\bfuera de la oficina\b|\breponse automatique\b|\babsente? du bureau\b|"
+            r"\brisposta automatica\b|\bfuori ufficio\b|\bresposta automatica\b|\bautomatisch antwoord\b",
+            r"\bundeliverable\b|\bdelivery (?:has )?failed\b|\bdelivery status notification\b|\bmail delivery "
+            r"(?:subsystem|failed|failure)\b|\bcould not be delivered\b|\bmessage not delivered\b|\breturned mail\b|"
+            r"\bunzustellbar\b|\bnon remis\b",
+            r"\b(?:automated|automatic|system) (?:alert|alarm)\b|\bthis (?:is an? )?(?:automated|automatically "
+            r"generated) (?:message|notification|email)\b",
+            r"\bunsubscribe\b|\bwebinar\b|\bnewsletter\b|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
+            r"\bfree trial\b|\bview (?:this email )?in (?:your )?browser\b",
+            r"\bhaiku\b|\bjust (?:kidding|joking)\b|\bapril fool",
+            r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?"
+            r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b",
+            r"\bduplicate (?:of|ticket|request)\b|\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
+            r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b|"
+            r"\bdoublon\b",
+            r"\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "
+            r"waiting (?:for|on)\b|\bstatus (?:of|on) (?:my|the) (?:ticket|request)\b|\beta on\b",
+        )
+    )
+)
+_CLOSED_SOFT = FastRe(
+    r"\bresolved (?:now|itself)\b|\b(?:it's|it is|all|everything(?:'s)?) (?:working|sorted|fixed|resolved|good) now\b"
+    r"|\bworking again\b|\bworks (?:again|now)\b|\b(?:thanks|thank you)[,!.]? (?:it |that )?(?:works|worked)\b|"
+    r"\bthat (?:worked|did the trick|fixed it)\b|\b(?:problem|issue) (?:solved|resolved)\b|\bya (?:funciona|esta "
+    r"resuelto)\b|\bca (?:marche|fonctionne) (?:a nouveau|de nouveau|maintenant)\b|\bc'est (?:resolu|regle)\b|"
+    r"\bfunktioniert (?:wieder|jetzt)\b|\bfunziona di nuovo\b|\bja funciona\b|\bwerkt weer\b"
+)
+_ALERT_SUMMARY = re.compile(r"^\s*\[?(?:alert|alarm|firing|resolved|warning|critical|monitoring)\]?\s*[:\]-]", re.I)
+
+
+def closure_or_noise(p: Prepared) -> str | None:
+    m = _CLOSED.search(p.low, live=p.live)
+    if m:
+        return m.group(0)
+    if _ALERT_SUMMARY.match(p.summary):
+        return p.summary.split()[0]
+    return None
+
+
+def soft_closure(p: Prepared) -> str | None:
+    m = _CLOSED_SOFT.search(p.cue, live=p.live)
+    return m.group(0) if m else None
+
+
+# --- rule 16: several requests ------------------------------------------------------------------------------
+_MULTI = FastRe(
+    "|".join(
+        (
+            r"\b(?:two|three|several|a few|a couple of|couple of) (?:things|requests|issues|items|changes)\b|"
+            r"\b2 things|\b2 requests|\b3 things",
+            r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
+            r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
+            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso (?:please|can you|could you)\b",
+            r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
+            r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
+            r"\b(?:aussi|egalement) besoin\b|\bdeux choses\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
+            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b",
+            r"\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
+            r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
+            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b|"
+            r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
+            r"\b(?:unlock|reset|add|remove|suspend|disable) (?:them )?both\b|\bboth (?:of )?(?:our|my|the|of them|"
+            r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b",
+            r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
+            r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
+        )
+    )
+)
+
+
+def several_requests(p: Prepared) -> str | None:
+    m = _MULTI.search(p.cue, live=p.live)
+    return " ".join(m.group(0).split()) if m else None

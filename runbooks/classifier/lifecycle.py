@@ -1,0 +1,244 @@
+"""Evidence for the account-lifecycle intents: ``new_hire``, ``offboarding``, ``license_assign`` and
+``group_membership`` (rules 11-14)."""
+
+from __future__ import annotations
+
+import re
+
+from opsgate.runbooks.intents import Intent
+
+from .cues import alt, cue, first_hit, near
+from .evidence import Evidence
+from .groups import CREATE_OR_PERMS, GroupMention, find_groups
+from .licences import LicenceFinding, find_licences
+from .lexicon import LICENCE_WORD
+from .text import Prepared
+
+# --- new_hire ------------------------------------------------------------------------------------------------
+NEW_HIRE = cue(
+    "new hire",
+    alt(
+        r"new (?:hire|starter|joiner|employee|colleague|team member|staff member|recruit|user account|intern|trainee|"
+        r"apprentice|person|member of staff|\w+ (?:engineer|intern|assistant|manager|analyst|developer|producer|hire|"
+        r"starter|designer|officer|nurse|hygienist|technician|lead|specialist|coordinator|accountant|editor))",
+        r"\bstarters?\b",
+        r"\bjoiners?\b",
+        r"onboarding",
+        r"on-boarding",
+        r"(?:we've|we have|we) hired",
+        r"has (?:signed|accepted)",
+        r"(?:is|will be) joining",
+        r"joins (?:us|the)",
+        r"(?:starts|starting|start) (?:on |work |with us |next )?(?:\w+ ){0,2}\d",
+        r"first day",
+        r"create (?:an? |the |her |his |their |a new )?(?:new )?(?:user|account|login|mailbox)",
+        r"set (?:up|him up|her up|them up) (?:an? |with an? |the )?(?:new )?(?:account|user|login)",
+        r"(?:account|login|user) for (?:the |our )?new",
+        r"employee\.hired",
+        r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*|"
+        r"recepcionista|camarer[oa])|dar de alta|alta de usuario|crear(?:le)? (?:una |la |su )?cuenta",
+        r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|juriste|stagiaire|recrue|"
+        r"associe\w*|avocat\w*|assistant\w*)|rejoint|rejoindra|embauch\w*|creer (?:un |son |le )?compte",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|\bazubi\b|ausbildungsstart|"
+        r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten)|anlegen",
+        r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|creare (?:un |l')?(?:account|utenza)",
+        r"nov[oa] (?:colaborador\w*|funcionari[oa])|admissao|criar (?:uma )?conta",
+        r"nieuwe (?:medewerker|collega)|indiensttreding|account aanmaken",
+        r"nyr starfsmadur|nyr starfsmann",
+    ),
+)
+
+# --- offboarding ---------------------------------------------------------------------------------------------
+LEAVER = cue(
+    "leaver",
+    alt(
+        r"\bleavers?\b",
+        r"\bleaving\b",
+        r"\bleaves (?:us|the company|on|today|tomorrow|at|next|this|after)",
+        r"left (?:the company|us|the firm|the business|the organi[sz]ation)",
+        r"last (?:working )?day",
+        r"final day",
+        r"resign\w*",
+        r"terminat\w*",
+        r"dismiss\w*",
+        r"\bfired\b",
+        r"let go",
+        r"laid off",
+        r"redundan\w*",
+        r"contract (?:has )?(?:ended|ends|end|is over|finished|expired|expires|terminated|runs out|ran out)",
+        r"end of (?:(?:his|her|their|the) )?(?:contract|season|internship|placement|assignment|engagement)",
+        r"(?:contractor|intern|internship|placement|assignment|season) (?:has |is )?(?:finished|ended|over|complete\w*)",
+        r"finished with us",
+        r"retir(?:ed|ing|ement|es)",
+        r"passed away",
+        r"deceased",
+        r"has died",
+        r"offboard\w*",
+        r"off-board\w*",
+        r"\bbaja\b",
+        r"finaliza su contrato",
+        r"fin(?:al)? de (?:su )?contrato",
+        r"(?:deja|abandona) la empresa",
+        r"se (?:va|marcha) de la empresa",
+        r"ultimo dia",
+        r"jubila\w*",
+        r"fallec\w*",
+        r"despid\w*",
+        r"\bcese\b",
+        r"\bdepart\b",
+        r"quitte (?:le cabinet|la societe|l'entreprise|nous|l'equipe|le groupe)",
+        r"demission\w*",
+        r"fin de (?:son )?contrat",
+        r"licencie\w*",
+        r"retraite",
+        r"\bdeces\b",
+        r"decede\w*",
+        r"dernier jour",
+        r"austritt\w*",
+        r"ausscheid\w*",
+        r"scheidet \w* ?aus",
+        r"verlasst (?:das unternehmen|uns|die firma)",
+        r"kundig\w*",
+        r"ruhestand",
+        r"letzter (?:arbeits)?tag",
+        r"verstorben",
+        r"vertragsende",
+        r"dimission\w*|dimess[oa]|lascia (?:l'azienda|la societa)|ultimo giorno|pensione|fine (?:del )?contratto|licenziat\w*",
+        r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa",
+        r"uit dienst|vertrekt|laatste werkdag|ontslag\w*|pensioen",
+        r"haett\w*|sidasti dagur",
+    ),
+)
+SUSPEND = cue(
+    "suspend",
+    alt(
+        r"suspend\w*",
+        r"disabl\w*",
+        r"de-?activat\w*",
+        r"deprovision\w*",
+        r"close (?:\w+ ){0,2}(?:account|accounts|access|mailbox)",
+        r"block (?:\w+ ){0,2}(?:account|access)",
+        r"(?:remove|revoke|cut off|cut|shut off|end|terminate) (?:all |his |her |their |the )?(?:\w+ )?access",
+        r"lock (?:his|her|their|the) account",
+        r"offboard\w*",
+        r"desactiv\w*",
+        r"dar de baja",
+        r"(?:bloquear|cerrar|cancelar) (?:su|la) cuenta",
+        r"suspendr\w*",
+        r"(?:bloquer|fermer|cloturer) (?:son|le) compte",
+        r"(?<!ent)(?<!ge)sperr(?:en|ung|t)\b",
+        r"zu sperren",
+        r"deaktivier\w*",
+        r"stilleg\w*",
+        r"disattiv\w*",
+        r"sospend\w*",
+        r"bloccare (?:il suo |l')account",
+        r"desativ\w*",
+        r"bloquear a conta",
+        r"deactiveer\w*",
+        r"blokkeer\w*",
+        r"uitschakel\w*",
+        r"loka (?:\w+ )?(?:adgang\w*|reikning\w*)",
+    ),
+)
+REACTIVATE = cue(
+    "reactivate",
+    r"re-?activat\w*|re-?enabl\w*|reinstat\w*|rehir\w*|re-?hir\w*|returning (?:employee|from)|back from "
+    r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
+    r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
+)
+_MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|zwei-faktor|doble factor")
+
+
+def new_hire_evidence(p: Prepared) -> Evidence:
+    ev = Evidence(Intent.NEW_HIRE)
+    found = first_hit(p, NEW_HIRE)
+    if found is not None:
+        ev.add(found)
+        ev.raise_to(0.85)
+    return ev
+
+
+def offboarding_evidence(p: Prepared) -> Evidence:
+    ev = Evidence(Intent.OFFBOARDING)
+    leaver = first_hit(p, LEAVER)
+    suspend = first_hit(p, SUSPEND)
+    if suspend is not None and _MFA_NEAR.search(p.cue, max(0, suspend.start - 40), suspend.start + 60):
+        suspend = None  # "disable MFA" is a security bypass, not a leaver
+    if leaver is not None and suspend is not None:
+        ev.add([leaver, suspend])
+        ev.raise_to(0.9)
+    elif leaver is not None:
+        ev.add(leaver)
+        ev.raise_to(0.72 if leaver.words.startswith(("offboard", "off-board", "leaver", "austritt", "baja")) else 0.5)
+    elif suspend is not None:
+        ev.add(suspend)
+        ev.raise_to(0.45)
+    again = first_hit(p, REACTIVATE)
+    if again is not None and ev.score:
+        ev.veto = f'reactivating a returning employee ("{again.words}")'
+    return ev
+
+
+# --- license_assign ------------------------------------------------------------------------------------------
+LICENCE_ASK = cue(
+    "licence request",
+    alt(
+        near(r"(?:assign|need|needs|request|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|"
+             r"require|order|buy|purchase|apply)\w*", LICENCE_WORD, 6),
+        r"\b(?:asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
+        r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig)\b",
+        r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me)",
+    ),
+)
+
+
+def licence_evidence(p: Prepared) -> tuple[Evidence, LicenceFinding]:
+    ev = Evidence(Intent.LICENSE_ASSIGN)
+    lic = find_licences(p)
+    if not lic.mentioned:
+        return ev, lic
+    ask = first_hit(p, LICENCE_ASK)
+    ev.words.extend(w for w in lic.words if w not in ev.words)
+    if lic.context and ask is not None:
+        ev.add(ask)
+        ev.raise_to(0.85)
+    elif lic.context or ask is not None:
+        ev.raise_to(0.6)
+    else:
+        ev.raise_to(0.4)
+    install = first_hit(p, INSTALL)
+    if lic.removal:
+        ev.veto = f'removing a licence ("{lic.removal}")'
+    elif install is not None and (ask is None or not lic.context):
+        ev.veto = f'a software install ("{install.words}")'
+    return ev, lic
+
+
+# --- group_membership ----------------------------------------------------------------------------------------
+
+
+def group_evidence(p: Prepared) -> tuple[Evidence, list[GroupMention]]:
+    ev = Evidence(Intent.GROUP_MEMBERSHIP)
+    groups = find_groups(p)
+    if not groups:
+        return ev, groups
+    acted = [g for g in groups if g.action is not None]
+    for g in acted or groups:
+        if g.words and g.words not in ev.words:
+            ev.words.append(g.words)
+        if g.name not in ev.words:
+            ev.words.append(g.name)
+    ev.raise_to(0.9 if acted else 0.45)
+    create = CREATE_OR_PERMS.search(p.cue, live=p.live)
+    if create:
+        ev.veto = f'creating a group or changing permissions ("{create.group(0)}")'
+    return ev, groups
+
+
+__all__ = [
+    "group_evidence",
+    "licence_evidence",
+    "new_hire_evidence",
+    "offboarding_evidence",
+]

@@ -1,0 +1,267 @@
+"""A target's full name (rule 6): only where the ticket ties it to the email, never guessed.
+
+Three sources, in order: a form field ("Name:", "Employee name:", "First name"/"Last name", JSON ``firstName``),
+the words right before the email ("Padma Nair (pnair@...)", "Efe Odum <efe.odum@...>"), and a name elsewhere in
+the text that spells the email's local part ("Tiago Mendonça" for ``tiago.mendonca@``). Titles ("Dr.", "Herrn",
+"Maître") and possessives are dropped; a single first name is no full name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .text import Prepared, fold
+
+TITLES = frozenset(
+    {
+        "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "herr", "herrn", "frau", "mme",
+        "mlle", "madame", "monsieur", "maitre", "me", "sr", "sra", "srta", "senor", "senora", "senorita", "don",
+        "dona", "sig", "sigra", "signor", "signora", "dott", "dottssa", "ing", "mag", "dipl", "rev", "fru", "dra",
+    }
+)
+PARTICLES = frozenset(
+    {"van", "von", "de", "del", "della", "der", "den", "da", "das", "dos", "du", "la", "le", "di", "ter", "ten",
+     "bin", "al", "el", "zu", "vom", "af", "y"}
+)
+STOP = frozenset(
+    """hi hello hey dear morning good afternoon evening bonjour bonsoir hola hallo ciao ola hoi hae hallo buenos
+    buenas guten liebe lieber sehr geehrte please thanks thank cheers regards best kind many gracias merci danke
+    grazie obrigado bedankt takk saludos cordialement grusse gruss viele email e-mail mail contact name user
+    employee new our my the his her for from to cc sent subject date re fw fwd leaver starter account team it hr
+    reset unlock add remove suspend disable deactivate offboard offboarding onboarding password mfa okta microsoft
+    windows outlook teams office visio project power business premium standard basic monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august september october november
+    december urgent request ticket issue note hire hired welcome starts start last first day today tomorrow
+    yesterday kollege kollegin mitarbeiter mitarbeiterin bauleiter konto benutzer bitte cuenta usuario correo
+    nombre baja alta nuevo nueva compte nouveau nouvelle depart arrivee also and or but with via at on in of by
+    is was has as this that these those we you they he she i legal work company detail item value field form
+    manager approved approver director head lead senior junior assistant engineer officer analyst intern
+    contractor colleague coworker staff customer client partner vendor supplier site branch office dept
+    department role title job position location phone mobile tel ext employee's status reason type yes no n/a
+    tbc tbd pending unknown none null kiosk reception verified submitted generated automated system admin
+    administrator service desk support security group groups licence license everything something nothing
+    anything everyone someone nobody screen computer pc system there here phone mailbox printer vpn wifi excel
+    word teams sharepoint onedrive zoom slack jira laptop tablet device app application portal website site
+    server network internet login sign session access file folder drive calendar monitor keyboard mouse""".split()
+)
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
+_TRAIL_SEP = re.compile(r"(?:[\s(<\[|,:;–—-]|\b(?:e-?mail|mail|correo|courriel|adresse|address|at|is|es|est|ist)\b)*$", re.I)
+_POSSESSIVE = re.compile(r"['’]s$")
+_NICKNAME = re.compile(r"\"[^\"]*\"|“[^”]*”|\s'[^']*'\s|\([^)]*\)|\s+(?:aka|a\.k\.a\.)\s+.*$|\s+-\s+.*$", re.I)
+
+
+def _plain(token: str) -> str:
+    return fold(token.rstrip(".")).replace("'", "").replace("’", "")
+
+
+def is_title(token: str) -> bool:
+    return _plain(token).replace("-", "") in TITLES
+
+
+def is_name_token(token: str) -> bool:
+    core = _POSSESSIVE.sub("", token.rstrip("."))
+    if len(core) < 2 or not core[0].isupper() or core.isupper():
+        return False
+    return _plain(core) not in STOP
+
+
+def clean_tokens(tokens: list[str]) -> list[str]:
+    out = [_POSSESSIVE.sub("", t.rstrip(".")) if not is_title(t) else t for t in tokens]
+    while out and (is_title(out[0]) or out[0].lower() in PARTICLES):
+        out.pop(0)
+    while out and out[-1].lower() in PARTICLES:
+        out.pop()
+    return [t for t in out if not is_title(t)]
+
+
+def trailing_run(before: str) -> list[str]:
+    """The name-like words at the very end of ``before`` ("Hi, Dr. Ryan Castellano" -> Dr., Ryan, Castellano)."""
+    s = _TRAIL_SEP.sub("", before)
+    run: list[str] = []
+    end = len(s)
+    for m in reversed(list(_TOKEN.finditer(s))):
+        if s[m.end() : end].strip(" \t"):
+            break
+        token = m.group(0)
+        if is_title(token):
+            run.insert(0, token)
+            break
+        if is_name_token(token) or (run and token.lower() in PARTICLES):
+            run.insert(0, token)
+            end = m.start()
+            if len(run) >= 6:
+                break
+            continue
+        break
+    return clean_tokens(run)
+
+
+def _parts(tokens: list[str]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for i, token in enumerate(tokens):
+        for part in re.split(r"[-'’]", fold(token)):
+            part = re.sub(r"[^a-z]", "", part)
+            if part:
+                out.append((i, part))
+    return out
+
+
+def spells_local(tokens: list[str], local: str) -> bool:
+    """Whether the email local part is written from these name tokens, the first one included:
+    ``pnair`` <- Padma Nair, ``m.roussel`` <- Mathilde Roussel, ``ialowe`` <- Imogen Achterberg-Lowe."""
+    target = re.sub(r"[^a-z]", "", fold(local))
+    if not target or not tokens:
+        return False
+    parts = _parts(tokens)
+    return _spell(tuple(parts), target)
+
+
+@lru_cache(maxsize=4096)
+def _spell(parts: tuple[tuple[int, str], ...], target: str) -> bool:
+    n = len(parts)
+
+    def go(i: int, pos: int, used_first: bool, used_full: bool) -> bool:
+        if pos == len(target):
+            return used_first and used_full
+        if i == n:
+            return False
+        idx, part = parts[i]
+        first = idx == 0
+        if target.startswith(part, pos) and go(i + 1, pos + len(part), used_first or first, used_full or len(part) >= 3):
+            return True
+        if target[pos] == part[0] and go(i + 1, pos + 1, used_first or first, used_full):
+            return True
+        return go(i + 1, pos, used_first, used_full)
+
+    return go(0, 0, False, False)
+
+
+def choose_name(tokens: list[str], local: str) -> list[str] | None:
+    """The longest suffix of ``tokens`` whose first word spells into ``local``; else two plain name words."""
+    for i in range(len(tokens) - 1):
+        if spells_local(tokens[i:], local):
+            return tokens[i:]
+    if len(tokens) == 2:
+        return tokens
+    return None
+
+
+_INNER_NICKNAME = re.compile(
+    r"(?<=[^\W\d_])[ \t]+(?:\"[^\"\n]{1,20}\"|“[^”\n]{1,20}”|'[^'\n]{1,20}'|\([^\W\d_][^()\n]{0,18}\))[ \t]+(?=[A-ZÀ-Þ])"
+)
+
+
+def without_nicknames(text: str) -> str:
+    """'Robert "Bobby" Chen' -> 'Robert Chen': a nickname is ignored (rule 11)."""
+    return _INNER_NICKNAME.sub(" ", text) if ('"' in text or "(" in text or "'" in text or "“" in text) else text
+
+
+def runs(text: str) -> list[list[str]]:
+    """Every sequence of name-like words in ``text`` (titles dropped)."""
+    text = without_nicknames(text)
+    found: list[list[str]] = []
+    current: list[str] = []
+    last_end = -1
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        contiguous = last_end >= 0 and text[last_end : m.start()].strip(" \t") == ""
+        if not contiguous and current:
+            found.append(clean_tokens(current))
+            current = []
+        if is_name_token(token) or is_title(token) or (current and token.lower() in PARTICLES):
+            current.append(token)
+            last_end = m.end()
+            if token.endswith((".", "'s", "’s")) and not is_title(token):
+                found.append(clean_tokens(current))
+                current = []
+                last_end = -1
+        else:
+            if current:
+                found.append(clean_tokens(current))
+            current = []
+            last_end = -1
+    if current:
+        found.append(clean_tokens(current))
+    return [r for r in found if len(r) >= 2]
+
+
+FULL_KEYS = frozenset(
+    """name fullname legalname employeename employee nameofemployee leaver leavername starter newstarter newhire
+    newemployee employeefullname nombrecompleto nombreyapellidos empleado empleada nomcomplet collaborateur
+    collaboratrice salarie mitarbeiter mitarbeiterin namedesmitarbeiters vollstandigername nomecompleto dipendente
+    colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne""".split()
+)
+FIRST_KEYS = frozenset(
+    "firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres".split()
+)
+LAST_KEYS = frozenset(
+    """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
+    achternaam eftirnafn legallastname""".split()
+)
+_AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
+
+
+def clean_value(value: str) -> list[str]:
+    value = _NICKNAME.sub(" ", f" {value} ")
+    value = re.sub(r"\S+@\S+", " ", value)
+    tokens = [m.group(0) for m in _TOKEN.finditer(value)]
+    return clean_tokens([t for t in tokens if is_name_token(t) or is_title(t) or t.lower() in PARTICLES])
+
+
+def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
+    """(first, last) from labelled fields, or None."""
+    first: list[str] = []
+    last: list[str] = []
+    full: list[str] = []
+    keys = {k for k, _ in p.fields}
+    has_last = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)
+    for key, value in p.fields:
+        if not value:
+            continue
+        if key in FIRST_KEYS or (key in _AMBIGUOUS_FIRST and has_last):
+            first = first or clean_value(value)
+        elif key in LAST_KEYS or (key == "nom" and "prenom" in keys):
+            last = last or clean_value(value)
+        elif key in FULL_KEYS or key == "nom" or key in _AMBIGUOUS_FIRST:
+            full = full or clean_value(value)
+    if first and last:
+        return first, last
+    if len(full) >= 2:
+        return split_name(full, None)
+    return None
+
+
+def split_name(tokens: list[str], local: str | None) -> tuple[list[str], list[str]]:
+    """First and last name from a full name: compound surnames stay whole ("Alba" / "Castillo Ruiz")."""
+    n = len(tokens)
+    lowered = [t.lower() for t in tokens]
+    for i, t in enumerate(lowered[1:], start=1):
+        if t in PARTICLES:
+            return tokens[:i], tokens[i:]
+    if n >= 4:
+        return tokens[:2], tokens[2:]
+    if n == 3 and local:
+        segs = [s for s in re.split(r"[._-]", fold(local)) if s]
+        joined = re.sub(r"[^a-z]", "", fold(tokens[0] + tokens[1]))
+        if segs and (segs[0] == joined or (len(segs) > 2 and segs[1] == re.sub(r"[^a-z]", "", fold(tokens[1])))):
+            return tokens[:2], tokens[2:]
+    return tokens[:1], tokens[1:]
+
+
+def adjacent_name(p: Prepared, start: int, local: str) -> list[str] | None:
+    line_start = p.text.rfind("\n", 0, start) + 1
+    run = trailing_run(without_nicknames(p.text[line_start:start]))
+    return choose_name(run, local) if len(run) >= 2 else None
+
+
+def spelled_name(p: Prepared, local: str) -> list[str] | None:
+    best: list[str] | None = None
+    for run in runs(p.text):
+        for i in range(len(run) - 1):
+            candidate = run[i:]
+            if spells_local(candidate, local) and (best is None or len(candidate) > len(best)):
+                best = candidate
+                break
+    return best

@@ -1,0 +1,349 @@
+"""From a ticket's raw text to what the rules read.
+
+Three views of the same ticket are built once:
+
+* ``text``: Jira wiki markup, HTML and Markdown removed, tables turned into ``Label: value`` lines, original case
+  kept (emails and names are read from it);
+* ``low``: ``text`` lower-cased, accents folded to ASCII, common typos and apostrophe-less contractions repaired
+  (the intent cues are matched against it);
+* ``cue``: ``low`` with double-quoted passages blanked, so a quoted error message or a quoted email subject
+  ("reset your password") does not read as the reporter's own request.
+
+Hidden text (white ``{color}``, HTML comments, invisible styles) is detected on the raw text by
+:mod:`.guards` before anything here throws it away.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .fastre import REGISTRY, grams
+
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "ø": "o",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "ı": "i",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "→": "->",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+    }
+)
+
+
+def fold(value: str) -> str:
+    """Lower-case and strip accents (``Zurücksetzen`` -> ``zurucksetzen``); other scripts disappear."""
+    low = value.lower().translate(_SPECIAL)
+    if low.isascii():
+        return low
+    return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode("ascii")
+
+
+# ---------------------------------------------------------------------------------------------------- markup
+
+_CODE_TAG = re.compile(r"\{(?:code|noformat|quote|panel|color|anchor|expand)(?::[^}]*)?\}", re.I)
+_HEADING = re.compile(r"^\s*(?:h[1-6]\.|bq\.|#{1,6}(?=\s))\s*", re.M)
+_MENTION = re.compile(r"\[~[^\]]*\]")
+_LINK = re.compile(r"\[([^\[\]|]*)\|([^\[\]]*)\]")
+_BARE_LINK = re.compile(r"\[(?:mailto:)?((?:https?://|[\w.+-]+@)[^\[\]\s]*)\]")
+_MAILTO = re.compile(r"mailto:", re.I)
+_MONO = re.compile(r"\{\{([^{}]*)\}\}")
+_BOLD = re.compile(r"(?<![\w*])\*{1,2}(\S(?:[^*\n]*?\S)?)\*{1,2}(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w])_(\S(?:[^_\n]*?\S)?)_(?![\w])")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BACKTICK = re.compile(r"`+")
+_SPACES = re.compile(r"[ \t\f\v]+")
+_TABLE_ROW = re.compile(r"^\s*\|\|?(.*?)\|?\|?\s*$")
+
+
+def _table_to_lines(lines: list[str]) -> list[str]:
+    """Jira tables: a two-column table becomes ``key: value`` lines; a wider one with a header row becomes one
+    ``header: cell`` line per cell, rows separated by a blank line."""
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in lines:
+        stripped = line.strip()
+        is_header = stripped.startswith("||")
+        cells = [c.strip() for c in re.split(r"\|\|?", stripped.strip("|"))]
+        if is_header:
+            header = cells
+            continue
+        if header is not None and len(header) > 2 and len(cells) >= 2:
+            out.extend(f"{h}: {c}" for h, c in zip(header, cells, strict=False))
+            out.append("")
+        elif len(cells) >= 2:
+            out.append(f"{cells[0]}: {' '.join(cells[1:])}")
+        else:
+            out.append(" ".join(cells))
+    return out
+
+
+def _tables(value: str) -> str:
+    if "|" not in value:
+        return value
+    lines = value.split("\n")
+    out: list[str] = []
+    block: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("|") and line.rstrip().endswith("|") and line.count("|") >= 3:
+            block.append(line)
+            continue
+        if block:
+            out.extend(_table_to_lines(block))
+            block = []
+        out.append(line)
+    if block:
+        out.extend(_table_to_lines(block))
+    return "\n".join(out)
+
+
+def strip_markup(value: str) -> str:
+    """Remove Jira wiki markup, HTML and Markdown, keeping the words and the line structure."""
+    if not value:
+        return ""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _HTML_COMMENT.sub(" ", text)
+        text = _HTML_TAG.sub(" ", text)
+    if "{" in text:
+        text = _CODE_TAG.sub("\n", text)
+        text = _MONO.sub(r"\1", text)
+    if "[" in text:
+        text = _MENTION.sub(" ", text)
+        text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _BARE_LINK.sub(r"\1", text)
+        text = _MAILTO.sub("", text)
+    text = _tables(text)
+    text = _HEADING.sub("", text)
+    if "*" in text:
+        text = _BOLD.sub(r"\1", text)
+    if "_" in text:
+        text = _ITALIC.sub(r"\1", text)
+    if "`" in text:
+        text = _BACKTICK.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+# ---------------------------------------------------------------------------------------------------- typos
+
+# Misspellings seen in real tickets and apostrophe-less English contractions, repaired word by word in ``low``.
+_TYPOS: dict[str, str] = {
+    "pasword": "password",
+    "paswd": "password",
+    "passwd": "password",
+    "passwrd": "password",
+    "passwrod": "password",
+    "passowrd": "password",
+    "pssword": "password",
+    "passsword": "password",
+    "pasword's": "password",
+    "passward": "password",
+    "passord": "password",
+    "pword": "password",
+    "passcode's": "passcode",
+    "acount": "account",
+    "accout": "account",
+    "accoutn": "account",
+    "acc": "account",
+    "acct": "account",
+    "accnt": "account",
+    "accunt": "account",
+    "lockd": "locked",
+    "loked": "locked",
+    "lcoked": "locked",
+    "unlcok": "unlock",
+    "unlok": "unlock",
+    "unlcoked": "unlocked",
+    "forgoten": "forgotten",
+    "forgotton": "forgotten",
+    "forgott": "forgot",
+    "fogot": "forgot",
+    "frogot": "forgot",
+    "forgor": "forgot",
+    "forgt": "forgot",
+    "forgotted": "forgot",
+    "rememeber": "remember",
+    "remeber": "remember",
+    "rember": "remember",
+    "resett": "reset",
+    "licens": "licence",
+    "lisence": "licence",
+    "lisense": "license",
+    "licience": "licence",
+    "licnese": "license",
+    "liscence": "licence",
+    "licsense": "license",
+    "licese": "license",
+    "busness": "business",
+    "buisness": "business",
+    "bussiness": "business",
+    "bussines": "business",
+    "busines": "business",
+    "premuim": "premium",
+    "premiun": "premium",
+    "standart": "standard",
+    "authenticater": "authenticator",
+    "autenticator": "authenticator",
+    "authentificator": "authenticator",
+    "authenicator": "authenticator",
+    "athenticator": "authenticator",
+    "authenticatior": "authenticator",
+    "authentcator": "authenticator",
+    "verfiy": "verify",
+    "verifiy": "verify",
+    "comming": "coming",
+    "recieve": "receive",
+    "recieving": "receiving",
+    "suspned": "suspend",
+    "deactive": "deactivate",
+    "disbale": "disable",
+    "grp": "group",
+    "gruop": "group",
+    "gorup": "group",
+    "plz": "please",
+    "pls": "please",
+    "pleas": "please",
+    "thx": "thanks",
+    "u": "you",
+    "ur": "your",
+    "cant": "can't",
+    "cannot": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "wont": "won't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "shouldnt": "shouldn't",
+    "ive": "i've",
+    "youre": "you're",
+    "thats": "that's",
+    "hes": "he's",
+    "shes": "she's",
+    "pwd": "password",
+    "pw": "password",
+    "passwords": "passwords",
+    "mfa's": "mfa",
+}
+_TYPO_KEYS = frozenset(_TYPOS)
+_WORDS = re.compile(r"[a-z][a-z']*")
+_CAN_NOT = re.compile(r"\bcan not\b")
+
+
+def repair(low: str) -> str:
+    found = _TYPO_KEYS.intersection(_WORDS.findall(low))
+    if found:
+        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, found), key=len, reverse=True)) + r")\b")
+        low = pattern.sub(lambda m: _TYPOS[m.group(0)], low)
+    return _CAN_NOT.sub("can't", low) if "can not" in low else low
+
+
+# ---------------------------------------------------------------------------------------------------- fields
+
+_FIELD = re.compile(r"^[ \t]*(?:[-*•][ \t]*)?([A-Za-zÀ-ÿ][\wÀ-ÿ /().&'-]{0,40}?)[ \t]*[:=][ \t]*(.*?)[ \t]*$", re.M)
+_JSON_PAIR = re.compile(r'"([A-Za-z][\w ]{0,40})"\s*:\s*"([^"\n]{0,200})"')
+
+
+def field_key(label: str) -> str:
+    """``"E-Mail (work)"`` -> ``"emailwork"``: labels compared without case, accents, spaces or punctuation."""
+    return re.sub(r"[^a-z0-9]", "", fold(label))
+
+
+def parse_fields(text: str) -> list[tuple[str, str]]:
+    """Form fields in order: ``Label: value`` lines and JSON string members (the value in original case)."""
+    fields = [(field_key(m.group(1)), m.group(2).strip()) for m in _FIELD.finditer(text)]
+    if '"' in text:
+        fields.extend((field_key(m.group(1)), m.group(2).strip()) for m in _JSON_PAIR.finditer(text))
+    return [(k, v) for k, v in fields if k]
+
+
+# ---------------------------------------------------------------------------------------------------- prepared
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|rv|ref|vs)\s*:\s*)+", re.I)
+_FORWARD_PREFIX = re.compile(r"^\s*(?:(?:fw|fwd|wg|tr|enc|rv)\s*:\s*)+", re.I)
+_QUOTED = re.compile(r'"[^"\n]{1,160}"')
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n]+(?:\s|$)|\s(?:but|however|pero|sino|mais|aber|jedoch|ma|mas|maar)\s|\s-+\s|,\s")
+
+
+@dataclass
+class Prepared:
+    """A ticket read once: every rule works on these views."""
+
+    summary: str
+    body: str
+    text: str
+    low: str
+    cue: str
+    reply: bool
+    live: frozenset[int] = frozenset()
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    _breaks: list[int] = field(default_factory=list)
+
+    def clause_start(self, pos: int) -> int:
+        i = bisect_right(self._breaks, pos)
+        return self._breaks[i - 1] if i else 0
+
+    def clause_end(self, pos: int) -> int:
+        i = bisect_right(self._breaks, pos)
+        return self._breaks[i] if i < len(self._breaks) else len(self.cue)
+
+    def field_values(self, keys: frozenset[str]) -> list[str]:
+        return [v for k, v in self.fields if k in keys]
+
+
+def prepare(summary: str, description: str | None) -> Prepared:
+    summary_text = strip_markup(summary or "").strip()
+    body_text = strip_markup(description or "").strip()
+    reply = bool(_REPLY_PREFIX.match(summary_text)) and not _FORWARD_PREFIX.match(summary_text)
+    summary_clean = _FORWARD_PREFIX.sub("", _REPLY_PREFIX.sub("", summary_text))
+    text = f"{summary_clean}\n{body_text}" if body_text else summary_clean
+    low = repair(fold(text))
+    # A reply's subject quotes the original request ("RE: [ITSD-7719] Password reset"): it is not a request.
+    cue_source = repair(fold(body_text)) if reply else low
+    cue = _QUOTED.sub(lambda m: " " * len(m.group(0)), cue_source) if '"' in cue_source else cue_source
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(cue)]
+    fields_ = parse_fields(text) if (":" in text or "=" in text) else []
+    return Prepared(
+        summary=summary_clean,
+        body=body_text,
+        text=text,
+        low=low,
+        cue=cue,
+        reply=reply,
+        live=REGISTRY.candidates(grams(low)),
+        fields=fields_,
+        _breaks=breaks,
+    )
+

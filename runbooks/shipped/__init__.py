@@ -1,0 +1,1 @@
+"""The runbooks OpsGate ships, one module each."""
