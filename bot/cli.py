@@ -160,7 +160,7 @@ def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
     from opsgate.bot import audit_log
 
-    services = _services(settings)
+    services = _services(settings, migrate=False)
     if args.out and args.out != "-":
         with open(args.out, "w", encoding="utf-8") as fh:
             count = audit_log.export(services, org=_org(args, settings), out=fh)
@@ -173,7 +173,7 @@ def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     from opsgate.bot import audit_log
 
-    services = _services(settings)
+    services = _services(settings, migrate=False)
     result = audit_log.verify(services, org=_org(args, settings))
     if result.ok:
         print(f"OK: {result.count} entries, head {result.head_hash}")

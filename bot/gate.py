@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
+from opsgate.bot.approvals import ApprovalCards
+from opsgate.bot.chat import ChatSurface
 from opsgate.bot.ingest import IngestService
-from opsgate.bot.notifications import request_cards
+from opsgate.bot.notifications import request_cards, request_execution
 from opsgate.bot.outbox_worker import OutboxWorker
-from opsgate.bot.runs import RunMachine
+from opsgate.bot.runs import Decider, Outcome, RunMachine
 from opsgate.bot.scheduler import Scheduler
 from opsgate.bot.services import Services
 from opsgate.runbooks.classifier.model import Classifier
@@ -27,7 +29,29 @@ class OpsGate:
     ingest: IngestService
     outbox: OutboxWorker
     scheduler: Scheduler
-    surfaces: dict[str, Any] = field(default_factory=dict)  # "slack" / "teams" -> ChatSurface
+    cards: ApprovalCards
+    surfaces: dict[str, ChatSurface] = field(default_factory=dict)  # "slack" / "teams"
+    extras: dict[str, Any] = field(default_factory=dict)  # executor, jira gateway ... attached at assembly
+
+    def add_surface(self, surface: ChatSurface) -> None:
+        self.surfaces[surface.name] = surface
+
+    async def decide(
+        self,
+        run_id: str,
+        decider: Decider,
+        decision: Literal["approve", "deny"],
+        *,
+        plan_hash: str | None,
+        reason: str | None = None,
+    ) -> Outcome:
+        """The one decision service every surface calls: the rules live in the run machine."""
+        outcome = await self.services.db(
+            self.runs.decide, run_id, decider, decision, plan_hash=plan_hash, reason=reason
+        )
+        if outcome.changed:
+            self.outbox.kick()
+        return outcome
 
     async def expire_and_remind(self) -> None:
         settings = self.services.settings
@@ -55,7 +79,9 @@ def build_classifier(services: Services) -> Classifier:
 def build_gate(services: Services, *, classifier: Classifier | None = None) -> OpsGate:
     runs = RunMachine(services)
     runs.on_transition(request_cards)
+    runs.on_transition(request_execution)
     classifier = classifier or build_classifier(services)
+    surfaces: dict[str, ChatSurface] = {}
     gate = OpsGate(
         services=services,
         runs=runs,
@@ -63,7 +89,10 @@ def build_gate(services: Services, *, classifier: Classifier | None = None) -> O
         ingest=IngestService(services, runs, classifier),
         outbox=OutboxWorker(services),
         scheduler=Scheduler(),
+        cards=ApprovalCards(services, surfaces),
+        surfaces=surfaces,
     )
+    gate.cards.attach(gate.outbox)
     interval = services.settings.scheduler_interval
     gate.scheduler.every(interval, "approvals", gate.expire_and_remind)
     gate.scheduler.every(timedelta(seconds=1), "outbox", gate.outbox.run_once)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 CARD_REQUEST = "chat.approval_card"
 CARD_UPDATE = "chat.card_update"
+EXECUTE = "run.execute"
 
 
 def request_cards(session: Session, run: Run, event: str, record: audit.AuditRecord) -> None:
@@ -34,4 +35,17 @@ def request_cards(session: Session, run: Run, event: str, record: audit.AuditRec
             dedupe_key=f"update:{run.id}:{record.seq}",
             run_id=run.id,
             payload={"run_id": run.id, "event": event, "seq": record.seq},
+        )
+
+
+def request_execution(session: Session, run: Run, event: str, record: audit.AuditRecord) -> None:
+    """An approved run is executed by whichever replica's executor claims this row first."""
+    if event == "approved":
+        outbox.enqueue(
+            session,
+            org_id=run.org_id,
+            kind=EXECUTE,
+            dedupe_key=f"execute:{run.id}",
+            run_id=run.id,
+            payload={"run_id": run.id, "plan_hash": run.plan_hash},
         )

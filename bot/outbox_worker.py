@@ -8,6 +8,7 @@ permanent trouble (404, 403); anything else is treated as temporary and logged a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -51,11 +52,19 @@ class OutboxWorker:
         self.backoff = backoff or Backoff()
         self.handlers: dict[str, Handler] = {}
         self.give_up_handlers: dict[str, GiveUpHandler] = {}
+        self._kicks: set[asyncio.Task[int]] = set()
 
     def register(self, kind: str, handler: Handler, on_give_up: GiveUpHandler | None = None) -> None:
         self.handlers[kind] = handler
         if on_give_up is not None:
             self.give_up_handlers[kind] = on_give_up
+
+    def kick(self) -> None:
+        """Deliver soon rather than at the next tick (after a click, so the card updates at once)."""
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self.run_once())
+        self._kicks.add(task)
+        task.add_done_callback(self._kicks.discard)
 
     async def run_once(self, limit: int = 20) -> int:
         """Deliver what is due now; returns how many rows were attempted."""

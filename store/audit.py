@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring  # the C accelerated, ensure_ascii=False string encoder
 from typing import Any, TextIO
 
-from opsgate.store.models import AuditEntry, AuditHead, Org
-from sqlalchemy import Engine, insert, select, text, update
+from opsgate.store.models import Org
+from sqlalchemy import Engine, select, text
 from sqlmodel import Session, col
 
 GENESIS = "0" * 64
@@ -101,6 +101,21 @@ def _org_slug(session: Session, org_id: int) -> str:
     return slug
 
 
+_HEAD_SQLITE = text("SELECT seq, hash FROM audit_heads WHERE org_id = :org_id")
+_HEAD_PG = text("SELECT seq, hash FROM audit_heads WHERE org_id = :org_id FOR UPDATE")
+_INSERT = text(
+    "INSERT INTO audit_entries (org_id, seq, ts, actor, action, subject, data, prev_hash, hash) "
+    "VALUES (:org_id, :seq, :ts, :actor, :action, :subject, :data, :prev_hash, :hash)"
+)
+_MOVE_HEAD = text("UPDATE audit_heads SET seq = :seq, hash = :hash WHERE org_id = :org_id")
+# PostgreSQL: the entry and the head move in one statement, one round trip while the head is locked.
+_INSERT_AND_MOVE_PG = text(
+    "WITH head AS (UPDATE audit_heads SET seq = :seq, hash = :hash WHERE org_id = :org_id) "
+    "INSERT INTO audit_entries (org_id, seq, ts, actor, action, subject, data, prev_hash, hash) "
+    "VALUES (:org_id, :seq, :ts, :actor, :action, :subject, :data, :prev_hash, :hash)"
+)
+
+
 def append(
     session: Session,
     *,
@@ -111,10 +126,8 @@ def append(
     data: Mapping[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one entry to the org's chain inside the caller's transaction."""
-    head_q = select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.org_id) == org_id)
-    if session.get_bind().dialect.name != "sqlite":
-        head_q = head_q.with_for_update()
-    row = session.execute(head_q).one_or_none()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    row = session.execute(_HEAD_PG if postgres else _HEAD_SQLITE, {"org_id": org_id}).one_or_none()
     if row is None:
         raise LookupError(f"org {org_id} has no audit chain head")
     seq, prev = row[0] + 1, row[1]
@@ -122,20 +135,22 @@ def append(
     data_json = canonical(scrub(dict(data or {})))
     org = _org_slug(session, org_id)
     digest = chain_hash(prev, entry_bytes(seq, ts, org, actor, action, subject, data_json, prev))
-    session.execute(
-        insert(AuditEntry).values(
-            org_id=org_id,
-            seq=seq,
-            ts=ts,
-            actor=actor,
-            action=action,
-            subject=subject,
-            data=data_json,
-            prev_hash=prev,
-            hash=digest,
-        )
-    )
-    session.execute(update(AuditHead).where(col(AuditHead.org_id) == org_id).values(seq=seq, hash=digest))
+    values = {
+        "org_id": org_id,
+        "seq": seq,
+        "ts": ts,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "data": data_json,
+        "prev_hash": prev,
+        "hash": digest,
+    }
+    if postgres:
+        session.execute(_INSERT_AND_MOVE_PG, values)
+    else:
+        session.execute(_INSERT, values)
+        session.execute(_MOVE_HEAD, values)
     return AuditRecord(seq=seq, hash=digest, ts=ts)
 
 
@@ -147,17 +162,42 @@ _ROWS_SQL = text(
 )
 
 
-def _raw_rows(engine: Engine, org_id: int, batch: int = 20000) -> Iterator[tuple[Any, ...]]:
+def _snapshot(engine: Engine) -> Any:
+    """A read-only connection that sees one moment of the database for the whole scan (REPEATABLE READ on
+    PostgreSQL; a deferred transaction on SQLite), so a chain growing meanwhile is never mistaken for a broken one."""
+    options: dict[str, Any] = {"opsgate_readonly": True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    return engine.execution_options(**options).connect()
+
+
+def _head(conn: Any, org_id: int) -> tuple[int, str]:
+    row = conn.execute(text("SELECT seq, hash FROM audit_heads WHERE org_id = :o"), {"o": org_id}).one_or_none()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+def _raw_rows(conn: Any, org_id: int, upto: int, batch: int = 20000) -> Iterator[tuple[Any, ...]]:
+    """Rows ``seq <= upto`` in order, through the driver's own cursor (SQLAlchemy's row objects cost 2x here)."""
+    postgres = conn.dialect.name == "postgresql"
+    sql = "SELECT seq, ts, actor, action, subject, data, prev_hash, hash FROM audit_entries " + (
+        "WHERE org_id = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s"
+        if postgres
+        else "WHERE org_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
+    )
+    cursor = conn.connection.dbapi_connection.cursor()
     after = 0
-    with engine.connect() as conn:
+    try:
         while True:
-            rows = conn.execute(_ROWS_SQL, {"org_id": org_id, "after": after, "limit": batch}).all()
+            cursor.execute(sql, (org_id, after, upto, batch))
+            rows = cursor.fetchall()
             if not rows:
                 return
-            yield from (tuple(r) for r in rows)
+            yield from rows
             after = rows[-1][0]
             if len(rows) < batch:
                 return
+    finally:
+        cursor.close()
 
 
 def as_export(row: tuple[Any, ...], org: str) -> dict[str, Any]:
@@ -178,10 +218,12 @@ def as_export(row: tuple[Any, ...], org: str) -> dict[str, Any]:
 def export(engine: Engine, org_id: int, org: str, out: TextIO) -> int:
     """Write the chain as JSON Lines (one canonical object per line); return the count."""
     count = 0
-    for row in _raw_rows(engine, org_id):
-        out.write(canonical(as_export(row, org)))
-        out.write("\n")
-        count += 1
+    with _snapshot(engine) as conn:
+        upto, _ = _head(conn, org_id)
+        for row in _raw_rows(conn, org_id, upto):
+            out.write(canonical(as_export(row, org)))
+            out.write("\n")
+            count += 1
     return count
 
 
@@ -200,20 +242,29 @@ class Verification:
 
 
 def verify(engine: Engine, org_id: int, org: str) -> Verification:
-    """Recompute every link; name the first entry that was edited, deleted, inserted or reordered."""
+    """Recompute every link up to the head seen at the start; name the first entry that was edited, deleted,
+    inserted or reordered (or cut off the end)."""
+    sha256 = hashlib.sha256
+    enc = encode_basestring
+    org_json = enc(org)
     expected_seq, prev, count = 1, GENESIS, 0
-    for seq, ts, actor, action, subject, data, prev_hash, digest in _raw_rows(engine, org_id):
-        if seq != expected_seq:
-            problem = f"entry {expected_seq} is missing (the next stored entry is {seq})"
-            return Verification(False, count, prev, expected_seq, problem)
-        if prev_hash != prev:
-            return Verification(False, count, prev, seq, f"entry {seq}: prev_hash does not match entry {seq - 1}")
-        if chain_hash(prev, entry_bytes(seq, ts, org, actor, action, subject, data, prev_hash)) != digest:
-            return Verification(False, count, prev, seq, f"entry {seq}: content does not match its hash")
-        prev, expected_seq, count = digest, seq + 1, count + 1
-    with engine.connect() as conn:
-        head = conn.execute(text("SELECT seq, hash FROM audit_heads WHERE org_id = :o"), {"o": org_id}).one_or_none()
-    if head is not None and (head[0] != count or head[1] != prev):
-        problem = f"the chain ends at entry {count} but its head records entry {head[0]}: entries were removed"
+    with _snapshot(engine) as conn:
+        head_seq, head_hash = _head(conn, org_id)
+        for seq, ts, actor, action, subject, data, prev_hash, digest in _raw_rows(conn, org_id, head_seq):
+            if seq != expected_seq:
+                problem = f"entry {expected_seq} is missing (the next stored entry is {seq})"
+                return Verification(False, count, prev, expected_seq, problem)
+            if prev_hash != prev:
+                return Verification(False, count, prev, seq, f"entry {seq}: prev_hash does not match entry {seq - 1}")
+            # prev_hash equals the previous (hex) hash here, so it needs no escaping.
+            body = (
+                f'{prev}{{"action":{enc(action)},"actor":{enc(actor)},"data":{data},"org":{org_json},'
+                f'"prev_hash":"{prev}","seq":{seq},"subject":{enc(subject)},"ts":{enc(ts)}}}'
+            )
+            if sha256(body.encode("utf-8")).hexdigest() != digest:
+                return Verification(False, count, prev, seq, f"entry {seq}: content does not match its hash")
+            prev, expected_seq, count = digest, seq + 1, count + 1
+    if count != head_seq or prev != head_hash:
+        problem = f"the chain ends at entry {count} but its head records entry {head_seq}: entries were removed"
         return Verification(False, count, prev, count + 1, problem)
     return Verification(True, count, prev)

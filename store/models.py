@@ -174,3 +174,51 @@ class Integration(SQLModel, table=True):
     secrets: str = Field(default="", sa_column=Column(Text, nullable=False))  # Fernet token of a JSON object
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class ChatMessage(SQLModel, table=True):
+    """Where a copy of a card or note was posted, so every transition re-renders each copy in place."""
+
+    __tablename__ = "chat_messages"
+    __table_args__ = (UniqueConstraint("surface", "channel", "message_id", name="uq_chat_messages_where"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    run_id: str | None = Field(default=None, max_length=40, index=True)
+    surface: str = Field(max_length=20)  # slack | teams
+    kind: str = Field(max_length=30)  # approval | note
+    channel: str = Field(max_length=300)
+    message_id: str = Field(max_length=300)  # Slack ts, Teams activity id
+    plan_hash: str | None = Field(default=None, max_length=64)
+    reference: dict[str, Any] = _json()  # Teams conversation reference; Slack needs none
+    created_at: datetime = _created()
+
+
+class JiraLink(SQLModel, table=True):
+    """A Jira issue followed by OpsGate: keyed by site and issue key, tied to a run and/or a chat thread."""
+
+    __tablename__ = "jira_links"
+    __table_args__ = (
+        UniqueConstraint("org_id", "base_url", "issue_key", name="uq_jira_links_issue"),
+        UniqueConstraint("chat_surface", "chat_channel", "chat_thread", name="uq_jira_links_thread"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    integration_id: str = Field(foreign_key="integrations.id", max_length=40, index=True)
+    base_url: str = Field(max_length=500)
+    issue_key: str = Field(max_length=100)
+    run_id: str | None = Field(default=None, max_length=40, index=True)
+    chat_surface: str | None = Field(default=None, max_length=20)
+    chat_channel: str | None = Field(default=None, max_length=300)
+    chat_thread: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """Jira webhook deliveries already applied (``X-Atlassian-Webhook-Identifier``), so retries apply once."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("integration_id", "identifier", name="uq_webhook_delivery"),)
+    id: int | None = Field(default=None, primary_key=True)
+    integration_id: str = Field(max_length=40)
+    identifier: str = Field(max_length=200)
+    received_at: datetime = _created()

@@ -195,3 +195,22 @@ def test_concurrent_processes_make_one_linear_chain(engine: Engine, db_url: str)
         assert p.exitcode == 0
     result = _verify(engine)
     assert result.ok and result.count == 120
+
+
+def test_verify_while_the_chain_grows_never_reports_a_false_break(engine: Engine) -> None:
+    _append(engine, 50)
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.is_set():
+            _append(engine, 1, actor="live")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        results = [_verify(engine) for _ in range(15)]
+    finally:
+        stop.set()
+        thread.join()
+    assert all(r.ok for r in results), [r.problem for r in results if not r.ok]
+    assert results[-1].count >= 50

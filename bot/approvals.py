@@ -1,0 +1,121 @@
+"""Approval cards on every configured surface: post when a run starts waiting, re-render on every transition, thread
+the note and reminders under them, and tell the requester what was decided.
+
+Driven by the outbox (``chat.approval_card`` and ``chat.card_update`` rows written in the transition's own
+transaction), so a chat outage only delays a card: the run stays ``awaiting_approval`` and the card is retried.
+Each delivery re-reads the run, so a card always shows the run's current state, never a stale one.
+"""
+
+from __future__ import annotations
+
+import structlog
+from opsgate.bot.approval_views import approval_view
+from opsgate.bot.chat import ChatSurface, ChatUnavailable, PostedMessage
+from opsgate.bot.notifications import CARD_REQUEST, CARD_UPDATE
+from opsgate.bot.outbox_worker import OutboxWorker, RetryLater
+from opsgate.bot.services import Services
+from opsgate.cards.text import reminder_text
+from opsgate.cards.views import ApprovalView
+from opsgate.store import chat_messages
+from opsgate.store import runs as run_rows
+from opsgate.store.models import ChatMessage, Run
+
+log = structlog.get_logger("opsgate.approvals")
+
+DECISION_EVENTS = frozenset({"approved", "denied", "expired", "cancelled", "succeeded", "failed"})
+
+
+def posted(row: ChatMessage) -> PostedMessage:
+    return PostedMessage(row.surface, row.channel, row.message_id, dict(row.reference))
+
+
+class ApprovalCards:
+    def __init__(self, services: Services, surfaces: dict[str, ChatSurface]) -> None:
+        self.services = services
+        self.surfaces = surfaces
+
+    def attach(self, worker: OutboxWorker) -> None:
+        worker.register(CARD_REQUEST, self.deliver_request)
+        worker.register(CARD_UPDATE, self.deliver_update)
+
+    def active(self) -> list[ChatSurface]:
+        return [self.surfaces[name] for name in self.services.settings.surfaces if name in self.surfaces]
+
+    def _load(self, run_id: str) -> tuple[Run | None, list[ChatMessage]]:
+        with self.services.read_session() as session:
+            return run_rows.get(session, run_id), chat_messages.for_run(session, run_id)
+
+    def view(self, run: Run, *, processing: bool = False) -> ApprovalView:
+        return approval_view(run, sandbox=self.services.settings.sandbox_mode, processing=processing)
+
+    async def deliver_request(self, item: object) -> None:
+        run_id = str(getattr(item, "payload", {})["run_id"])
+        run, copies = await self.services.db(self._load, run_id)
+        if run is None or run.status != "awaiting_approval":
+            return  # decided or gone before the card went out: nothing to ask anyone
+        view = self.view(run)
+        for surface in self.active():
+            done = [
+                c for c in copies if c.surface == surface.name and c.kind == "approval" and c.plan_hash == run.plan_hash
+            ]
+            if done:
+                continue
+            try:
+                where = await surface.post_approval(view)
+            except ChatUnavailable as exc:
+                raise RetryLater(f"{surface.name}: {exc}", exc.retry_after) from exc
+            await self.services.db(self._record, run, where, "approval")
+            try:
+                await surface.post_note(where, view)
+            except ChatUnavailable:
+                log.warning("thread_note_not_posted", run=run.id, surface=surface.name)
+
+    def _record(self, run: Run, where: PostedMessage, kind: str) -> None:
+        with self.services.transaction() as session:
+            chat_messages.record(
+                session,
+                org_id=run.org_id,
+                run_id=run.id,
+                surface=where.surface,
+                kind=kind,
+                channel=where.channel,
+                message_id=where.message_id,
+                plan_hash=run.plan_hash,
+                reference=where.reference,
+            )
+
+    async def deliver_update(self, item: object) -> None:
+        payload = dict(getattr(item, "payload", {}))
+        run, copies = await self.services.db(self._load, str(payload["run_id"]))
+        if run is None:
+            return
+        view = self.view(run)
+        event = str(payload.get("event", ""))
+        for copy in (c for c in copies if c.kind == "approval"):
+            surface = self.surfaces.get(copy.surface)
+            if surface is None:
+                continue
+            where = posted(copy)
+            try:
+                await surface.update_approval(where, view)
+                if event == "reminded" and run.status == "awaiting_approval":
+                    await surface.post_in_thread(where, reminder_text(view))
+            except ChatUnavailable as exc:
+                raise RetryLater(f"{surface.name}: {exc}", exc.retry_after) from exc
+        if event in DECISION_EVENTS:
+            for surface in self.active():
+                try:
+                    await surface.notify_requester(run.requester, view)
+                except ChatUnavailable:
+                    log.warning("requester_not_notified", run=run.id, surface=surface.name)
+
+    async def post_in_threads(self, run_id: str, text: str) -> int:
+        """A line under every copy of a run's card (Jira timeline, give-up notices); returns how many got it."""
+        _run, copies = await self.services.db(self._load, run_id)
+        sent = 0
+        for copy in (c for c in copies if c.kind == "approval"):
+            surface = self.surfaces.get(copy.surface)
+            if surface is not None:
+                await surface.post_in_thread(posted(copy), text)
+                sent += 1
+        return sent
