@@ -44,7 +44,7 @@ Status = Literal[
 ALLOWED: dict[str, frozenset[str]] = {
     "received": frozenset({"no_action", "awaiting_approval"}),
     "awaiting_approval": frozenset({"approved", "denied", "expired", "cancelled"}),
-    "approved": frozenset({"executing", "cancelled"}),
+    "approved": frozenset({"executing", "cancelled", "awaiting_approval"}),  # -> awaiting: plan changed, re-ask
     "executing": frozenset({"succeeded", "failed"}),
     "failed": frozenset({"executing"}),
 }

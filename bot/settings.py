@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
     slack_approval_channel: str | None = Field(None, validation_alias="OPSGATE_SLACK_APPROVAL_CHANNEL")
     slack_approvers: CsvList = Field((), validation_alias="OPSGATE_SLACK_APPROVERS")
+    approver_cache: Duration = Field(timedelta(seconds=60), validation_alias="OPSGATE_APPROVER_CACHE")
+    admins: CsvList = Field((), validation_alias="OPSGATE_ADMINS")  # Slack user/group ids who manage integrations
 
     # Teams (the Bot Framework's own key names)
     microsoft_app_id: str | None = Field(None, validation_alias="MicrosoftAppId")
@@ -103,10 +105,16 @@ class Settings(BaseSettings):
     jira_pat: SecretStr | None = Field(None, validation_alias="JIRA_PAT")
     jira_webhook_secret: SecretStr | None = Field(None, validation_alias="JIRA_WEBHOOK_SECRET")
     jira_project_key: str | None = Field(None, validation_alias="JIRA_PROJECT_KEY")
+    jira_writeback_give_up: Duration = Field(timedelta(hours=24), validation_alias="OPSGATE_JIRA_WRITEBACK_GIVE_UP")
+    jira_health_interval: Duration = Field(timedelta(minutes=5), validation_alias="OPSGATE_JIRA_HEALTH_INTERVAL")
+    jira_cache_ttl: Duration = Field(timedelta(seconds=60), validation_alias="OPSGATE_JIRA_CACHE_TTL")
+    jira_viewer_group: str | None = Field(None, validation_alias="OPSGATE_JIRA_VIEWER_GROUP")
 
     # Okta
     okta_org_url: str | None = Field(None, validation_alias="OKTA_ORG_URL")
     okta_api_token: SecretStr | None = Field(None, validation_alias="OKTA_API_TOKEN")
+    okta_reset_sends_email: bool = Field(True, validation_alias="OPSGATE_OKTA_RESET_SENDS_EMAIL")
+    okta_default_groups: CsvList = Field((), validation_alias="OPSGATE_OKTA_DEFAULT_GROUPS")
 
     # Graph
     graph_url: str = Field("https://graph.microsoft.com", validation_alias="GRAPH_URL")
@@ -114,6 +122,7 @@ class Settings(BaseSettings):
     graph_tenant_id: str | None = Field(None, validation_alias="GRAPH_TENANT_ID")
     graph_client_id: str | None = Field(None, validation_alias="GRAPH_CLIENT_ID")
     graph_client_secret: SecretStr | None = Field(None, validation_alias="GRAPH_CLIENT_SECRET")
+    license_skus: CsvList = Field((), validation_alias="OPSGATE_LICENSE_SKUS")  # "Name=SKU_PART,..." extends the map
     graph_usage_location: str = Field("US", min_length=2, max_length=2, validation_alias="OPSGATE_GRAPH_USAGE_LOCATION")
 
     @field_validator("database_url")
