@@ -8,9 +8,10 @@ from typing import Any
 import structlog
 from aiohttp import web
 from opsgate.bot.gate import OpsGate
+from opsgate.bot.keys import KeyCache
 from opsgate.handlers.http import audit as audit_routes
 from opsgate.handlers.http import health, openapi
-from opsgate.handlers.http.keys import GATE, SERVICES
+from opsgate.handlers.http.keys import GATE, KEY_CACHE, SERVICES
 from opsgate.handlers.http.middleware import bearer_auth, observe
 
 log = structlog.get_logger("opsgate.app")
@@ -31,6 +32,7 @@ def build_app(
     services = gate.services
     app[SERVICES] = services
     app[GATE] = gate
+    app[KEY_CACHE] = KeyCache()
     health.register(app)
     openapi.register(app)
     audit_routes.register(app)

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from opsgate.bot.errors import RateLimited
+from opsgate.bot.errors import RateLimited, Unauthenticated
 from opsgate.bot.proposals import Proposal, from_classification
 from opsgate.bot.runs import RunMachine
 from opsgate.bot.services import Services
 from opsgate.runbooks.classifier.model import Classifier, TicketText
 from opsgate.store import audit
 from opsgate.store import runs as run_rows
-from opsgate.store.apikeys import Principal, take_token
+from opsgate.store.apikeys import KeyRevoked, Principal, take_token
 from opsgate.store.models import Run
 from sqlmodel import Session
 
@@ -120,9 +120,16 @@ class IngestService:
             **proposal.run_values(settings),
         }
         with self.services.transaction() as session:
-            wait = take_token(
-                session, key_id=principal.key_id, per_minute=principal.rate_limit_per_min or settings.ingest_rate_limit
-            )
+            try:
+                wait = take_token(
+                    session,
+                    key_id=principal.key_id,
+                    per_minute=principal.rate_limit_per_min or settings.ingest_rate_limit,
+                )
+            except KeyRevoked:
+                raise Unauthenticated(
+                    "This API key was revoked; create a new one with 'opsgate keys create'."
+                ) from None
             if wait > 0:
                 raise RateLimited(
                     f"This key may send {principal.rate_limit_per_min or settings.ingest_rate_limit} requests per "

@@ -39,13 +39,16 @@ def request_cards(session: Session, run: Run, event: str, record: audit.AuditRec
 
 
 def request_execution(session: Session, run: Run, event: str, record: audit.AuditRecord) -> None:
-    """An approved run is executed by whichever replica's executor claims this row first."""
+    """An approved run is executed by whichever replica's executor claims this row first.
+
+    One row per approval (keyed by its audit entry): a run re-planned and approved again gets a new row, while a
+    replayed row still runs at most once because the executor claims the run itself (approved -> executing)."""
     if event == "approved":
         outbox.enqueue(
             session,
             org_id=run.org_id,
             kind=EXECUTE,
-            dedupe_key=f"execute:{run.id}",
+            dedupe_key=f"execute:{run.id}:{record.seq}",
             run_id=run.id,
             payload={"run_id": run.id, "plan_hash": run.plan_hash},
         )

@@ -58,7 +58,11 @@ class Proposal:
 
 
 def plan_context(settings: Settings) -> PlanContext:
-    return PlanContext(usage_location=settings.graph_usage_location)
+    return PlanContext(
+        usage_location=settings.graph_usage_location,
+        okta_send_reset_email=settings.okta_reset_sends_email,
+        okta_default_group_ids=settings.okta_default_groups,
+    )
 
 
 def propose(

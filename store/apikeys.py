@@ -32,7 +32,7 @@ __all__ = [
     "take_token",
     "touch_last_used",
 ]
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlmodel import Session, col
 
 SCOPES = ("ticket:ingest", "runbook:request", "audit:read", "catalog:read")
@@ -146,6 +146,17 @@ def touch_last_used(session: Session, key_id: str) -> None:
     )
 
 
+_BUCKET = text("SELECT bucket_tokens, bucket_updated, revoked_at FROM api_keys WHERE id = :id")
+_BUCKET_PG = text("SELECT bucket_tokens, bucket_updated, revoked_at FROM api_keys WHERE id = :id FOR UPDATE")
+
+
+class KeyRevoked(Exception):
+    pass
+
+
+_TAKE = text("UPDATE api_keys SET bucket_tokens = :tokens, bucket_updated = :now WHERE id = :id")
+
+
 def take_token(session: Session, *, key_id: str, per_minute: int, now: float | None = None) -> float:
     """Take one request from the key's bucket inside the caller's transaction.
 
@@ -153,16 +164,15 @@ def take_token(session: Session, *, key_id: str, per_minute: int, now: float | N
     row is locked so replicas share one bucket; on SQLite the write transaction already serialises.
     """
     now = time.time() if now is None else now
-    q = select(col(ApiKey.bucket_tokens), col(ApiKey.bucket_updated)).where(col(ApiKey.id) == key_id)
-    if session.get_bind().dialect.name != "sqlite":
-        q = q.with_for_update()
-    tokens, updated = session.execute(q).one()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    conn = session.connection()
+    tokens, updated, revoked_at = conn.execute(_BUCKET_PG if postgres else _BUCKET, {"id": key_id}).one()
+    if revoked_at is not None:
+        raise KeyRevoked(key_id)
     capacity = float(per_minute)
     rate = per_minute / 60.0
     tokens = capacity if tokens is None else min(capacity, tokens + max(0.0, now - (updated or now)) * rate)
     if tokens < 1.0:
         return (1.0 - tokens) / rate
-    session.execute(
-        update(ApiKey).where(col(ApiKey.id) == key_id).values(bucket_tokens=tokens - 1.0, bucket_updated=now)
-    )
+    conn.execute(_TAKE, {"tokens": tokens - 1.0, "now": now, "id": key_id})
     return 0.0

@@ -80,10 +80,23 @@ def dispose_all() -> None:
         _engines.clear()
 
 
+_writer_locks: dict[int, threading.Lock] = {}
+
+
+def _writer_lock(engine: Engine) -> contextlib.AbstractContextManager[object]:
+    """SQLite admits one writer at a time; threads of this process queue on a Python lock instead of spinning in
+    SQLite's busy handler, which sleeps in steps of up to 100 ms. Other processes still wait on busy_timeout."""
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    with _lock:
+        lock = _writer_locks.setdefault(id(engine.pool), threading.Lock())
+    return lock
+
+
 @contextlib.contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits on success and rolls back on any exception."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    with _writer_lock(engine), Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
 
 

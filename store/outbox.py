@@ -30,6 +30,13 @@ class OutboxItem:
     give_up_at: datetime | None
 
 
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_ENQUEUE = {
+    name: insert_fn(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_OUTBOX.c.id)
+    for name, insert_fn in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 def enqueue(
     session: Session,
     *,
@@ -54,10 +61,8 @@ def enqueue(
         "created_at": now,
         "give_up_at": now + give_up_after if give_up_after else None,
     }
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage).values(**values)
-    returning = insert.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(col(OutboxMessage.id))
-    return session.execute(returning).first() is not None
+    stmt = _ENQUEUE[session.get_bind().dialect.name]
+    return session.connection().execute(stmt, values).first() is not None
 
 
 def claim_due(

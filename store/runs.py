@@ -17,15 +17,20 @@ def new_run_id() -> str:
     return "run_" + base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
 
 
+_RUNS = Run.__table__  # type: ignore[attr-defined]
+# Built once per dialect and executed with a parameter dict: the ingest hot path skips the ORM's statement building.
+_INSERT_IF_NEW = {
+    name: insert_fn(_RUNS).on_conflict_do_nothing(index_elements=["org_id", "external_ref"]).returning(_RUNS.c.id)
+    for name, insert_fn in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 def insert_if_new(session: Session, values: dict[str, Any]) -> bool:
     """Insert a run unless one with the same (org_id, external_ref) exists; the unique constraint decides,
     so a storm of identical requests on any number of replicas makes exactly one row."""
-    dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Run).values(**values)
-    if values.get("external_ref") is not None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["org_id", "external_ref"])
+    stmt = _INSERT_IF_NEW[session.get_bind().dialect.name]
     # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
-    return session.execute(stmt.returning(col(Run.id))).first() is not None
+    return session.connection().execute(stmt, values).first() is not None
 
 
 def get(session: Session, run_id: str, *, org_id: int | None = None) -> Run | None:

@@ -177,3 +177,17 @@ async def test_rate_limit_answers_429_with_retry_after_and_stores_nothing(gate: 
     assert (status, p["code"]) == (429, "rate_limited")
     assert int(headers["Retry-After"]) >= 1 and p["retryAfter"] == int(headers["Retry-After"])
     assert _stored(gate) == before
+
+
+async def test_a_revoked_key_is_refused_at_once_even_just_after_use(gate: OpsGate) -> None:
+    from opsgate.bot import keys as key_service
+
+    key = make_key(gate.services, "ticket:ingest")
+    async with live_client(gate) as client:
+        assert (await client.post(INGEST, json=ticket_body(key="ITSM-5"), headers=auth(key))).status == 200
+        key_id = key.split("_")[1]
+        key_service.revoke(gate.services, org="default", key_id=key_id, actor="test")
+        before = _stored(gate)
+        status, p, _ = await _problem(client, key, json=ticket_body(key="ITSM-6"))
+    assert (status, p["code"]) == (401, "unauthenticated") and "revoked" in p["detail"]
+    assert _stored(gate) == before

@@ -87,7 +87,7 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     scope = _declared_scope(handler)
     if scope is None:
         return await handler(request)
-    principal = await authenticate_request(request)
+    principal = await authenticate_request(request, cacheable=scope == "ticket:ingest")
     if principal is None:
         raise Unauthenticated(
             "Send an OpsGate API key as 'Authorization: Bearer <key>' (create one with 'opsgate keys create')."
