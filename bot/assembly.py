@@ -9,6 +9,6 @@ if TYPE_CHECKING:
 
 
 def registrars() -> list[RouteRegistrar]:
-    from opsgate.handlers.http import ingest, runs
+    from opsgate.handlers.http import ingest, requests, runs
 
-    return [ingest.register, runs.register]
+    return [ingest.register, runs.register, requests.register]

@@ -110,3 +110,35 @@ def test_serve_starts_fast_answers_and_stops_on_sigterm(db_url: str) -> None:
     assert "SANDBOX MODE" in err and '"event": "listening"' in err and '"event": "stopped"' in err
     assert "xoxb-hidden-token" not in out + err
     assert '"path": "/healthz"' in err  # one structured line per request
+
+
+def test_runs_list_and_show(db_url: str) -> None:
+    from opsgate.bot.gate import build_gate
+    from opsgate.bot.proposals import propose
+    from opsgate.bot.services import Services
+    from opsgate.runbooks.base import Target
+    from opsgate.store.db import make_engine
+    from opsgate.store.migrate import migrate
+    from tests.conftest import make_settings
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    services = Services(make_settings(db_url), engine)
+    gate = build_gate(services)
+    proposal = propose("mfa_reset", Target("sam.lee@acme.com"), {}, confidence=0.9, reason="test", settings=services.settings)
+    created = gate.ingest.request(org_id=services.default_org_id, source="api", requester="api:test",
+                                  requester_email=None, summary="s", proposal=proposal)
+    services.close()
+    engine.dispose()
+
+    listed = json.loads(run(db_url, "runs", "list", "--json", "--status", "awaiting_approval").stdout)
+    assert [(r["id"], r["runbook"], r["targetUser"]["email"]) for r in listed] == [
+        (created.id, "RB-002", "sam.lee@acme.com")
+    ]
+    assert json.loads(run(db_url, "runs", "list", "--json", "--status", "denied").stdout) == []
+    shown = run(db_url, "runs", "show", created.id)
+    assert shown.returncode == 0 and "RB-002" in shown.stdout and "reset_factors" in shown.stdout
+    missing = run(db_url, "runs", "show", "run_nope")
+    assert missing.returncode == 2 and "No run 'run_nope'" in missing.stderr
+    bad = run(db_url, "runs", "list", "--status", "bogus")
+    assert bad.returncode == 2 and "status must be one of" in bad.stderr

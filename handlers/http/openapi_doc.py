@@ -148,6 +148,20 @@ SCHEMAS: dict[str, Any] = {
             "updatedAt": {"type": "string"},
         },
     },
+    "RunRequest": {
+        "type": "object",
+        "required": ["runbook", "reason"],
+        "properties": {
+            "runbook": {"type": "string", "examples": ["RB-013"]},
+            "target": {
+                "type": "object",
+                "properties": {"email": {"type": "string"}, "name": {"type": ["string", "null"]}},
+            },
+            "params": {"type": "object"},
+            "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "requesterEmail": {"type": ["string", "null"]},
+        },
+    },
     "RunList": {
         "type": "object",
         "required": ["runs", "next"],
@@ -257,6 +271,23 @@ def document() -> dict[str, Any]:
                 }
             },
             "/api/v1/runs": {
+                "post": {
+                    "operationId": "requestRun",
+                    "security": bearer,
+                    "description": "Scope `runbook:request`. Proposes a run of a runbook; it waits for approval like any other.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunRequest"}}},
+                    },
+                    "responses": {
+                        "201": _json({"$ref": "#/components/schemas/Run"}, "The run, awaiting approval"),
+                        "400": _problem("The body is not JSON (`invalid_json`)."),
+                        "413": _problem("The body is over 16 KiB (`payload_too_large`)."),
+                        "415": _problem("The body is not `application/json` (`unsupported_media_type`)."),
+                        "422": _problem("A field is missing or invalid (`validation_error`)."),
+                        **_AUTH_ERRORS,
+                    },
+                },
                 "get": {
                     "operationId": "listRuns",
                     "security": bearer,
