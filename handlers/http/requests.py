@@ -46,14 +46,16 @@ async def request_run(request: web.Request) -> web.Response:
     runbook = catalog.RUNBOOKS.get(runbook_id) if isinstance(runbook_id, str) else None
     if runbook is None:
         errors.append({"path": "$.runbook", "message": f"must be one of {', '.join(catalog.RUNBOOKS)}"})
-    target = body.get("target") if isinstance(body.get("target"), dict) else {}
+    raw_target = body.get("target")
+    target: dict[str, Any] = raw_target if isinstance(raw_target, dict) else {}
     target_email = _email(body, "$.target.email", target.get("email"), errors, required=bool(runbook and runbook.needs_target))
     requester_email = _email(body, "$.requesterEmail", body.get("requesterEmail"), errors, required=False)
     params = body.get("params", {})
     if not isinstance(params, dict):
         errors.append({"path": "$.params", "message": "must be an object"})
-    reason = body.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
+    raw_reason = body.get("reason")
+    reason = raw_reason.strip() if isinstance(raw_reason, str) else ""
+    if not reason or len(reason) > 2000:
         errors.append({"path": "$.reason", "message": "is required (1-2000 characters): approvers read it"})
     if errors or runbook is None:
         raise ValidationFailed("Fix these fields: " + "; ".join(f"{e['path']} {e['message']}" for e in errors), errors)
@@ -61,7 +63,7 @@ async def request_run(request: web.Request) -> web.Response:
     settings = gate.services.settings
     proposal = propose(
         runbook.intent, Target(target_email, target.get("name")) if target_email else None, params,
-        confidence=1.0, reason=f"requested through the API: {reason.strip()}", settings=settings,
+        confidence=1.0, reason=f"requested through the API: {reason}", settings=settings,
     )
     if proposal.status != "awaiting_approval":
         detail = proposal.reason.split("not proposed: ", 1)[-1]
@@ -70,7 +72,7 @@ async def request_run(request: web.Request) -> web.Response:
     requester = f"api:{principal.key_id}" if requester_email is None else f"api:{requester_email}"
     run = await gate.services.db(
         gate.ingest.request, org_id=principal.org_id, source="api", requester=requester,
-        requester_email=requester_email, summary=reason.strip(), proposal=proposal,
+        requester_email=requester_email, summary=reason, proposal=proposal,
     )
     return web.json_response(run_json(run), status=201)
 

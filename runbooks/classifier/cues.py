@@ -82,7 +82,6 @@ _MODALS = frozenset(
         "posso",
         "pode",
         "riesco",
-        "consigo",
         "kan",
         "lukt",
         "get",
@@ -112,28 +111,29 @@ class Cue:
 
     name: str
     pattern: FastRe
-    weight: float = 1.0
     negatable: bool = True
+    requires: FastRe | None = None  # words every match also contains: when none can be in the text, skip
 
 
-def cue(name: str, pattern: str, weight: float = 1.0, *, negatable: bool = True) -> Cue:
-    return Cue(name, FastRe(pattern), weight, negatable)
+def cue(name: str, pattern: str, *, negatable: bool = True, requires: str | None = None) -> Cue:
+    return Cue(name, FastRe(pattern), negatable, FastRe(requires) if requires else None)
 
 
 @dataclass(frozen=True)
 class Hit:
     name: str
     words: str
-    weight: float
     start: int
 
 
 def first_hit(p: Prepared, c: Cue, text: str | None = None) -> Hit | None:
     source = p.cue if text is None else text
+    if text is None and c.requires is not None and not c.requires.maybe(p.live):
+        return None
     for m in c.pattern.finditer(source, live=p.live if text is None else None):
         if c.negatable and text is None and negated(p, m.start(), m.end()):
             continue
-        return Hit(c.name, m.group(0).strip(), c.weight, m.start())
+        return Hit(c.name, m.group(0).strip(), m.start())
     return None
 
 
@@ -154,8 +154,9 @@ def alt(*parts: str) -> str:
 def near(a: str, b: str, gap: int = 5) -> str:
     """``a`` then ``b`` with at most ``gap`` words between them, none of them a negator."""
     return (
-        rf"{a}(?:[\s,'/-]+(?!(?:not|no|nicht|pas|never|don't|isn't|doesn't|niet|non|nao)\b)[\w'-]+){{0,{gap}}}?"
-        rf"[\s,'/()-]+{b}"
+        rf"\b{a}(?:[ \t,'/-]+(?!(?:not|no|nicht|pas|never|don't|isn't|doesn't|niet|non|nao)\b)(?:[^\s.!?;:]|[.:](?=\S))+)"
+        rf"{{0,{gap}}}?"
+        rf"[ \t,'/()-]+{b}"
     )
 
 

@@ -43,7 +43,13 @@ _START_WORDS = re.compile(
     r"debut|commence|a partir du|a compter du|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
     r"comeca|admissao|startdatum|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*)\b"
 )
-_START_KEYS = re.compile(r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc")
+_START_AFTER = re.compile(
+    r"\b(?:starts?|starting|joins?|joining|begins?|entra|entrera|inizia|comincia|empieza|comienza|se incorpora|"
+    r"arrive|arrivera|commence|rejoint|rejoindra|beginnt|fangt|startet|begint|comeca|inicia)\b"
+)
+_START_KEYS = re.compile(
+    r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc"
+)
 
 
 def _make(y: int, m: int, d: int) -> date | None:
@@ -76,9 +82,7 @@ def parse_dates(text: str) -> list[tuple[int, date]]:
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if a > 12 >= b:
             add(m.start(), m.end(), _make(y, b, a))
-        elif b > 12 >= a:
-            add(m.start(), m.end(), _make(y, a, b))
-        elif a == b:
+        elif b > 12 >= a or a == b:
             add(m.start(), m.end(), _make(y, a, b))
         else:
             taken.append((m.start(), m.end()))  # ambiguous: 03/04/2026 is left out
@@ -89,9 +93,7 @@ def parse_dates(text: str) -> list[tuple[int, date]]:
 def start_date(p: Prepared) -> date | None:
     """The start date: from a start-date field, else a date shortly after a start word in the same sentence.
     Several different candidates -> None (no guessing)."""
-    from_fields = {
-        d for key, value in p.fields if _START_KEYS.search(key) for _, d in parse_dates(fold(value))
-    }
+    from_fields = {d for key, value in p.fields if _START_KEYS.search(key) for _, d in parse_dates(fold(value))}
     if len(from_fields) == 1:
         return from_fields.pop()
     if from_fields:
@@ -102,6 +104,8 @@ def start_date(p: Prepared) -> date | None:
         cut = max(window.rfind(". "), window.rfind("\n"), window.rfind("! "), window.rfind("? "))
         if cut >= 0:
             window = window[cut + 1 :]
-        if _START_WORDS.search(window):
+        after = p.low[pos : pos + 70]
+        stop = min((i for i in (after.find(". "), after.find("\n")) if i >= 0), default=len(after))
+        if _START_WORDS.search(window) or _START_AFTER.search(after[:stop]):
             candidates.add(value)
     return candidates.pop() if len(candidates) == 1 else None

@@ -11,15 +11,17 @@ from typing import Any
 from opsgate.runbooks.intents import Intent
 
 from . import guards
-from .access import mfa_evidence, other_system, password_evidence, system_names
+from .access import password_evidence
 from .dates import start_date
 from .evidence import Evidence
 from .groups import GroupMention
 from .licences import LicenceFinding, find_licences
 from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence
+from .mfa import mfa_evidence
 from .model import Classification, TargetUser, TicketText, no_action
 from .names import split_name
-from .targets import Target, org_domains_for, resolve, self_leaver, target_from_text, third_party_reference
+from .systems import other_system, system_names
+from .targets import Target, org_domains_for, resolve, self_leaver, target_from_text
 from .text import Prepared, prepare
 
 _SIGN_IN = (Intent.PASSWORD_RESET, Intent.ACCOUNT_UNLOCK)
@@ -31,6 +33,11 @@ def _quote(words: list[str], limit: int = 3) -> str:
         w = " ".join(w.split())
         shown.append(f'"{w[:40]}"')
     return ", ".join(shown)
+
+
+def _short(words: str, limit: int = 60) -> str:
+    flat = " ".join(words.split())
+    return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
 
 
 def _label(ev: Evidence) -> str:
@@ -48,7 +55,9 @@ class _Outcome(Exception):
 def _stop(reason: str, confidence: float, guess: Evidence | None = None) -> _Outcome:
     if guess is not None and guess.score > 0:
         reason = f"{reason}; would have been {_label(guess)}"
-    return _Outcome(no_action(f"no_action: {reason}", confidence=confidence, best_guess=guess.intent if guess else None))
+    return _Outcome(
+        no_action(f"no_action: {reason}", confidence=confidence, best_guess=guess.intent if guess else None)
+    )
 
 
 def decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
@@ -58,29 +67,52 @@ def decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float
         return outcome.result
 
 
-def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
-    summary = ticket.summary or ""
-    description = ticket.description or ""
-    p = prepare(summary, description)
-    hidden = guards.injection(f"{summary}\n{description}", p)
+_SAFETY = (
+    ("social engineering", guards.social_engineering),
+    ("a request to weaken sign-in security", guards.security_bypass),
+)
+
+
+def safety_veto(ticket: TicketText) -> Classification | None:
+    """The whole-ticket guards no other classifier may overrule: text aimed at the bot, social engineering and
+    requests to weaken sign-in security. ``None`` when none fires."""
+    p = prepare(ticket.summary or "", ticket.description)
+    try:
+        _injection(ticket, p)
+        for what, guard in _SAFETY:
+            words = guard(p)
+            if words is not None:
+                raise _stop(f'{what} ("{_short(words)}")', 0.9)
+    except _Outcome as outcome:
+        return outcome.result
+    return None
+
+
+def _injection(ticket: TicketText, p: Prepared) -> None:
+    hidden = guards.injection(f"{ticket.summary or ''}\n{ticket.description or ''}", p)
     if hidden is not None:
         raise _stop(f'text aimed at the bot ("{hidden}"), the whole ticket is ignored', 0.95)
+
+
+def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
+    p = prepare(ticket.summary or "", ticket.description)
+    _injection(ticket, p)
     if not any(ch.isalpha() for ch in p.cue):
         raise _stop("no words to read", 0.95)
 
-    evidence, licences, groups = _evidence(p)
-    ranked = sorted((e for e in evidence if e.score > 0), key=lambda e: e.score, reverse=True)
-    top = ranked[0] if ranked else None
-
     for what, guard in (
         ("a follow-up, closure or automatic message", guards.closure_or_noise),
-        ("social engineering", guards.social_engineering),
-        ("a request to weaken sign-in security", guards.security_bypass),
+        *_SAFETY,
         ("a policy or process question", guards.policy_question),
+        ("a suspicious message reported, not acted on", guards.phishing_report),
     ):
         words = guard(p)
         if words is not None:
-            raise _stop(f'{what} ("{" ".join(words.split())}")', 0.9, top)
+            raise _stop(f'{what} ("{_short(words)}")', 0.9)
+
+    evidence, licences, groups = _evidence(p)
+    ranked = sorted((e for e in evidence if e.score > 0), key=lambda e: (-e.score, e.intent.value))
+    top = ranked[0] if ranked else None
 
     if top is None:
         raise _stop("no runbook request recognised", 0.95)
@@ -99,12 +131,13 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         raise _stop(f'several requests in one ticket ("{several}")', 0.85, best)
 
     org = org_domains_for(org_configured, ticket.reporter_email)
-    if best.intent in _SIGN_IN:
-        elsewhere = other_system(p, system_names(list(org)), _starts(p, best))
+    if best.intent in _SIGN_IN or best.intent is Intent.MFA_RESET:
+        mfa = best.intent is Intent.MFA_RESET
+        elsewhere = other_system(p, system_names(list(org)), _starts(p, best), second_factor=mfa)
         if elsewhere is not None:
             raise _stop(f'about another system or a device, not the company login ("{elsewhere}")', 0.85, best)
 
-    resolved = resolve(p, ticket.reporter_email, org_configured, third_party=third_party_reference(p))
+    resolved = resolve(p, ticket.reporter_email, org_configured)
     if best.intent is Intent.NEW_HIRE:
         target, params = _new_hire(p, resolved.others, resolved.problem, licences, best)
     else:
@@ -217,13 +250,13 @@ def _params(
 
 def _param_reason(intent: Intent, params: dict[str, Any]) -> str:
     if intent is Intent.LICENSE_ASSIGN:
-        return f'licence {params["license"]}'
+        return f"licence {params['license']}"
     if intent is Intent.GROUP_MEMBERSHIP:
         return f'{params["action"]} group "{params["group"]}"'
     if intent is Intent.NEW_HIRE:
         extras = [f"licence {params['license']}"] if "license" in params else []
         if "start_date" in params:
             extras.append(f"start {params['start_date']}")
-        name = f'{params["first_name"]} / {params["last_name"]}'
+        name = f"{params['first_name']} / {params['last_name']}"
         return "name " + ", ".join([name, *extras])
     return ""

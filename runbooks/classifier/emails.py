@@ -7,22 +7,105 @@ from dataclasses import dataclass
 
 from .text import Prepared, fold
 
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 EMAIL_SHAPE = re.compile(r"^[a-z0-9][a-z0-9._%+'-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
 
 # Local-part words of system and shared mailboxes: never a target (rule 3).
 _SYSTEM_WORDS = frozenset(
     {
-        "noreply", "no-reply", "donotreply", "do-not-reply", "no_reply", "jira", "jira-automation", "automation",
-        "automations", "webhook", "bot", "robot", "daemon", "mailer-daemon", "postmaster", "notifications",
-        "notification", "notify", "alerts", "alert", "support", "itsupport", "it-support", "helpdesk", "help-desk",
-        "servicedesk", "service-desk", "ithelp", "it-help", "hr", "rrhh", "hrops", "people", "talent", "personal",
-        "personnel", "recruiting", "recruitment", "payroll", "admin", "administrator", "info", "office", "reception",
-        "security", "audit", "it", "ict", "sysadmin", "devops", "monitoring", "system", "systems", "mailer", "bounce",
-        "bounces", "newsletter", "marketing", "sales", "billing", "accounts", "finance", "team", "all", "staff",
-        "everyone", "starfsmannahald", "personalabteilung", "ressources-humaines", "rh", "drh", "recursoshumanos",
-        "risorseumane", "bamboohr", "workday", "okta", "microsoft", "office365", "azure", "service", "services",
-        "ops", "operations", "kiosk", "scanner", "printer", "test", "mail", "postfach", "contact", "hello",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "no_reply",
+        "jira",
+        "jira-automation",
+        "automation",
+        "automations",
+        "webhook",
+        "bot",
+        "robot",
+        "daemon",
+        "mailer-daemon",
+        "postmaster",
+        "notifications",
+        "notification",
+        "notify",
+        "alerts",
+        "alert",
+        "support",
+        "itsupport",
+        "it-support",
+        "helpdesk",
+        "help-desk",
+        "servicedesk",
+        "service-desk",
+        "ithelp",
+        "it-help",
+        "hr",
+        "rrhh",
+        "hrops",
+        "people",
+        "talent",
+        "personal",
+        "personnel",
+        "recruiting",
+        "recruitment",
+        "payroll",
+        "admin",
+        "administrator",
+        "info",
+        "office",
+        "reception",
+        "security",
+        "audit",
+        "it",
+        "ict",
+        "sysadmin",
+        "devops",
+        "monitoring",
+        "system",
+        "systems",
+        "mailer",
+        "bounce",
+        "bounces",
+        "newsletter",
+        "marketing",
+        "sales",
+        "billing",
+        "accounts",
+        "finance",
+        "team",
+        "all",
+        "staff",
+        "everyone",
+        "starfsmannahald",
+        "personalabteilung",
+        "ressources-humaines",
+        "rh",
+        "drh",
+        "recursoshumanos",
+        "risorseumane",
+        "bamboohr",
+        "workday",
+        "okta",
+        "microsoft",
+        "office365",
+        "azure",
+        "service",
+        "services",
+        "ops",
+        "operations",
+        "kiosk",
+        "scanner",
+        "printer",
+        "test",
+        "mail",
+        "postfach",
+        "contact",
+        "hello",
     }
 )
 _WEBMAIL = re.compile(
@@ -37,9 +120,30 @@ _WEBMAIL = re.compile(
 
 _SYSTEM_STRONG = frozenset(
     {
-        "noreply", "no-reply", "reply", "donotreply", "jira", "automation", "webhook", "bot", "daemon", "postmaster",
-        "notifications", "notification", "alerts", "support", "helpdesk", "servicedesk", "itsupport", "bamboohr",
-        "mailer", "bounce", "bounces", "newsletter", "workday", "monitoring",
+        "noreply",
+        "no-reply",
+        "reply",
+        "donotreply",
+        "jira",
+        "automation",
+        "webhook",
+        "bot",
+        "daemon",
+        "postmaster",
+        "notifications",
+        "notification",
+        "alerts",
+        "support",
+        "helpdesk",
+        "servicedesk",
+        "itsupport",
+        "bamboohr",
+        "mailer",
+        "bounce",
+        "bounces",
+        "newsletter",
+        "workday",
+        "monitoring",
     }
 )
 
@@ -93,7 +197,9 @@ class Mention:
     personal: bool  # labelled as the person's private address
 
 
-_PERSONAL = re.compile(r"(?:personal|private|home|privat|persoonlijk|personnel|personale|particular)\w*[^@\n]{0,25}$", re.I)
+_PERSONAL = re.compile(
+    r"(?:personal|private|home|privat|persoonlijk|personnel|personale|particular)\w*[^@\n]{0,25}$", re.I
+)
 
 
 def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
@@ -128,6 +234,6 @@ _MY_EMAIL = re.compile(
 
 
 def introduced_as_own(p: Prepared, mention: Mention) -> bool:
-    """"My email: x@y" / "mi correo es ...": the writer's own address (a self-request)."""
+    """ "My email: x@y" / "mi correo es ...": the writer's own address (a self-request)."""
     before = fold(p.text[max(0, mention.start - 40) : mention.start])
     return bool(_MY_EMAIL.search(before))

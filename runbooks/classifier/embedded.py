@@ -18,9 +18,7 @@ class EmbeddedClassifier:
     def __init__(self, *, org_domains: Sequence[str] = (), threshold: float = 0.6) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be within [0, 1], got {threshold}")
-        self.org_domains: tuple[str, ...] = tuple(
-            d.strip().lower().lstrip("@") for d in org_domains if d and d.strip()
-        )
+        self.org_domains: tuple[str, ...] = tuple(d.strip().lower().lstrip("@") for d in org_domains if d and d.strip())
         self.threshold = threshold
 
     def classify_sync(self, ticket: TicketText) -> Classification:

@@ -156,6 +156,7 @@ def _branches(pattern: str) -> list[str]:
 
 
 Gram = tuple[str, ...]
+Live = dict[int, list[int]]  # per pattern, the branches that may match one text (see _Registry.candidates)
 _ASCII = [chr(c) for c in range(128)]
 
 
@@ -163,7 +164,7 @@ def grams(text: str) -> frozenset[Gram]:
     """Every four-character run of ``text`` and a trailing space (as tuples, built at C speed by ``zip``): the
     keys the branch gates are indexed by. ``text`` is folded, hence ASCII."""
     padded = text + " "
-    return frozenset(zip(padded, padded[1:], padded[2:], padded[3:]))
+    return frozenset(zip(padded, padded[1:], padded[2:], padded[3:], strict=False))
 
 
 class _Registry:
@@ -172,13 +173,20 @@ class _Registry:
 
     def __init__(self) -> None:
         self.prefixes: list[tuple[str, ...] | None] = []
+        self.owner: list[int] = []
+        self.owners = 0
         self.index: dict[Gram, set[int]] = {}
         self.always: set[int] = set()
         self._keys: frozenset[Gram] | None = None
 
-    def add(self, pref: tuple[str, ...] | None) -> int:
+    def new_owner(self) -> int:
+        self.owners += 1
+        return self.owners - 1
+
+    def add(self, owner: int, pref: tuple[str, ...] | None) -> int:
         gid = len(self.prefixes)
         self.prefixes.append(pref)
+        self.owner.append(owner)
         if pref is None:
             self.always.add(gid)
         else:
@@ -189,16 +197,64 @@ class _Registry:
         self._keys = None
         return gid
 
-    def candidates(self, keys: frozenset[Gram]) -> frozenset[int]:
+    def candidates(self, keys: frozenset[Gram]) -> Live:
+        """The branches that may match a text with these grams, grouped by the pattern they belong to."""
         if self._keys is None:
             self._keys = frozenset(self.index)
-        found = set(self.always)
-        for key in self._keys & keys:
-            found |= self.index[key]
-        return frozenset(found)
+        index = self.index
+        owner = self.owner
+        live: dict[int, list[int]] = {}
+        for gid in self.always.union(*[index[key] for key in self._keys & keys]):
+            live.setdefault(owner[gid], []).append(gid)
+        return live
 
 
 REGISTRY = _Registry()
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _boundary(text: str, at: int) -> bool:
+    """``\\b`` at ``at``."""
+    before = at > 0 and _is_word(text[at - 1])
+    after = at < len(text) and _is_word(text[at])
+    return before != after
+
+
+class _Part:
+    """One branch, compiled without a leading ``\\b`` (which would disable ``re``'s fast literal-prefix scan);
+    the boundary is checked on each match instead. Compiled on first use: most branches never run."""
+
+    __slots__ = ("_rx", "boundary", "prefixes", "source")
+
+    def __init__(self, branch: str) -> None:
+        self.prefixes = prefixes(branch)
+        self.boundary = branch.startswith(r"\b")
+        self.source = branch[2:] if self.boundary else branch
+        self._rx: re.Pattern[str] | None = None
+
+    @property
+    def rx(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(self.source)
+        return self._rx
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        found = self.rx.finditer(text, pos, end)
+        if not self.boundary:
+            return list(found)
+        return [m for m in found if _boundary(text, m.start())]
+
+    def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        if not self.boundary:
+            return self.rx.search(text, pos, endpos)
+        for m in self.rx.finditer(text, pos, endpos):
+            if _boundary(text, m.start()):
+                return m
+        return None
 
 
 class FastRe:
@@ -210,35 +266,42 @@ class FastRe:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self._parts = [(prefixes(b), re.compile(b)) for b in _branches(pattern)]
-        self._gids = [REGISTRY.add(pref) for pref, _ in self._parts]
-        self._by_gid = {gid: part for gid, part in zip(self._gids, self._parts, strict=True)}
-        self._gid_set = frozenset(self._gids)
+        self._parts = [_Part(b) for b in _branches(pattern)]
+        self._id = REGISTRY.new_owner()
+        self._gids = [REGISTRY.add(self._id, part.prefixes) for part in self._parts]
+        self._by_gid = dict(zip(self._gids, self._parts, strict=True))
 
-    def _live(self, text: str, live: frozenset[int] | None) -> list[re.Pattern[str]]:
+    def maybe(self, live: Live) -> bool:
+        """Whether any branch may match the text ``live`` was computed for (no scanning)."""
+        return bool(live.get(self._id))
+
+    def _live(self, text: str, live: Live | None) -> list[_Part]:
         if live is None:
-            return [rx for pref, rx in self._parts if pref is None or any(p in text for p in pref)]
+            return [part for part in self._parts if part.prefixes is None or any(p in text for p in part.prefixes)]
+        gids = live.get(self._id)
+        if not gids:
+            return []
         by_gid = self._by_gid
-        return [by_gid[gid][1] for gid in sorted(self._gid_set & live)]
+        return [by_gid[gid] for gid in gids]
 
     def search(
-        self, text: str, pos: int = 0, endpos: int | None = None, *, live: frozenset[int] | None = None
+        self, text: str, pos: int = 0, endpos: int | None = None, *, live: Live | None = None
     ) -> re.Match[str] | None:
         """Like ``re.search``; ``live`` (``REGISTRY.candidates(grams(t))`` for a text ``t`` containing ``text``)
         skips branches that cannot match."""
         best: re.Match[str] | None = None
         end = len(text) if endpos is None else endpos
-        for rx in self._live(text, live):
-            m = rx.search(text, pos, end)
-            if m is not None and (best is None or m.start() < best.start()):
+        for part in self._live(text, live):
+            m = part.search(text, pos, end)
+            if m is not None and (best is None or (m.start(), m.re.pattern) < (best.start(), best.re.pattern)):
                 best = m
         return best
 
-    def finditer(self, text: str, *, live: frozenset[int] | None = None) -> list[re.Match[str]]:
-        found = [m for rx in self._live(text, live) for m in rx.finditer(text)]
-        found.sort(key=lambda m: m.start())
+    def finditer(self, text: str, *, live: Live | None = None) -> list[re.Match[str]]:
+        found = [m for part in self._live(text, live) for m in part.finditer(text)]
+        found.sort(key=lambda m: (m.start(), m.re.pattern))
         return found
 
     def unguarded(self) -> list[str]:
         """Branches that always run (for tuning: give them a literal start)."""
-        return [rx.pattern for pref, rx in self._parts if pref is None]
+        return [part.source for part in self._parts if part.prefixes is None]

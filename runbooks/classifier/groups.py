@@ -15,16 +15,34 @@ _QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
 _GW = r"(?:groups?|grp|grupos?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|security group|distribution list)"
 _ADJ_BEFORE = re.compile(
-    r"\b" + _GW + r"[ \t]+(?:(?:called|named|llamado|nomme|namens|chiamato|genaamd)[ \t]+)?(" + _QUOTED + "|" + _ANY_TOKEN + ")",
+    r"\b"
+    + _GW
+    + r"[ \t]+(?:(?:called|named|llamado|nomme|namens|chiamato|genaamd)[ \t]+)?("
+    + _QUOTED
+    + "|"
+    + _ANY_TOKEN
+    + ")",
     re.I,
 )
-_ADJ_AFTER = re.compile(r"(" + _QUOTED + "|" + _IDENT + "|" + _ANY_TOKEN + r")[ \t]+(?:security[ \t]+|AD[ \t]+|Entra[ \t]+)?$", re.I)
+_ADJ_AFTER = re.compile(
+    r"(" + _QUOTED + "|" + _IDENT + "|" + _ANY_TOKEN + r")[ \t]+(?:security[ \t]+|AD[ \t]+|Entra[ \t]+)?$", re.I
+)
 _GROUP_AFTER = re.compile(r"\b(?:group|grp)\b(?!s)", re.I)
+_MONO_GROUP = re.compile(r"\{\{([^{}\n]{2,60})\}\}")
 _IDENT_RE = re.compile(_IDENT + r"|\{\{[^}]+\}\}")
 _PREP_BEFORE = re.compile(
     r"(?:^|[\s(])(?:to|into|in|from|out of|off|al|del|en|au|du|dans|zur|zu|aus|in die|in der|aus der|dal|nel|ao|do|"
     r"no|aan|uit|bei)\s+(?:the\s+|el\s+|la\s+|le\s+|der\s+|die\s+|de\s+|il\s+|o\s+|a\s+)?$",
     re.I,
+)
+# Without the word "group", an identifier is a group only as where a person is added or removed ("add me to X",
+# "remove Ibrahim Sule (...) from X", "need to be in X"), never "remove old files from X".
+_PERSON_MOVED = re.compile(
+    r"(?i:\b(?:add|added|adding|remove|removed|removing|take|taking|put|include|drop|kick|move|moving|get|pop))\s+"
+    r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+    r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?$"
+    r"|(?i:\b(?:need|needs|want|wants|would like|have|has) to be\s+(?:in|on|part of|added to|removed from|a member of))"
+    r"\s+(?:(?i:the)\s+)?$"
 )
 _GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "distribution list")
 _LIST_NEXT = re.compile(
@@ -50,16 +68,16 @@ _SKIP_IDENT = frozenset(
     set-up pre-approved e.g i.e self-service multi-factor two-factor 2-factor one-time okta-verify""".split()
 )
 
-ADD = re.compile(
+ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
     r"anad\w*|agreg\w*|inclu\w*|meter(?:me|le)?|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
-    r"hinzuzufugen|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inserire|adicion\w*|toevoeg\w*|toe te voegen|"
+    r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inserire|adicion\w*|toevoeg\w*|toe te voegen|"
     r"baet\w*)\b"
 )
-REMOVE = re.compile(
+REMOVE = FastRe(
     r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|drop (?:me|him|her)|delete (?:me|him|her)|"
-    r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|eis|en|arme|arle)\b|sac(?:ar|ad|ad|adme)\w*|"
+    r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
     r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
     r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*)\b"
 )
@@ -98,12 +116,17 @@ def _acceptable(name: str, *, explicit: bool) -> bool:
     return explicit and (name[0].isupper() or name[0].isdigit())
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+
+
 def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     """add/remove from the verbs in the group's sentence (summary and body sentences are read separately)."""
-    lo = max(p.text.rfind(ch, 0, start) for ch in ".!?\n")
-    hi_candidates = [i for i in (p.text.find(ch, end) for ch in ".!?\n") if i >= 0]
-    hi = min(hi_candidates) if hi_candidates else len(p.text)
-    sentence = fold(p.text[lo + 1 : hi])
+    lo = 0
+    for stop in _SENTENCE_END.finditer(p.text, 0, start):
+        lo = stop.end()
+    after = _SENTENCE_END.search(p.text, end)
+    hi = after.start() if after else len(p.text)
+    sentence = fold(p.text[lo:hi])
     add = ADD.search(sentence)
     rem = REMOVE.search(sentence)
     if add and rem:
@@ -117,21 +140,35 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
 
 def find_groups(p: Prepared) -> list[GroupMention]:
     """Every distinct group the text names, with the action its sentence asks for."""
+    grouped = any(stem in p.low for stem in _GROUP_STEMS)
+    if (
+        not grouped
+        and "{{" not in p.raw
+        and ADD.search(p.low, live=p.live) is None
+        and REMOVE.search(p.low, live=p.live) is None
+    ):
+        return []
     found: dict[str, GroupMention] = {}
     spans: list[tuple[int, int, str, bool]] = []
-    if any(stem in p.low for stem in _GROUP_STEMS):
+    if grouped:
         for m in _ADJ_BEFORE.finditer(p.text):
             spans.append((m.start(1), m.end(1), m.group(1), True))
         for g in _GROUP_AFTER.finditer(p.text):
-            lo = max(0, g.start() - 64)
-            m = _ADJ_AFTER.search(p.text, lo, g.start())
-            if m:
-                spans.append((m.start(1), m.end(1), m.group(1), True))
+            before = _ADJ_AFTER.search(p.text, max(0, g.start() - 64), g.start())
+            if before:
+                spans.append((before.start(1), before.end(1), before.group(1), True))
+    if "{{" in p.raw:
+        for m in _MONO_GROUP.finditer(p.raw):
+            at = p.text.find(m.group(1).strip())
+            if at >= 0:
+                spans.append((at, at + len(m.group(1).strip()), m.group(1).strip(), True))
     for m in _IDENT_RE.finditer(p.text):
         start, end = m.span()
         if p.text[end : end + 1] == "@" or p.text[start - 1 : start] in ("@", "/", "\\", ".", "-"):
             continue
-        if _PREP_BEFORE.search(p.text, max(0, start - 24), start):
+        if _PREP_BEFORE.search(p.text, max(0, start - 24), start) and _PERSON_MOVED.search(
+            p.text, max(0, start - 90), start
+        ):
             spans.append((start, end, m.group(0), False))
     for start, end, raw, explicit in sorted(spans):
         quoted = raw[:1] in "\"'“«{"

@@ -25,7 +25,7 @@ _INJECTION = FastRe(
             r"\byou are now\b",
             r"\b(?:admin|developer|god|debug|dan|maintenance) mode\b",
             r"\bjailbreak",
-            r"\b(?:note|message|instruction|reminder|p\.s|ps)\.?(?: \w+)? (?:to|for) (?:the |any |whatever )?(?:ai|bot|"
+            r"\b(?:note|message|instruction|reminder|p\.s\.|p\.s|ps\.|ps) ?(?:\w+ )?(?:to|for) (?:the |any |whatever )?(?:ai|bot|"
             r"assistant|classifier|model|llm|automation|automated (?:system|assistant|classifier))\b",
             r"\bto (?:whatever|any|the) (?:ai|bot|llm|model|assistant|automation|classifier)\b",
             r"\b(?:dear|hey|hi|hello|attention|attn)(?:, |: | )(?:ai|bot|classifier|assistant|chatgpt|llm|model|opsgate)\b",
@@ -81,6 +81,8 @@ _SOCIAL = FastRe(
             r"(?:envoye\w*|transmet\w*)\s+(?:le |mon |son )?(?:nouveau )?mot de passe\s+a\b",
             r"(?:schick|send|sende)\w*\s+(?:das |mir das )?(?:neue )?(?:kennwort|passwort)\s+an\b",
             r"\b(?:text|whatsapp|sms|message|dm) me the (?:password|code|new password|credentials)\b",
+            r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b[^.\n]{0,40}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
+            r"(?:to|back to) me\b",
             r"\bverbal(?:ly)? approv\w*",
             r"\bno time for (?:the |a |any )?(?:review|approval|verification|checks?|process)\b",
             r"\b(?:skip|bypass) (?:the )?(?:approval|verification|review|checks?|process|usual process)\b",
@@ -95,6 +97,8 @@ _SOCIAL = FastRe(
             r"\bauditors?\b[^.\n]{0,60}\b(?:admin|reset|password|rights|global|credentials)",
             r"\byour (?:cio|ceo|cfo|ciso|it director|it manager|company|organi[sz]ation|tenant|domain|admins|"
             r"administrators|global administrators)\b",
+            r"\byour (?:\w+ )?(?:partner|vendor|supplier|provider|msp|consultant|consultancy|auditor)s?\b",
+            r"\[external\]",
             r"\b(?:this is|i am|i'm) (?:the |your )?(?:ceo|cfo|coo|cto|president|owner|chairman|managing director)\b"
             r"[^\n]{0,120}\b(?:urgent|immediately|asap|right now|on stage|can't talk|no time)\b",
             r"\b(?:urgent|immediately|asap)\b[^\n]{0,120}\b(?:this is|i am|i'm) (?:the |your )?(?:ceo|cfo|coo|president)\b",
@@ -143,6 +147,8 @@ _POLICY = FastRe(
             r"\bhow (?:do|can|should) (?:managers|team leads|supervisors|admins|we|i)\b[^.?\n]{0,40}\b(?:others|other "
             r"people|someone else|colleagues|employees|staff|their team|contractors|team members)\b",
             r"\bhow (?:do|should) we (?:request|raise|handle|process|document)\b",
+            r"\bis (?:it|either|that|this|one) (?:allowed|permitted|ok|okay|approved)\b|\bwhich (?:app|one|authenticator|"
+            r"licen[cs]e|option|method) should (?:i|we)\b|\bshould (?:i|we) (?:use|install|choose|pick)\b",
             r"\bwhat(?:'s| is) the process\b",
             r"\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
             r"\bjust checking (?:what|whether|if)\b",
@@ -182,7 +188,8 @@ _CLOSED = FastRe(
             r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b",
             r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b",
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
-            r"\ball set up on\b|\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|"
+            r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
+            r"did the trick|sorted it)\b|\ball set up on\b|\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|"
             r"sorting|fixing|adding|removing|setting up|your help|the help|helping)\b",
             r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
             r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
@@ -218,12 +225,40 @@ _CLOSED_SOFT = FastRe(
 _ALERT_SUMMARY = re.compile(r"^\s*\[?(?:alert|alarm|firing|resolved|warning|critical|monitoring)\]?\s*[:\]-]", re.I)
 
 
+_TICKET_KEY = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
+
+
 def closure_or_noise(p: Prepared) -> str | None:
+    """Rule 20. A reply on an existing ticket ("RE: [ITSD-7719] ...") is a follow-up, whatever it says: a new
+    request belongs in a new ticket."""
     m = _CLOSED.search(p.low, live=p.live)
     if m:
         return m.group(0)
+    if p.reply:
+        key = _TICKET_KEY.search(p.summary)
+        if key:
+            return f"a reply on {key.group(0)}"
     if _ALERT_SUMMARY.match(p.summary):
         return p.summary.split()[0]
+    return None
+
+
+_PHISH_REPORT = FastRe(
+    r"\b(?:email|e-mail|mail|message|text|sms|link)\b[^.\n]{0,40}\b(?:asking|asks|asked|telling) (?:me |us |you )?to "
+    r"(?:reset|verify|confirm|update|change|re-?enter)\b"
+)
+_NOT_FALLEN_FOR = FastRe(
+    r"\b(?:didn't|did not|haven't|have not|never) (?:click|open|enter|type|follow|respond)\w*|\bfor your info\w*|"
+    r"\bfyi\b|\bjust reporting\b|\breporting (?:it|this)\b|\bforwarding (?:it |this )?(?:to you|for)|\bdeleted it\b|"
+    r"\bignored it\b"
+)
+
+
+def phishing_report(p: Prepared) -> str | None:
+    """A suspicious message reported, not fallen for: nothing to reset."""
+    report = _PHISH_REPORT.search(p.cue, live=p.live)
+    if report is not None and _NOT_FALLEN_FOR.search(p.cue, live=p.live) is not None:
+        return report.group(0)
     return None
 
 
@@ -249,10 +284,13 @@ _MULTI = FastRe(
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
             r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b|"
             r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
-            r"\b(?:unlock|reset|add|remove|suspend|disable) (?:them )?both\b|\bboth (?:of )?(?:our|my|the|of them|"
+            r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
+            r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
             r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
+            r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all|are both)\b|\bour (?:accounts|passwords|"
+            r"phones|logins)\b",
         )
     )
 )

@@ -46,6 +46,7 @@ FORGOT = alt(
     r"mixed up",
     r"olvid\w+",
     r"no (?:me |la |lo )?(?:acuerdo|recuerdo)",
+    r"no (?:se |le |la |lo )?(?:acuerda|recuerda|recuerdan)",
     r"ya no (?:se|la se|recuerdo)",
     r"oubli\w*",
     r"ne (?:me )?(?:souviens|rappelle)",
@@ -92,11 +93,16 @@ RESET = alt(
     r"tilbakestill\w*",
 )
 EXPIRED = alt(
-    r"expir\w*",
-    r"caduc\w*",
+    r"expired",
+    r"has expired",
+    r"expire\b",
+    r"a expire",
+    r"caducad[oa]",
+    r"ha caducado",
+    r"expirad[oa]",
     r"abgelaufen",
-    r"ablaufen",
-    r"scadut\w*",
+    r"scadut[oa]",
+    r"expirou",
     r"verlopen",
     r"runnid ut",
 )
@@ -111,7 +117,10 @@ COMPROMISED = alt(
     r"pirate",
     r"leak(?:ed)?",
     r"pwned",
-    r"fake (?:login|sign-?in|page|site)",
+    r"fake (?:login|sign-?in|page|site|website|link|email)",
+    r"suspicious (?:page|site|website|link|email|login|sign-?in|form)",
+    r"scam\w*",
+    r"fraudulent",
 )
 
 # --- second factor -----------------------------------------------------------------------------------------
@@ -156,6 +165,9 @@ MFA = alt(
     r"tweestaps\w*",
     r"twee-?factor\w*",
     r"tveggja thatta",
+    r"dwuskladnikow\w*",
+    r"tvafaktor\w*",
+    r"tofaktor\w*",
 )
 PHONE = alt(
     r"phones?",
@@ -237,6 +249,8 @@ PHONE_EVENT = alt(
     r"gestolen",
     r"kapot",
     r"nyr",
+    r"nowy",
+    r"ny\b",
     r"nyjan",
 )
 
@@ -249,10 +263,10 @@ LOCKED = alt(
     r"locks? me out",
     r"(?<!ent)gesperrt",
     r"ausgesperrt",
-    r"bloquead[oa]s?",
-    r"(?:se|me) (?:ha |han )?bloquead[oa]",
-    r"(?:han|ha) bloqueado",
-    r"bloquee?s?",
+    r"bloquead[oa]s?\b",
+    r"(?:se|me) (?:ha |han )?bloquead[oa]\b",
+    r"(?:han|ha) bloqueado\b",
+    r"bloquee?s?\b",
     r"verrouille\w*",
     r"bloccat[oa]",
     r"geblokkeerd",
@@ -267,12 +281,14 @@ UNLOCK = alt(
     r"desbloque\w*",
     r"desbloquear\w*",
     r"debloqu\w*",
+    r"deverrouill\w*",
     r"entsperr\w*",
     r"freischalt\w*",
     r"freigeben",
     r"sblocca\w*",
     r"ontgrendel\w*",
     r"deblokk\w*",
+    r"odblok\w*",
     r"opna\w*",
 )
 ACCOUNT = alt(
@@ -301,19 +317,15 @@ ACCOUNT = alt(
     r"adgang\w*",
     r"aðgang\w*",
     r"gebruiker\w*",
-    r"me",
-    r"him",
-    r"her",
-    r"myself",
 )
 LICENCE_WORD = alt(
     r"licen[cs]es?\b",
     r"licen[cs]ias?\b",
+    r"licen[cs]as?\b",
     r"licenzas?\b",
     r"licenties?\b",
     r"lisen[cs]es?\b",
     r"lizenz(?:en)?\b",
-    r"\w+-?lizenz(?:en)?\b",
     r"seats?",
     r"subscriptions?",
     r"abonnement",

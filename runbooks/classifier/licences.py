@@ -10,41 +10,41 @@ from .lexicon import LICENCE_WORD
 from .text import Prepared
 
 _M365 = r"(?:(?:microsoft|office|ms|m|o)\s?365[\s-]+|o365\s|m365\s)?"
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Power BI Pro", re.compile(r"\bpower ?bi pro\b")),
-    ("Business Basic", re.compile(r"\b" + _M365 + r"(?:business|biz) basic\b")),
-    ("Business Standard", re.compile(r"\b" + _M365 + r"business standard\b")),
-    ("Business Premium", re.compile(r"\b" + _M365 + r"business premium\b")),
-    ("Visio", re.compile(r"\bvisio\b(?:\s+plan\s?[12])?")),
+_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("Power BI Pro", ("power",), re.compile(r"\bpower ?bi pro\b")),
+    ("Business Basic", ("basic",), re.compile(r"\b" + _M365 + r"(?:business|biz) basic\b")),
+    ("Business Standard", ("standard",), re.compile(r"\b" + _M365 + r"business standard\b")),
+    ("Business Premium", ("premium",), re.compile(r"\b" + _M365 + r"business premium\b")),
+    ("Visio", ("visio",), re.compile(r"\bvisio\b(?:\s+plan\s?[12])?")),
     (
         "Project",
+        ("project",),
         re.compile(
             r"\b(?:ms|microsoft)[\s-]project\b(?:[\s-]+(?:plan\s?[135]|online|professional|lizenz))?"
             r"|\bproject\s+(?:plan\s?[135]|online|professional)\b"
             r"|\bproject[\s-]+" + LICENCE_WORD
         ),
     ),
-    ("E1", re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e1\b")),
-    ("E3", re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e3\b")),
-    ("E5", re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e5\b")),
-    ("F3", re.compile(r"\b" + _M365 + r"f3\b")),
+    ("E1", ("e1",), re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e1\b")),
+    ("E3", ("e3",), re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e3\b")),
+    ("E5", ("e5",), re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e5\b")),
+    ("F3", ("f3",), re.compile(r"\b" + _M365 + r"f3\b")),
 )
 _M365_CONTEXT = re.compile(r"\b(?:microsoft|office|ms|m|o)\s?365\b|\bo365\b|\bm365\b|" + LICENCE_WORD)
 
 # A licence mentioned as the one the user has or had, not the one asked for ("was on F3", "from E3 to E5").
 _OLD = re.compile(
-    r"(?:\bfrom|\bwas on|\bwere on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|\bhave (?:an? |the )?|"
-    r"\bhad (?:an? |the )?|\binstead of|\brather than|\bde la|\bvon|\bdu|\bdesde|\bvan|\bda|\bd'une|\bdei)\s+(?:\w+\s+){0,4}$"
+    r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
+    r"\bja tenho|\bheb al|\bfrom|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|"
+    r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
+    r"\bhave (?:an? |the )?|\bhad (?:an? |the )?|\binstead of|\brather than|\bdesde|\bvon)\s+(?:[\w']+\s+){0,4}$"
 )
-_NONWORD = re.compile(r"[^\w]+")
+_ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
+_NONWORD = re.compile(r"[^\w']+")
 _NEW = re.compile(r"(?:\bto|\bnach|\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\bavec|\bmit)\s+(?:\w+\s+){0,2}$")
 _REMOVAL = re.compile(
     r"\b(?:remov|revok|unassign|un-assign|take away|take back|reclaim|free up|releas|reallocat|re-allocat|cancel|"
     r"deactivat|downgrad|quitar|quitad|quiteis|quiten|retir|elimin|supprim|enlev|entfern|entzieh|rimuov|togli|verwijder|intrekk)\w*"
-)
-_INSTALL = re.compile(
-    r"\b(?:install\w*|instal·la\w*|instalar\w*|instala\w*|installer|installieren|installare|software center|download\w*|"
-    r"descargar|telecharger|herunterladen)\b"
 )
 
 
@@ -54,20 +54,30 @@ class LicenceFinding:
     mentioned: tuple[str, ...]  # every distinct licence named
     words: tuple[str, ...]
     removal: str | None
-    install: str | None
     context: bool  # a licence word or "Microsoft 365" appears
 
+    @property
+    def unambiguous(self) -> bool:
+        """Every licence asked for is a plan name nobody uses for anything else (E3, Business Premium ...)."""
+        return bool(self.asked) and all(name not in _AMBIGUOUS for name in self.asked)
 
+
+_AMBIGUOUS = frozenset({"Visio", "Project"})  # also plain software names: need "licence" or "Microsoft 365" nearby
 _STEMS = ("power", "basic", "standard", "premium", "visio", "project", "e1", "e3", "e5", "f3")
-_NONE = LicenceFinding((), (), (), None, None, False)
+_NONE = LicenceFinding((), (), (), None, False)
+
+
+_GROUPISH = re.compile(r"\s*(?:security )?(?:groups?|grp|users group|members)\b")
 
 
 def _inside_identifier(text: str, start: int, end: int) -> bool:
     """``M365-Visio-Users`` names a group, not the Visio licence."""
     before = text[start - 2 : start] if start >= 2 else ""
     after = text[end : end + 2]
-    return (len(before) == 2 and before[1] in "-_" and before[0].isalnum()) or (
-        len(after) == 2 and after[0] in "-_" and after[1].isalnum()
+    return (
+        (len(before) == 2 and before[1] in "-_" and before[0].isalnum())
+        or (len(after) == 2 and after[0] in "-_" and after[1].isalnum())
+        or bool(_GROUPISH.match(text, end))
     )
 
 
@@ -76,7 +86,9 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
     if not any(stem in text for stem in _STEMS):
         return _NONE
     found: list[tuple[int, int, str, str]] = []
-    for name, pattern in _PATTERNS:
+    for name, stems, pattern in _PATTERNS:
+        if not any(stem in text for stem in stems):
+            continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e, _, _ in found) or _inside_identifier(text, m.start(), m.end()):
                 continue
@@ -96,27 +108,36 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
         if name not in asked:
             asked.append(name)
             words.append(word)
-    if not asked and olds:
-        asked = olds[-1:]
+    for i in range(len(found) - 1):
+        between = text[found[i][1] : found[i + 1][0]]
+        if _ARROW.match(between) and found[i][2] not in olds:
+            olds.append(found[i][2])
+    if olds:
+        # what the user has (or had) is not what they ask for: "on Basic ... move me to Standard"
+        kept = [(n, w) for n, w in zip(asked, words, strict=True) if n not in olds]
+        asked = [n for n, _ in kept]
+        words = [w for _, w in kept]
     removal = None
-    install = None
     for start, end, _name, _word in found:
-        lo = max(0, start - 60)
-        window = text[lo : min(len(text), end + 40)]
-        m = _REMOVAL.search(window)
-        if m:
-            removal = m.group(0)
-        m = _INSTALL.search(window)
-        if m:
-            install = m.group(0)
+        removed = _REMOVAL.search(text, max(0, start - 60), end + 40)
+        if removed:
+            removal = removed.group(0)
     return LicenceFinding(
         asked=tuple(asked),
         mentioned=tuple(mentioned),
         words=tuple(words),
         removal=removal,
-        install=install,
         context=bool(_M365_CONTEXT.search(text)),
     )
 
 
-LICENCE_HINT = re.compile(alt(LICENCE_WORD, r"\bvisio\b", r"\bpower ?bi\b", r"\be[135]\b", r"\bf3\b", r"\bbusiness (?:basic|standard|premium)\b"))
+LICENCE_HINT = re.compile(
+    alt(
+        LICENCE_WORD,
+        r"\bvisio\b",
+        r"\bpower ?bi\b",
+        r"\be[135]\b",
+        r"\bf3\b",
+        r"\bbusiness (?:basic|standard|premium)\b",
+    )
+)

@@ -10,8 +10,8 @@ from opsgate.runbooks.intents import Intent
 from .cues import alt, cue, first_hit, near
 from .evidence import Evidence
 from .groups import CREATE_OR_PERMS, GroupMention, find_groups
-from .licences import LicenceFinding, find_licences
 from .lexicon import LICENCE_WORD
+from .licences import LicenceFinding, find_licences
 from .text import Prepared
 
 # --- new_hire ------------------------------------------------------------------------------------------------
@@ -19,33 +19,48 @@ NEW_HIRE = cue(
     "new hire",
     alt(
         r"new (?:hire|starter|joiner|employee|colleague|team member|staff member|recruit|user account|intern|trainee|"
-        r"apprentice|person|member of staff|\w+ (?:engineer|intern|assistant|manager|analyst|developer|producer|hire|"
-        r"starter|designer|officer|nurse|hygienist|technician|lead|specialist|coordinator|accountant|editor))",
+        r"apprentice|member of staff)s?\b",
         r"\bstarters?\b",
         r"\bjoiners?\b",
         r"onboarding",
         r"on-boarding",
-        r"(?:we've|we have|we) hired",
-        r"has (?:signed|accepted)",
+        r"(?:we've|we have|we) (?:just )?hired",
+        r"has (?:signed|accepted)(?: (?:the|her|his|their) (?:contract|offer))?",
         r"(?:is|will be) joining",
         r"joins (?:us|the)",
-        r"(?:starts|starting|start) (?:on |work |with us |next )?(?:\w+ ){0,2}\d",
-        r"first day",
-        r"create (?:an? |the |her |his |their |a new )?(?:new )?(?:user|account|login|mailbox)",
-        r"set (?:up|him up|her up|them up) (?:an? |with an? |the )?(?:new )?(?:account|user|login)",
-        r"(?:account|login|user) for (?:the |our )?new",
+        r"(?:starts|starting|start|begins|beginning) (?:on |work |with us |next |at )?(?:\w+ ){0,2}\d",
+        r"first (?:working )?day",
+        r"start date",
         r"employee\.hired",
-        r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*|"
-        r"recepcionista|camarer[oa])|dar de alta|alta de usuario|crear(?:le)? (?:una |la |su )?cuenta",
-        r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|juriste|stagiaire|recrue|"
-        r"associe\w*|avocat\w*|assistant\w*)|rejoint|rejoindra|embauch\w*|creer (?:un |son |le )?compte",
-        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|\bazubi\b|ausbildungsstart|"
-        r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten)|anlegen",
-        r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|creare (?:un |l')?(?:account|utenza)",
-        r"nov[oa] (?:colaborador\w*|funcionari[oa])|admissao|criar (?:uma )?conta",
-        r"nieuwe (?:medewerker|collega)|indiensttreding|account aanmaken",
+        r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*)|"
+        r"dar de alta|alta de usuario",
+        r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
+        r"rejoindra|embauch\w*",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|\bazubi\b|ausbildungsstart",
+        r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra in azienda",
+        r"nov[oa] (?:colaborador\w*|funcionari[oa])|admissao",
+        r"nieuwe (?:medewerker|collega)|indiensttreding",
         r"nyr starfsmadur|nyr starfsmann",
     ),
+)
+CREATE_ACCOUNT = cue(
+    "create account",
+    alt(
+        r"create (?:an? |the |her |his |their |a new )?(?:new )?(?:user|account|login|mailbox|m365 account)",
+        r"set (?:up|him up|her up|them up) (?:an? |with an? |the )?(?:new )?(?:account|user|login|mailbox)",
+        r"(?:account|login|user) for (?:the |our )?new",
+        r"crear(?:le)? (?:una |la |su )?cuenta",
+        r"creer (?:un |son |le |leur )?(?:compte|acces)",
+        r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen",
+        r"creare (?:un |l')?(?:account|utenza)",
+        r"criar (?:uma |a )?conta",
+        r"account aanmaken",
+    ),
+)
+NEW_ROLE = cue(
+    "new role",
+    r"\bnew (?:\w+ )?(?:engineer|intern|assistant|manager|analyst|developer|producer|designer|officer|"
+    r"nurse|hygienist|technician|specialist|coordinator|accountant|editor|driver|receptionist|guy|girl|person)\b",
 )
 
 # --- offboarding ---------------------------------------------------------------------------------------------
@@ -57,6 +72,11 @@ LEAVER = cue(
         r"\bleaves (?:us|the company|on|today|tomorrow|at|next|this|after)",
         r"left (?:the company|us|the firm|the business|the organi[sz]ation)",
         r"last (?:working )?day",
+        r"separation(?: date| notice)?",
+        r"(?:exit|leaving|termination|leave) date",
+        r"(?:end|date) of employment",
+        r"employment end\w*",
+        r"involuntary",
         r"final day",
         r"resign\w*",
         r"terminat\w*",
@@ -68,6 +88,20 @@ LEAVER = cue(
         r"contract (?:has )?(?:ended|ends|end|is over|finished|expired|expires|terminated|runs out|ran out)",
         r"end of (?:(?:his|her|their|the) )?(?:contract|season|internship|placement|assignment|engagement)",
         r"(?:contractor|intern|internship|placement|assignment|season) (?:has |is )?(?:finished|ended|over|complete\w*)",
+        r"(?:contract|internship|placement|assignment|secondment|apprenticeship)s? (?:\S+ ){0,8}?(?:ends|ended|"
+        r"finishes|finished|expires|expired|is over|comes to an end|runs out|ran out|terminates)",
+        r"(?:ends|ended|finishes|finished|completes|completed) (?:his|her|their) (?:contract|internship|placement|"
+        r"apprenticeship)",
+        r"contrato (?:\S+ ){0,8}?(?:termin\w*|finaliz\w*|acab\w*|venc\w*|expir\w*)",
+        r"(?:termina|terminan|finaliza|acaba) (?:su|el) contrato",
+        r"contrat (?:\S+ ){0,8}?(?:termine|terminera|prend fin|se termine|s'acheve|expire)",
+        r"(?:termine|achève|acheve|finit) (?:son|sa) (?:contrat|stage|mission|alternance)",
+        r"(?:fin|la fin) (?:de |du )(?:son |sa )?(?:contrat|stage|mission|alternance)",
+        r"vertrag (?:\S+ ){0,8}?(?:endet|lauft aus|ausgelaufen|beendet)|praktikum (?:\S+ ){0,8}?endet",
+        r"(?:termina|terminera|scade|finisce) (?:il |lo |o )?(?:suo |seu )?(?:contratto|contrato|stage|tirocinio)",
+        r"contratto (?:\S+ ){0,8}?(?:termina|scade|scaduto|finisce|terminato)|(?:fine|termine) (?:dello |del )?stage",
+        r"contrato (?:\S+ ){0,8}?(?:terminou|termina|acaba|acabou)",
+        r"contract (?:\S+ ){0,8}?(?:loopt af|eindigt|afgelopen)|stage (?:\S+ ){0,8}?(?:eindigt|afgelopen)",
         r"finished with us",
         r"retir(?:ed|ing|ement|es)",
         r"passed away",
@@ -104,7 +138,8 @@ LEAVER = cue(
         r"verstorben",
         r"vertragsende",
         r"dimission\w*|dimess[oa]|lascia (?:l'azienda|la societa)|ultimo giorno|pensione|fine (?:del )?contratto|licenziat\w*",
-        r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa",
+        r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa|(?:sai|deixa|saira|deixara) da empresa|"
+        r"(?:sai|deixa) a empresa",
         r"uit dienst|vertrekt|laatste werkdag|ontslag\w*|pensioen",
         r"haett\w*|sidasti dagur",
     ),
@@ -114,7 +149,8 @@ SUSPEND = cue(
     alt(
         r"suspend\w*",
         r"disabl\w*",
-        r"de-?activat\w*",
+        r"deactivat\w*",
+        r"de-activat\w*",
         r"deprovision\w*",
         r"close (?:\w+ ){0,2}(?:account|accounts|access|mailbox)",
         r"block (?:\w+ ){0,2}(?:account|access)",
@@ -123,7 +159,7 @@ SUSPEND = cue(
         r"offboard\w*",
         r"desactiv\w*",
         r"dar de baja",
-        r"(?:bloquear|cerrar|cancelar) (?:su|la) cuenta",
+        r"(?:bloque\w*|cerr\w*|cancel\w*|desactiv\w*|suspend\w*) (?:su|la|sus) cuentas?",
         r"suspendr\w*",
         r"(?:bloquer|fermer|cloturer) (?:son|le) compte",
         r"(?<!ent)(?<!ge)sperr(?:en|ung|t)\b",
@@ -137,13 +173,15 @@ SUSPEND = cue(
         r"bloquear a conta",
         r"deactiveer\w*",
         r"blokkeer\w*",
+        r"blokker\w*",
+        r"deactiver\w*",
         r"uitschakel\w*",
         r"loka (?:\w+ )?(?:adgang\w*|reikning\w*)",
     ),
 )
 REACTIVATE = cue(
     "reactivate",
-    r"re-?activat\w*|re-?enabl\w*|reinstat\w*|rehir\w*|re-?hir\w*|returning (?:employee|from)|back from "
+    r"reactivat\w*|re-activat\w*|reenabl\w*|re-enabl\w*|reinstat\w*|rehir\w*|re-hir\w*|returning (?:employee|from)|back from "
     r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
     r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
 )
@@ -151,11 +189,21 @@ _MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|
 
 
 def new_hire_evidence(p: Prepared) -> Evidence:
+    """A starter (new hire words, or a new role plus an account to create) -- the email and names are checked
+    when the target is read."""
     ev = Evidence(Intent.NEW_HIRE)
     found = first_hit(p, NEW_HIRE)
+    create = first_hit(p, CREATE_ACCOUNT)
+    role = first_hit(p, NEW_ROLE)
     if found is not None:
-        ev.add(found)
+        ev.add([h for h in (found, create) if h is not None])
         ev.raise_to(0.85)
+    elif create is not None:
+        ev.add([h for h in (create, role) if h is not None])
+        ev.raise_to(0.8 if role is not None else 0.7)
+    elif role is not None:
+        ev.add(role)
+        ev.raise_to(0.4)
     return ev
 
 
@@ -181,14 +229,40 @@ def offboarding_evidence(p: Prepared) -> Evidence:
 
 
 # --- license_assign ------------------------------------------------------------------------------------------
+_ASK_VERB = (
+    r"(?:assign|need|needs|request|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|require|order|"
+    r"buy|purchase|apply)\w*"
+)
 LICENCE_ASK = cue(
     "licence request",
     alt(
-        near(r"(?:assign|need|needs|request|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|"
-             r"require|order|buy|purchase|apply)\w*", LICENCE_WORD, 6),
+        near(_ASK_VERB, LICENCE_WORD, 6),
         r"\b(?:asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
-        r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig)\b",
-        r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me)",
+        r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|"
+        r"voudrais|aurais besoin|hatte gern|gostaria|zou graag)\b",
+        r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me|requested|request\b)",
+        LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
+    ),
+)
+
+
+INSTALL = cue(
+    "install",
+    r"\b(?:install\w*|instalar\w*|instala(?:r|d|ci[oó]n)\w*|installer|installieren|installiert|installare|"
+    r"software cent(?:er|re)|download\w*|descargar|telecharger|herunterladen)\b",
+)
+
+
+PLAN_ASK = cue(
+    "plan request",
+    near(
+        alt(
+            _ASK_VERB,
+            r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
+            r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen",
+        ),
+        r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|business (?:basic|standard|premium)|power ?bi pro)\b",
+        5,
     ),
 )
 
@@ -200,11 +274,15 @@ def licence_evidence(p: Prepared) -> tuple[Evidence, LicenceFinding]:
         return ev, lic
     ask = first_hit(p, LICENCE_ASK)
     ev.words.extend(w for w in lic.words if w not in ev.words)
+    plan_ask = first_hit(p, PLAN_ASK) if lic.unambiguous else None
     if lic.context and ask is not None:
         ev.add(ask)
         ev.raise_to(0.85)
-    elif lic.context or ask is not None:
-        ev.raise_to(0.6)
+    elif plan_ask is not None:
+        ev.add(plan_ask)
+        ev.raise_to(0.8)
+    elif lic.context or lic.unambiguous:
+        ev.raise_to(0.55)
     else:
         ev.raise_to(0.4)
     install = first_hit(p, INSTALL)

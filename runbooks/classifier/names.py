@@ -15,14 +15,73 @@ from .text import Prepared, fold
 
 TITLES = frozenset(
     {
-        "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "herr", "herrn", "frau", "mme",
-        "mlle", "madame", "monsieur", "maitre", "me", "sr", "sra", "srta", "senor", "senora", "senorita", "don",
-        "dona", "sig", "sigra", "signor", "signora", "dott", "dottssa", "ing", "mag", "dipl", "rev", "fru", "dra",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "herr",
+        "herrn",
+        "frau",
+        "mme",
+        "mlle",
+        "madame",
+        "monsieur",
+        "maitre",
+        "me",
+        "sr",
+        "sra",
+        "srta",
+        "senor",
+        "senora",
+        "senorita",
+        "don",
+        "dona",
+        "sig",
+        "sigra",
+        "signor",
+        "signora",
+        "dott",
+        "dottssa",
+        "ing",
+        "mag",
+        "dipl",
+        "rev",
+        "fru",
+        "dra",
     }
 )
 PARTICLES = frozenset(
-    {"van", "von", "de", "del", "della", "der", "den", "da", "das", "dos", "du", "la", "le", "di", "ter", "ten",
-     "bin", "al", "el", "zu", "vom", "af", "y"}
+    {
+        "van",
+        "von",
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "di",
+        "ter",
+        "ten",
+        "bin",
+        "al",
+        "el",
+        "zu",
+        "vom",
+        "af",
+        "y",
+    }
 )
 STOP = frozenset(
     """hi hello hey dear morning good afternoon evening bonjour bonsoir hola hallo ciao ola hoi hae hallo buenos
@@ -47,11 +106,14 @@ STOP = frozenset(
 )
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
-_TRAIL_SEP = re.compile(r"(?:[\s(<\[|,:;–—-]|\b(?:e-?mail|mail|correo|courriel|adresse|address|at|is|es|est|ist)\b)*$", re.I)
+_TRAIL_SEP = re.compile(
+    r"(?:[\s(<\[|,:;–—-]|\b(?:e-?mail|mail|correo|courriel|adresse|address|at|is|es|est|ist)\b)*$", re.I
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _NICKNAME = re.compile(r"\"[^\"]*\"|“[^”]*”|\s'[^']*'\s|\([^)]*\)|\s+(?:aka|a\.k\.a\.)\s+.*$|\s+-\s+.*$", re.I)
 
 
+@lru_cache(maxsize=8192)
 def _plain(token: str) -> str:
     return fold(token.rstrip(".")).replace("'", "").replace("’", "")
 
@@ -129,7 +191,9 @@ def _spell(parts: tuple[tuple[int, str], ...], target: str) -> bool:
             return False
         idx, part = parts[i]
         first = idx == 0
-        if target.startswith(part, pos) and go(i + 1, pos + len(part), used_first or first, used_full or len(part) >= 3):
+        if target.startswith(part, pos) and go(
+            i + 1, pos + len(part), used_first or first, used_full or len(part) >= 3
+        ):
             return True
         if target[pos] == part[0] and go(i + 1, pos + 1, used_first or first, used_full):
             return True
@@ -203,11 +267,25 @@ LAST_KEYS = frozenset(
 _AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
 
 
-def clean_value(value: str) -> list[str]:
+def clean_value(value: str, *, surname: bool = False) -> list[str]:
+    """The name words of a form value; a surname field keeps its leading particle ("van Dijk")."""
     value = _NICKNAME.sub(" ", f" {value} ")
     value = re.sub(r"\S+@\S+", " ", value)
     tokens = [m.group(0) for m in _TOKEN.finditer(value)]
-    return clean_tokens([t for t in tokens if is_name_token(t) or is_title(t) or t.lower() in PARTICLES])
+    kept = [t for t in tokens if is_name_token(t) or is_title(t) or t.lower() in PARTICLES]
+    if surname:
+        lead = []
+        while kept and kept[0].lower() in PARTICLES:
+            lead.append(kept.pop(0))
+        return lead + clean_tokens(kept) if kept else []
+    return clean_tokens(kept)
+
+
+def _full_name_key(key: str) -> bool:
+    """``employeenamelastfirst``, ``legalnameoftheemployee`` ...: a label about the person's whole name."""
+    return key.startswith(("name", "fullname", "employeename", "legalname", "staffname", "username")) and not any(
+        word in key for word in ("user", "manager", "preferred", "nick", "display", "login", "account", "first", "last")
+    )
 
 
 def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
@@ -220,11 +298,17 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
     for key, value in p.fields:
         if not value:
             continue
-        if key in FIRST_KEYS or (key in _AMBIGUOUS_FIRST and has_last):
+        if "last" in key and "first" in key and key.index("last") < key.index("first") and "," in value:
+            surname, _, given = value.partition(",")
+            first, last = first or clean_value(given), last or clean_value(surname, surname=True)
+        elif key in FIRST_KEYS or (key in _AMBIGUOUS_FIRST and has_last):
             first = first or clean_value(value)
         elif key in LAST_KEYS or (key == "nom" and "prenom" in keys):
-            last = last or clean_value(value)
-        elif key in FULL_KEYS or key == "nom" or key in _AMBIGUOUS_FIRST:
+            last = last or clean_value(value, surname=True)
+        elif key in FULL_KEYS or key == "nom" or key in _AMBIGUOUS_FIRST or _full_name_key(key):
+            if "," in value and not full:
+                surname, _, given = value.partition(",")
+                full = clean_value(given) + clean_value(surname, surname=True)
             full = full or clean_value(value)
     if first and last:
         return first, last

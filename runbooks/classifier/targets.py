@@ -54,18 +54,15 @@ def _snippet(p: Prepared, mention: Mention) -> str:
     before = p.text[max(line_start, mention.start - 32) : mention.start]
     if " " in before and mention.start - line_start > 32:
         before = before[before.index(" ") + 1 :]
+    cut = max(before.rfind(", "), before.rfind(". "), before.rfind("; "), before.rfind("! "))
+    if cut >= 0:
+        before = before[cut + 2 :]
     after = p.text[mention.end : mention.end + 1]
     snippet = f"{before}{mention.email}{after if after in ')>' else ''}".strip()
     return " ".join(snippet.replace('"', "'").split())
 
 
-def resolve(
-    p: Prepared,
-    reporter: str | None,
-    org_configured: tuple[str, ...],
-    *,
-    third_party: str | None,
-) -> TargetResult:
+def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) -> TargetResult:
     org = org_domains_for(org_configured, reporter)
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
     found = mentions(p, org)
@@ -77,12 +74,21 @@ def resolve(
         return TargetResult(None, f"several users named ({listed})", others)
     if outsiders and not others:
         return TargetResult(None, f"{outsiders[0].email} is not on the organisation's domain", others)
+    shared = [m for m in found if m.system and not m.role and m.email != rep]
+    if shared and not others:
+        return TargetResult(None, f"{shared[0].email} is a system or shared mailbox", others)
     if len(others) == 1:
         mention = others[0]
-        own = introduced_as_own(p, mention) and third_party is None
+        own = introduced_as_own(p, mention) and third_party_reference(p) is None
         return TargetResult(target_from_text(p, mention, own=own), None, others)
+    third_party = third_party_reference(p)
     if third_party is not None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
+    shared_account = _SHARED_ACCOUNT.search(p.cue, live=p.live)
+    if shared_account is not None:
+        return TargetResult(
+            None, f'a shared or service account is never a target ("{shared_account.group(0)}")', others
+        )
     usable_reporter = reporter_usable(reporter, org)
     if usable_reporter is None:
         if rep and is_system_mailbox(rep):
@@ -116,13 +122,21 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
 # --- someone named without an email (rule 2) ---------------------------------------------------------------
 
 _THIRD_LOW = FastRe(
-    r"\b(?:he|she)(?:'s| is| was| has| had| got| knows| forgot| can't| couldn't| needs| lost| left| resigned| will|"
-    r" keeps| does| did| moved| tried| changed)\b"
+    r"\b(?:he|she)(?:'s| is| was| has| had| got| has been| is being| will be| also)? (?:locked|forgot|forgotten|lost|"
+    r"left|leaving|resigned|retir\w+|knows|can't (?:log|sign|get|access|remember|use)|cannot|couldn't|dropped|"
+    r"broke|needs (?:a |an |the |to )?(?:new |reset|password|licen|access|mfa|unlock|account|be added|be removed)|"
+    r"(?:has|got|bought) a new (?:phone|iphone|mobile|number)|changed (?:his|her) (?:phone|number|mobile)|moved|"
+    r"is moving|been (?:locked|moved)|stepped down|finished|finishes|starts|joins|will not be back)\b"
     r"|\b(?:his|her) (?:\w+ )?(?:account|password|login|access|mfa|2fa|phone|mobile|licen[cs]e|mailbox|email|"
     r"user|authenticator|last day|credentials|laptop|details|sign-?in)s?\b"
     r"|\b(?:unlock|reset|suspend|disable|deactivate|remove|add|take|give|assign|create|set up|send|enrol|offboard|"
     r"onboard|help) (?:him|her)\b"
     r"|\bfor (?:him|her)\b"
+    r"|\b(?:the|my|our) (?:\w+ )?(?:cfo|ceo|coo|cto|cio|boss|manager|director|colleague|co-?worker|assistant|intern|"
+    r"employee|teller|nurse|driver|partner|supervisor)'s\b|\bi'm (?:his|her) (?:assistant|manager|colleague|deputy|pa)\b"
+    r"|\b(?:add|remove|reset|unlock|suspend|disable|deactivate|give|assign|create|set up|enrol|offboard|onboard) "
+    r"(?:the|our|my|a|this|that) (?:new )?(?:guy|girl|person|colleague|co-?worker|intern|trainee|apprentice|starter|"
+    r"hire|employee|contractor|temp|team ?mate|assistant|manager|boss|user|teller|nurse|driver)\b"
     r"|\b(?:my |our |one of our |a )(?:colleague|co-?worker|team ?mate|assistant|employee|staff member|team member|"
     r"direct report|boss|supervisor|intern|trainee|apprentice|contractor|temp|new guy|new girl|tellers?|nurses?|"
     r"drivers?)(?:'s)? (?:\w+ )?(?:is|has|can't|forgot|needs|lost|got|was|account|password|phone|login)\b"
@@ -145,18 +159,85 @@ _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herrn?|Frau|Mme|Mlle|Madame|Monsieur|Ma[iî
 _TITLE_NAME = _TITLE + r"\.?\s+[A-Z][\w'’-]+"
 _PLAIN_NAME = r"[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?"
 _THIRD_TEXT = (
-    re.compile(r"\b(?:for|für|pour|para|per|voor)\s+(?P<who>" + _TITLE_NAME + r")"),
-    re.compile(
-        r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)\s+"
-        r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s\b|\s+(?:from|to|out|off|aus|zur)\b|\s*[?.!,]|\s*$)"
+    (
+        (
+            "dr",
+            "mr",
+            "ms",
+            "miss",
+            "prof",
+            "herr",
+            "frau",
+            "mme",
+            "mlle",
+            "madame",
+            "monsieur",
+            "maitre",
+            "sr",
+            "senor",
+            "don",
+            "sig",
+            "dott",
+        ),
+        re.compile(r"\b(?:for|für|pour|para|per|voor)\s+(?P<who>" + _TITLE_NAME + r")"),
     ),
-    re.compile(
-        r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s)?\s+(?:is|was|has|got|can't|cannot|can not|forgot|"
-        r"resigned|has moved|is moving|left|is leaving|will be leaving|ist|hat|est|a|está|ha)\s+(?:been\s+|also\s+)?"
-        r"(?:locked|forgotten|leaving|left|moved|resigned|gesperrt|vergessen|bloqu\w*|oubli\w*|olvid\w*|unable|"
-        r"not able|no longer|terminated|retir\w*|log in|sign in|get in)"
+    (
+        (" for ", "fur ", "pour ", "para ", " per ", "voor ", " de ", " von ", " del ", " di "),
+        re.compile(
+            r"(?i:\b(?:reset|unlock|password|passwords|pw|mfa|2fa|account|accounts|login|licen[cs]e|access|suspend|disable|"
+            r"deactivate|offboard|kennwort|passwort|konto|zugang|contrase\w+|cuenta|mot de passe|compte|acc[eè]s))"
+            r"(?:\s+\S+){0,3}?\s+(?:for|für|pour|para|per|voor|de|von|del|di)\s+"
+            r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?)\b(?!\s*[(<@])"
+        ),
     ),
-    re.compile(r"\b(?P<who>[A-Z][a-z]+)'s\s+(?:account|password|access|MFA|mfa|phone|licen[cs]e|login)"),
+    (
+        ("unlock", "reset", "remove", "add", "suspend", "disable", "deactivate", "offboard", "take", "entsperren"),
+        re.compile(
+            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)\s+"
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s\b|\s+(?:from|to|out|off|aus|zur)\b|\s*[?.!,]|\s*$)"
+        ),
+    ),
+    (
+        (
+            "locked",
+            "forg",
+            "leaving",
+            "left",
+            "moved",
+            "resigned",
+            "gesperrt",
+            "vergessen",
+            "bloqu",
+            "oubli",
+            "olvid",
+            "unable",
+            "not able",
+            "no longer",
+            "terminated",
+            "retir",
+            "log in",
+            "sign in",
+            "get in",
+        ),
+        re.compile(
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s)?\s+(?:is|was|has|got|can't|cannot|can not|forgot|"
+            r"resigned|has moved|is moving|left|is leaving|will be leaving|ist|hat|est|a|está|ha)\s+(?:been\s+|also\s+)?"
+            r"(?:locked|forgotten|leaving|left|moved|resigned|gesperrt|vergessen|bloqu\w*|oubli\w*|olvid\w*|unable|"
+            r"not able|no longer|terminated|retir\w*|log in|sign in|get in)"
+        ),
+    ),
+    (
+        ("'s ",),
+        re.compile(r"\b(?P<who>[A-Z][a-z]+)'s\s+(?:account|password|access|MFA|mfa|phone|licen[cs]e|login)"),
+    ),
+    (
+        ("needs", "requires", "wants", "would like", "asking for"),
+        re.compile(
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")\s+(?:needs|requires|wants|would like|is asking for)\s+"
+            r"(?:a |an |the |to |his |her )?(?:new )?(?:[\w-]+ )?(?:password|reset|licen[cs]e|unlock|access|account|MFA|mfa|"
+            r"be added|be removed)"
+        ),
+    ),
 )
 
 
@@ -171,13 +252,20 @@ def third_party_reference(p: Prepared) -> str | None:
     m = _THIRD_LOW.search(p.cue, live=p.live)
     if m:
         return m.group(0)
-    for pattern in _THIRD_TEXT:
+    for triggers, pattern in _THIRD_TEXT:
+        if not any(t in p.low for t in triggers):
+            continue
         for found in pattern.finditer(p.text):
             if _is_person(found.group("who")):
                 return " ".join(found.group(0).split())
     return None
 
 
+_SHARED_ACCOUNT = FastRe(
+    r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental) (?:account|mailbox|login|user|inbox)s?\b"
+    r"|\b(?:cuenta|buzon) (?:compartid[oa]|generic[oa])\b|\bcompte (?:partage|generique|de service)\b"
+    r"|\b(?:sammelpostfach|funktionspostfach|gruppenpostfach|dienstkonto|servicekonto)\b"
+)
 _SELF_LEAVER = FastRe(
     r"\b(?:i'm leaving|i am leaving|i'm retiring|i am retiring|i resigned|i have resigned|i've resigned|"
     r"my last (?:working )?day|my contract (?:ends|ended|is ending)|me voy de|mi ultimo dia|je quitte|mon dernier jour|"

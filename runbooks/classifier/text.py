@@ -21,7 +21,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .fastre import REGISTRY, grams
+from .fastre import REGISTRY, Live, grams
 
 _SPECIAL = str.maketrans(
     {
@@ -81,6 +81,15 @@ _SPACES = re.compile(r"[ \t\f\v]+")
 _TABLE_ROW = re.compile(r"^\s*\|\|?(.*?)\|?\|?\s*$")
 
 
+def _link_text(m: re.Match[str]) -> str:
+    """``[Name|mailto:x@y]`` keeps both the name and the address; other links keep their text."""
+    label, target = m.group(1).strip(), m.group(2).strip()
+    if target.lower().startswith("mailto:"):
+        address = target[7:]
+        return address if not label or label.lower() == address.lower() else f"{label} ({address})"
+    return label or target
+
+
 def _table_to_lines(lines: list[str]) -> list[str]:
     """Jira tables: a two-column table becomes ``key: value`` lines; a wider one with a header row becomes one
     ``header: cell`` line per cell, rows separated by a blank line."""
@@ -137,7 +146,7 @@ def strip_markup(value: str) -> str:
         text = _MONO.sub(r"\1", text)
     if "[" in text:
         text = _MENTION.sub(" ", text)
-        text = _LINK.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _LINK.sub(_link_text, text)
         text = _BARE_LINK.sub(r"\1", text)
         text = _MAILTO.sub("", text)
     text = _tables(text)
@@ -272,7 +281,10 @@ def repair(low: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- fields
 
-_FIELD = re.compile(r"^[ \t]*(?:[-*•][ \t]*)?([A-Za-zÀ-ÿ][\wÀ-ÿ /().&'-]{0,40}?)[ \t]*[:=][ \t]*(.*?)[ \t]*$", re.M)
+_FIELD = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?([A-Za-zÀ-ÿ][\wÀ-ÿ /().&'-]{0,40}?(?:\([\w ,/]{1,24}\))?)[ \t]*[:=][ \t]*(.*?)[ \t]*$",
+    re.M,
+)
 _JSON_PAIR = re.compile(r'"([A-Za-z][\w ]{0,40})"\s*:\s*"([^"\n]{0,200})"')
 
 
@@ -293,7 +305,7 @@ def parse_fields(text: str) -> list[tuple[str, str]]:
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|rv|ref|vs)\s*:\s*)+", re.I)
 _FORWARD_PREFIX = re.compile(r"^\s*(?:(?:fw|fwd|wg|tr|enc|rv)\s*:\s*)+", re.I)
-_QUOTED = re.compile(r'"[^"\n]{1,160}"')
+_QUOTED = re.compile(r'(?<!: )(?<!:)"[^"\n]{1,160}"(?!\s*:)')
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]+(?:\s|$)|\s(?:but|however|pero|sino|mais|aber|jedoch|ma|mas|maar)\s|\s-+\s|,\s")
 
 
@@ -303,11 +315,12 @@ class Prepared:
 
     summary: str
     body: str
+    raw: str
     text: str
     low: str
     cue: str
     reply: bool
-    live: frozenset[int] = frozenset()
+    live: Live = field(default_factory=dict)
     fields: list[tuple[str, str]] = field(default_factory=list)
     _breaks: list[int] = field(default_factory=list)
 
@@ -323,9 +336,15 @@ class Prepared:
         return [v for k, v in self.fields if k in keys]
 
 
+MAX_SUMMARY = 1_000
+MAX_DESCRIPTION = 20_000
+
+
 def prepare(summary: str, description: str | None) -> Prepared:
-    summary_text = strip_markup(summary or "").strip()
-    body_text = strip_markup(description or "").strip()
+    """Read a ticket once. Only the first ``MAX_DESCRIPTION`` characters of a description are read: a request
+    sits above pasted logs, and every rule stays linear in the text."""
+    summary_text = strip_markup((summary or "")[:MAX_SUMMARY]).strip()
+    body_text = strip_markup((description or "")[:MAX_DESCRIPTION]).strip()
     reply = bool(_REPLY_PREFIX.match(summary_text)) and not _FORWARD_PREFIX.match(summary_text)
     summary_clean = _FORWARD_PREFIX.sub("", _REPLY_PREFIX.sub("", summary_text))
     text = f"{summary_clean}\n{body_text}" if body_text else summary_clean
@@ -338,6 +357,7 @@ def prepare(summary: str, description: str | None) -> Prepared:
     return Prepared(
         summary=summary_clean,
         body=body_text,
+        raw=f"{summary}\n{description or ''}",
         text=text,
         low=low,
         cue=cue,
@@ -346,4 +366,3 @@ def prepare(summary: str, description: str | None) -> Prepared:
         fields=fields_,
         _breaks=breaks,
     )
-

@@ -1,0 +1,109 @@
+"""Evidence for ``mfa_reset`` (rule 10): a second factor lost, stolen, replaced or wiped, or the number changed."""
+
+from __future__ import annotations
+
+from opsgate.runbooks.intents import Intent
+
+from .cues import alt, cue, either, first_hit, near
+from .evidence import Evidence
+from .lexicon import MFA, PHONE, PHONE_EVENT, RESET
+from .text import Prepared
+
+# --- mfa_reset -----------------------------------------------------------------------------------------------
+_MFA_PLUS = alt(
+    MFA,
+    r"(?:approvals?|push(?:es)?|prompts?|codes?|notifications?) (?:\w+ ){0,3}(?:to|on) my (?:old|previous|former|lost|broken|stolen) (?:phone|number|device|mobile|handset)",
+)
+MFA_WORD = cue("mfa", _MFA_PLUS)
+MFA_ASK = cue(
+    "reset mfa",
+    alt(
+        near(
+            alt(
+                RESET,
+                r"clear",
+                r"remove",
+                r"reregister",
+                r"re-register",
+                r"reenrol\w*",
+                r"re-enrol\w*",
+                r"repair",
+                r"re-pair",
+                r"reconfigur\w*",
+                r"re-configure",
+                r"reactivate",
+                r"re-activate",
+                r"resetup",
+                r"re-setup",
+                r"set ?up",
+                r"redo",
+            ),
+            MFA,
+            4,
+        ),
+        near(
+            MFA,
+            alt(
+                RESET, r"neu einrichten", r"neu aufsetzen", r"reenrol\w*", r"re-enrol\w*", r"reregister", r"re-register"
+            ),
+            3,
+        ),
+    ),
+    requires=MFA,
+)
+MFA_ENROL = cue(
+    "enrol new phone",
+    alt(
+        r"(?:register|enrol\w*|enroll\w*|set ?up|pair|add|configure|activate|move|transfer)\w* (?:\w+ ){0,3}(?:the |a |my )?(?:new|replacement|iphone|android) (?:phone|iphone|device|handset|mobile|number)?",
+        r"(?:set (?:it )?up|pair it|register it|setup) (?:again|from scratch|on the new)",
+        r"(?:neu einrichten|configurarlo otra vez|configurar(?:lo)? de nuevo|enregistrer \w+ (?:\w+ )?sur le nouvel|reconfigurer)",
+        r"(?:enrol\w*|enroll\w*|register) (?:\w+ ){0,2}(?:iphone|android|replacement)",
+    ),
+)
+PHONE_EVT = cue(
+    "phone",
+    alt(
+        either(PHONE_EVENT, PHONE, 3),
+        r"factory[- ]reset",
+        r"android ?-?>? ?(?:to )?iphone|iphone ?-?>? ?(?:to )?android",
+        r"ersatz(?:gerat|handy|telefon)",
+        r"(?:stolen|lost|new) (?:\w+ ){0,2}(?:yubi ?key|security key|token)",
+        r"(?:yubi ?key|security key|token)(?: \w+){0,6} (?:stolen|lost)",
+        r"(?:authenticator|verify|app)\w*(?: [\w']+){0,4} (?:wiped|was wiped|empty|is empty|gone|deleted|missing|"
+        r"didn't (?:come|transfer|move)|not transferred|no longer there|ya no esta|fehlt|ist weg|farid|a disparu)",
+        r"(?:was|got) (?:on|in) the (?:stolen|lost) ",
+        r"(?:new|changed|different) (?:phone )?(?:number|numero|nummer)",
+        r"ported (?:my )?number",
+        r"new sim",
+    ),
+)
+CANT_LOGIN = cue(
+    "can't log in",
+    r"(?:can't|unable to|not able to|couldn't|no puedo|impossible de|kann mich nicht|komme nicht) (?:\w+ ){0,2}(?:log ?in|sign ?in|get in|access|entrar|acceder|connecter|anmelden|einloggen)",
+    negatable=False,
+)
+
+
+def mfa_evidence(p: Prepared) -> Evidence:
+    ev = Evidence(Intent.MFA_RESET)
+    word = first_hit(p, MFA_WORD)
+    ask = first_hit(p, MFA_ASK)
+    phone = first_hit(p, PHONE_EVT)
+    enrol = first_hit(p, MFA_ENROL)
+    cant = first_hit(p, CANT_LOGIN)
+    if ask is not None:
+        ev.add([h for h in (ask, phone, word) if h is not None])
+        ev.raise_to(0.92 if phone or enrol else 0.85)
+    elif word is not None and (phone is not None or enrol is not None):
+        ev.add([h for h in (phone, word, enrol) if h is not None])
+        ev.raise_to(0.85 if phone is not None and (enrol is not None or cant is not None) else 0.8)
+    elif word is not None and cant is not None:
+        ev.add([word, cant])
+        ev.raise_to(0.6)
+    elif phone is not None and enrol is not None:
+        ev.add([phone, enrol])
+        ev.raise_to(0.6)
+    elif word is not None:
+        ev.add(word)
+        ev.raise_to(0.3)
+    return ev

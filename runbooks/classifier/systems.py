@@ -1,0 +1,177 @@
+"""Other systems and devices (rule 15): a password, lock or second factor that is not the company login."""
+
+from __future__ import annotations
+
+import re
+
+from .fastre import FastRe
+from .names import STOP
+from .text import Prepared
+
+# --- other systems and devices (rule 15) ---------------------------------------------------------------------
+OTHER_SYSTEM = FastRe(
+    r"\b(?:sap|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi|wi-fi|wlan|"
+    r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
+    r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
+    r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
+    r"quickbooks|xero|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
+    r"timeclock|time clock|kronos)\b"
+)
+LOGIN_FINE = FastRe(
+    r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?login|network login|sso|everything else)"
+    r"(?: login)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?) (?:fine|ok|okay|working|normally)"
+    r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
+)
+DEVICE = FastRe(
+    r"\b(?:bitlocker|recovery key|passcode|screen ?lock|iphone|ipad|door|doors|badge|keycard|key card|building|locker|"
+    r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
+    r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
+    r"sim|safe|till|register|scanner|tablet screen|supervisor code)\b"
+)
+_ACCOUNT_CONTEXT = FastRe(
+    r"\b(?:account|accounts|login|log in|sign in|user|username|windows|okta|outlook|email|network|password|"
+    r"konto|benutzer|cuenta|usuario|compte|utilisateur|conta|utente|gebruiker|aðgang\w*|adgang\w*|i'm locked|"
+    r"i am locked|me out|him out|her out|locked out)\b"
+)
+
+
+def device_lock(p: Prepared, start: int) -> str | None:
+    """Device or physical lock: the clause of the lock words names a device and no account."""
+    lo, hi = p.clause_start(start), p.clause_end(start)
+    clause = p.cue[max(0, lo - 60) : hi + 60]
+    device = DEVICE.search(clause, live=p.live)
+    if device and not _ACCOUNT_CONTEXT.search(clause, live=p.live):
+        return device.group(0)
+    return None
+
+
+def other_system(
+    p: Prepared, known_names: frozenset[str], starts: list[int], *, second_factor: bool = False
+) -> str | None:
+    """A non-SSO system whose password, lock or second factor is meant (SAP, a PIN, Wi-Fi, GitHub 2FA, "Windows
+    is fine, it's only X"): named near the words that decided the intent, or the company login said to be fine."""
+    for start in starts:
+        lo, hi = p.clause_start(start), p.clause_end(start)
+        m = OTHER_SYSTEM.search(p.cue, max(0, lo - 80), hi + 80, live=p.live)
+        if m:
+            return m.group(0)
+    if second_factor:
+        m = _NAMED_FACTOR.search(p.text)
+        if m and _foreign_app(m.group(1).lower()):
+            return m.group(0)
+        return None
+    m = LOGIN_FINE.search(p.cue, live=p.live)
+    if m:
+        return m.group(0)
+    for name in _NAMED_LOGIN.findall(p.text):
+        low = name.lower()
+        if low in _COMPANY_LOGIN or low in _LABELS or any(k.startswith(low) or low.startswith(k) for k in known_names):
+            continue
+        return f"{name} login"
+    return None
+
+
+_NAMED_LOGIN = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:password|passwort|kennwort|pw|login|log-in|pin|passcode)\b")
+_THIRD_PARTY_APPS = frozenset({"jira", "zoom", "slack", "github", "gitlab", "confluence", "dropbox", "salesforce"})
+
+
+def _foreign_app(word: str) -> bool:
+    if word in _THIRD_PARTY_APPS:
+        return True
+    return word not in _COMPANY_LOGIN and word not in _LABELS and word not in STOP
+
+
+_NAMED_FACTOR = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:2FA|MFA|two-factor|2-step|authenticator code)\b")
+_LABELS = frozenset(
+    "affected new reset forgot forgotten expired current old temporary initial my your his her their our the this that "
+    "please help hi hello dear request subject re fw fwd urgent".split()
+)
+_COMPANY_LOGIN = frozenset(
+    {
+        "windows",
+        "okta",
+        "outlook",
+        "microsoft",
+        "office",
+        "o365",
+        "m365",
+        "network",
+        "email",
+        "e-mail",
+        "work",
+        "company",
+        "computer",
+        "laptop",
+        "domain",
+        "azure",
+        "entra",
+        "vpn",
+        "sso",
+        "my",
+        "the",
+        "your",
+        "new",
+        "old",
+        "temporary",
+        "login",
+        "account",
+        "forgot",
+        "forgotten",
+        "reset",
+        "expired",
+        "changed",
+        "his",
+        "her",
+        "our",
+        "their",
+        "same",
+        "current",
+        "previous",
+        "initial",
+        "default",
+        "wrong",
+        "correct",
+        "right",
+        "mail",
+        "temp",
+        "one-time",
+        "first",
+        "local",
+        "strong",
+        "secure",
+        "complex",
+        "its",
+        "is",
+        "was",
+        "a",
+        "an",
+        "new-hire",
+        "corporate",
+        "staff",
+        "employee",
+        "main",
+        "usual",
+        "desktop",
+        "pc",
+        "mac",
+        "this",
+        "that",
+        "admin",
+        "user",
+        "windows/okta",
+        "okta/windows",
+        "password",
+        "and",
+        "for",
+        "with",
+        "please",
+        "help",
+        "need",
+        "can",
+    }
+)
+
+
+def system_names(domains: list[str]) -> frozenset[str]:
+    """Names that mean the company's own login: the first label of each org domain ("tidewaterbank")."""
+    return frozenset(d.split(".")[0].lower() for d in domains if d)
