@@ -28,7 +28,14 @@ lint: install
 	cd .lint && ../$(BIN)/mypy --config-file ../pyproject.toml $(foreach r,$(ROOMS),-p opsgate.$(r))
 
 bench: install
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Renders every Adaptive Card with the official `adaptivecards` renderer in headless Chromium, to cards-out/*.png.
+cards: install
+	@command -v chromium >/dev/null || { echo "make cards needs: apt-get install -y chromium fonts-noto-color-emoji"; exit 1; }
+	cd bench/cards && npm ci --no-audit --no-fund
+	$(BIN)/python bench/cards/dump_cards.py cards-out/cards.json
+	node bench/cards/render.mjs cards-out/cards.json cards-out
 
 clean:
 	rm -rf .lint build *.egg-info

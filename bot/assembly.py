@@ -1,14 +1,48 @@
-"""The route groups of a full server, in one list (extended as rooms land)."""
+"""A full server: the core gate plus every integration that attaches to it, and the route groups to serve.
+
+Tests build smaller gates (``build_gate``) and attach only what they exercise; ``opsgate serve`` uses
+:func:`assemble`. Integrations are imported here, lazily, so the core never imports a surface.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from opsgate.bot.gate import OpsGate, build_gate
+from opsgate.bot.services import Services
 
 if TYPE_CHECKING:
     from opsgate.bot.app import RouteRegistrar
 
 
-def registrars() -> list[RouteRegistrar]:
-    from opsgate.handlers.http import ingest, requests, runs
+def assemble(services: Services) -> OpsGate:
+    from opsgate.bot import jira
 
-    return [ingest.register, runs.register, requests.register]
+    gate = build_gate(services)
+    jira.attach(gate)
+    return gate
+
+
+def registrars() -> list[RouteRegistrar]:
+    from opsgate.handlers import teams
+    from opsgate.handlers.http import ingest, jira_webhooks, requests, runs
+
+    return [ingest.register, runs.register, requests.register, jira_webhooks.register, teams.register]
+
+
+def lifecycle(gate: OpsGate) -> list[Callable[[web.Application], AsyncIterator[None]]]:
+    """What runs for the app's lifetime: the scheduler, and closing the integrations' clients at the end."""
+
+    async def close_integrations(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        for extra in gate.extras.values():
+            close = getattr(extra, "close", None) or getattr(extra, "aclose", None)
+            if close is not None:
+                result = close()
+                if hasattr(result, "__await__"):
+                    await result
+
+    return [gate.scheduler.context(), close_integrations]

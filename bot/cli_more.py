@@ -111,4 +111,7 @@ def _add_classify(sub: Any) -> None:
 
 
 def extensions() -> list[Callable[[Any], None]]:
-    return [_add_runs, _add_classify]
+    from opsgate.bot.jira.cli import add_jira_commands
+    from opsgate.bot.teams_package import add_teams_commands
+
+    return [_add_runs, _add_classify, add_jira_commands, add_teams_commands]

@@ -28,6 +28,8 @@ def configure_logging(level: str = "info", *, json: bool = True) -> None:
     if not isinstance(numeric, int):
         numeric = logging.INFO
     logging.basicConfig(stream=sys.stderr, level=numeric, format="%(message)s")
+    for chatty in ("apscheduler", "alembic", "botbuilder", "msal", "urllib3", "httpx"):
+        logging.getLogger(chatty).setLevel(max(numeric, logging.WARNING))
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
         processors=[

@@ -7,7 +7,7 @@ import sys
 import structlog
 from aiohttp import web
 from opsgate.bot.app import build_app
-from opsgate.bot.gate import build_gate
+from opsgate.bot.assembly import assemble, lifecycle
 from opsgate.bot.logs import configure_logging
 from opsgate.bot.services import Services
 from opsgate.bot.settings import Settings
@@ -43,7 +43,8 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     migrate(services.engine, settings.default_org)
     for line in describe(settings):
         log.info("startup", note=line)
-    app = build_app(build_gate(services))
+    gate = assemble(services)
+    app = build_app(gate, background=lifecycle(gate))
     bind_host, bind_port = host or settings.host, port or settings.port
     log.info("listening", url=f"http://{bind_host}:{bind_port}")
     web.run_app(app, host=bind_host, port=bind_port, print=None, access_log=None, shutdown_timeout=10)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from opsgate.store.models import Integration, utcnow
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
+
+from opsgate.store.models import Integration, OutboxMessage, utcnow
 
 CHANNEL = "teams_channel"
 USER = "teams_user"
@@ -39,7 +40,9 @@ def _get(session: Session, integration_id: str, *, lock: bool = False) -> Integr
     return found
 
 
-def _upsert(session: Session, *, integration_id: str, org_id: int, kind: str, name: str, config: dict[str, Any]) -> None:
+def _upsert(
+    session: Session, *, integration_id: str, org_id: int, kind: str, name: str, config: dict[str, Any]
+) -> None:
     row = _get(session, integration_id, lock=True)
     if row is None:
         try:
@@ -64,6 +67,21 @@ def approval_channel(session: Session, *, org_id: int) -> dict[str, Any] | None:
 
 def set_approval_channel(session: Session, *, org_id: int, name: str, reference: dict[str, Any]) -> None:
     _upsert(session, integration_id=_channel_id(org_id), org_id=org_id, kind=CHANNEL, name=name, config=reference)
+
+
+def wake_waiting(session: Session, *, org_id: int, kind: str) -> int:
+    """Make the org's undelivered outbox rows of ``kind`` due now (cards that waited for a channel to exist)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.org_id) == org_id,
+            col(OutboxMessage.kind) == kind,
+            col(OutboxMessage.delivered_at).is_(None),
+            col(OutboxMessage.gave_up_at).is_(None),
+        )
+        .values(next_attempt_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def user_contact(session: Session, *, org_id: int, aad_object_id: str) -> dict[str, Any] | None:

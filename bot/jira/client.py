@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 from jira import JIRA, JIRAError
+
 from opsgate.bot.jira.config import Credentials
 from opsgate.bot.jira.markup import JiraText, adf_text, to_adf, to_wiki
 
@@ -153,7 +154,7 @@ class JiraClient:
     @classmethod
     def connect(cls, creds: Credentials, *, timeout: Any = TIMEOUT) -> JiraClient:
         first = CLOUD if creds.auth == "basic" else SERVER
-        call = f"GET {creds.base_url}/rest/api/{first.api_version}/serverInfo"
+        call = f"GET {creds.base_url}/rest/api/{first.api_version}/serverInfo as {creds.who}"
         try:
             with calling(call):
                 jira = _build(creds, first, timeout)
@@ -161,7 +162,7 @@ class JiraClient:
             if err.status != 404:
                 raise
             other = SERVER if first is CLOUD else CLOUD
-            call = f"GET {creds.base_url}/rest/api/{other.api_version}/serverInfo"
+            call = f"GET {creds.base_url}/rest/api/{other.api_version}/serverInfo as {creds.who}"
             try:
                 with calling(call):
                     jira = _build(creds, other, timeout)
@@ -262,4 +263,4 @@ class JiraClient:
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self.jira.close()
+            self.jira.close()  # type: ignore[no-untyped-call]

@@ -14,9 +14,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pydantic import SecretStr, ValidationError
+
 from opsgate.bot.errors import Conflict, NotFound, OpsGateError
 from opsgate.bot.jira import repo
-from opsgate.bot.jira.client import JiraCallError, JiraClient, NotJira
+from opsgate.bot.jira.client import JiraClient
 from opsgate.bot.jira.config import (
     AuthKind,
     ConfigError,
@@ -27,44 +29,16 @@ from opsgate.bot.jira.config import (
     normalize_base_url,
     parse_state_mapping,
 )
+from opsgate.bot.jira.selftest import Check, Connect, SelfTest, learned, run_self_test
 from opsgate.bot.services import Services
 from opsgate.store import audit
-from opsgate.store.models import utcnow
-from pydantic import SecretStr, ValidationError
 
 T = TypeVar("T")
-PERMISSIONS = ("BROWSE_PROJECTS", "CREATE_ISSUES", "TRANSITION_ISSUES", "ADD_COMMENTS")
 Blocking = Callable[[Callable[[], Any]], Awaitable[Any]]
-Connect = Callable[[Credentials], JiraClient]
 
 
 class IntegrationError(OpsGateError):
     code, status, title = "jira_integration_invalid", 422, "Jira integration not saved"
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str  # site | account | project | permissions
-    ok: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class SelfTest:
-    checks: list[Check]
-    deployment: str | None = None
-    account: dict[str, str] = field(default_factory=dict)  # id, name, display, email
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    @property
-    def authenticated(self) -> bool:
-        return any(c.name == "account" and c.ok for c in self.checks)
-
-    def problems(self) -> list[str]:
-        return [c.detail for c in self.checks if not c.ok]
 
 
 @dataclass(frozen=True)
@@ -85,67 +59,6 @@ class JiraInput:
 
     def __repr__(self) -> str:
         return f"JiraInput({self.base_url!r}, auth={self.auth!r}, email={self.email!r})"
-
-
-def run_self_test(creds: Credentials, project_key: str | None, connect: Connect = JiraClient.connect) -> SelfTest:
-    """Blocking: serverInfo, /myself (Jira's JSON?), the project, and the permissions OpsGate needs."""
-    try:
-        client = connect(creds)
-    except NotJira as err:
-        return SelfTest([Check("site", False, f"{creds.base_url} does not answer like a Jira site: {err}")])
-    except JiraCallError as err:
-        return SelfTest([Check("site", False, f"{creds.base_url}: {err}")])
-    checks = [Check("site", True, f"{creds.base_url} is Jira {client.deployment} (REST API v{client.flavor.api_version})")]
-    try:
-        me = client.myself()
-    except NotJira as err:
-        return SelfTest([*checks, Check("account", False, f"{err}")], client.deployment)
-    except JiraCallError as err:
-        return SelfTest([*checks, Check("account", False, f"authentication failed: {err}")], client.deployment)
-    account = {
-        "id": str(me.get("accountId") or ""),
-        "name": str(me.get("name") or ""),
-        "display": str(me.get("displayName") or ""),
-        "email": str(me.get("emailAddress") or ""),
-    }
-    who = account["display"] or account["name"] or account["id"]
-    checks.append(Check("account", True, f"authenticated as {who} ({account['email'] or account['name'] or account['id']})"))
-    if project_key:
-        try:
-            project = client.project(project_key)
-            checks.append(Check("project", True, f"project {project_key} ({project.get('name', '')})"))
-        except JiraCallError as err:
-            checks.append(Check("project", False, f"project {project_key} is not visible to {who}: {err}"))
-    else:
-        checks.append(Check("project", True, "no default project key set (tickets from Slack ask for one)"))
-    try:
-        perms = client.permissions(list(PERMISSIONS), project_key)
-        missing = [k for k in PERMISSIONS if not perms.get(k)]
-        where = f" in {project_key}" if project_key else ""
-        if missing:
-            detail = f"{who} lacks Jira permissions{where}: {', '.join(missing)} (grant them in the permission scheme)"
-            checks.append(Check("permissions", False, detail))
-        else:
-            checks.append(Check("permissions", True, f"{who} may {', '.join(PERMISSIONS)}{where}"))
-    except JiraCallError as err:
-        checks.append(Check("permissions", False, f"could not read permissions: {err}"))
-    client.close()
-    return SelfTest(checks, client.deployment, account)
-
-
-def learned(config: JiraConfig, test: SelfTest) -> JiraConfig:
-    """The config with what the site told us (deployment, OpsGate's own account) at a successful check."""
-    if not test.authenticated:
-        return config
-    return config.model_copy(
-        update={
-            "deployment": test.deployment,
-            "account_id": test.account.get("id") or None,
-            "account_name": test.account.get("name") or None,
-            "account_display": test.account.get("display") or None,
-            "checked_at": utcnow().isoformat(timespec="seconds"),
-        }
-    )
 
 
 def _public_config(site: JiraSite) -> dict[str, Any]:
@@ -271,7 +184,9 @@ class Integrations:
         base, config, secrets = self._validated(data)
         await self.services.db(self._refuse_duplicate, org_id, base)
         test = await self.verify(base, config, secrets) if verify else SelfTest([])
-        site = await self.services.db(self._insert, org_id, data.name or base, base, learned(config, test), secrets, actor)
+        site = await self.services.db(
+            self._insert, org_id, data.name or base, base, learned(config, test), secrets, actor
+        )
         return site, test
 
     def _refuse_duplicate(self, org_id: int, base: str, keep: str | None = None) -> None:
@@ -285,15 +200,29 @@ class Integrations:
     ) -> JiraSite:
         with self.services.transaction() as session:
             row = repo.insert(
-                session, org_id=org_id, name=name, base_url=base, config=config, secrets_=secrets,
+                session,
+                org_id=org_id,
+                name=name,
+                base_url=base,
+                config=config,
+                secrets_=secrets,
                 secret_key=self.secret_key,
             )
             site = repo.site_of(row)
             data = {**_public_config(site), "signed_webhooks": secrets.webhook_secret is not None}
-            audit.append(session, org_id=org_id, actor=actor, action="integration.created", subject=f"integration:{site.id}", data=data)
+            audit.append(
+                session,
+                org_id=org_id,
+                actor=actor,
+                action="integration.created",
+                subject=f"integration:{site.id}",
+                data=data,
+            )
             return site
 
-    async def update(self, integration_id: str, changes: dict[str, Any], *, actor: str, org_id: int | None = None) -> tuple[JiraSite, SelfTest | None]:
+    async def update(
+        self, integration_id: str, changes: dict[str, Any], *, actor: str, org_id: int | None = None
+    ) -> tuple[JiraSite, SelfTest | None]:
         """Change settings and/or secrets (keys of :class:`JiraInput`); new credentials or URL are verified first."""
         site = await self.services.db(self.load, integration_id, secrets=True)
         if site is None or (org_id is not None and site.org_id != org_id):
@@ -318,15 +247,29 @@ class Integrations:
         await self.services.db(self._refuse_duplicate, site.org_id, base, site.id)
         reverify = base != site.base_url or any(k in changes for k in ("token", "auth", "email"))
         test = await self.verify(base, config, secrets) if reverify else None
-        config = learned(config, test) if test else config.model_copy(
-            update={k: getattr(cfg, k) for k in ("deployment", "account_id", "account_name", "account_display", "checked_at")}
+        config = (
+            learned(config, test)
+            if test
+            else config.model_copy(
+                update={
+                    k: getattr(cfg, k)
+                    for k in ("deployment", "account_id", "account_name", "account_display", "checked_at")
+                }
+            )
         )
         changed = sorted(k if k not in ("token", "webhook_secret") else "credentials" for k in changes)
         updated = await self.services.db(self._save, site, base, merged.name or base, config, secrets, actor, changed)
         return updated, test
 
     def _save(
-        self, site: JiraSite, base: str, name: str, config: JiraConfig, secrets: JiraSecrets, actor: str, changed: list[str]
+        self,
+        site: JiraSite,
+        base: str,
+        name: str,
+        config: JiraConfig,
+        secrets: JiraSecrets,
+        actor: str,
+        changed: list[str],
     ) -> JiraSite:
         with self.services.transaction() as session:
             row = repo.get_row(session, site.id)
@@ -337,7 +280,14 @@ class Integrations:
             )
             new = repo.site_of(row)
             data = {**_public_config(new), "changed": sorted(set(changed))}
-            audit.append(session, org_id=row.org_id, actor=actor, action="integration.updated", subject=f"integration:{row.id}", data=data)
+            audit.append(
+                session,
+                org_id=row.org_id,
+                actor=actor,
+                action="integration.updated",
+                subject=f"integration:{row.id}",
+                data=data,
+            )
             return new
 
     async def remove(self, integration_id: str, *, actor: str, org_id: int | None = None) -> JiraSite:
@@ -351,7 +301,14 @@ class Integrations:
             site = repo.site_of(row)
             links = repo.delete_row(session, integration_id)
             data = {**_public_config(site), "links_removed": links}
-            audit.append(session, org_id=site.org_id, actor=actor, action="integration.deleted", subject=f"integration:{site.id}", data=data)
+            audit.append(
+                session,
+                org_id=site.org_id,
+                actor=actor,
+                action="integration.deleted",
+                subject=f"integration:{site.id}",
+                data=data,
+            )
             return site
 
     # --- the environment's site ----------------------------------------------------------------------------
@@ -383,13 +340,22 @@ class Integrations:
             row = repo.row_for_base(session, org_id=org_id, base_url=base)
             if row is None:
                 row = repo.insert(
-                    session, org_id=org_id, name="environment", base_url=base, config=config, secrets_=secrets,
+                    session,
+                    org_id=org_id,
+                    name="environment",
+                    base_url=base,
+                    config=config,
+                    secrets_=secrets,
                     secret_key=self.secret_key,
                 )
                 site = repo.site_of(row)
                 audit.append(
-                    session, org_id=org_id, actor="opsgate:env", action="integration.created",
-                    subject=f"integration:{site.id}", data={**_public_config(site), "signed_webhooks": secrets.webhook_secret is not None},
+                    session,
+                    org_id=org_id,
+                    actor="opsgate:env",
+                    action="integration.created",
+                    subject=f"integration:{site.id}",
+                    data={**_public_config(site), "signed_webhooks": secrets.webhook_secret is not None},
                 )
                 return site
             current = repo.site_of(row, self.secret_key)
@@ -419,7 +385,11 @@ class Integrations:
             repo.save(session, row, config=keep, secrets_=secrets, secret_key=self.secret_key)
             site = repo.site_of(row)
             audit.append(
-                session, org_id=org_id, actor="opsgate:env", action="integration.updated",
-                subject=f"integration:{site.id}", data={**_public_config(site), "changed": sorted(set(changed))},
+                session,
+                org_id=org_id,
+                actor="opsgate:env",
+                action="integration.updated",
+                subject=f"integration:{site.id}",
+                data={**_public_config(site), "changed": sorted(set(changed))},
             )
             return site

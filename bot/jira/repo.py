@@ -11,13 +11,14 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from opsgate.bot.jira.config import KIND, JiraConfig, JiraSecrets, JiraSite
-from opsgate.store.crypto import decrypt_json, encrypt_json
-from opsgate.store.models import Integration, JiraLink, WebhookDelivery, utcnow
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
+
+from opsgate.bot.jira.config import KIND, JiraConfig, JiraSecrets, JiraSite
+from opsgate.store.crypto import decrypt_json, encrypt_json
+from opsgate.store.models import Integration, JiraLink, WebhookDelivery, utcnow
 
 
 def new_integration_id() -> str:
@@ -129,7 +130,10 @@ def _secret_json(value: JiraSecrets) -> dict[str, Any]:
 def _insert(session: Session, values: dict[str, Any], conflict: list[str]) -> bool:
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(JiraLink).values(**values)
-    return session.execute(stmt.on_conflict_do_nothing(index_elements=conflict).returning(col(JiraLink.id))).first() is not None
+    return (
+        session.execute(stmt.on_conflict_do_nothing(index_elements=conflict).returning(col(JiraLink.id))).first()
+        is not None
+    )
 
 
 def link_run(session: Session, *, site: JiraSite, issue_key: str, run_id: str) -> JiraLink | None:
@@ -155,9 +159,7 @@ def link_run(session: Session, *, site: JiraSite, issue_key: str, run_id: str) -
     return link
 
 
-def link_thread(
-    session: Session, *, site: JiraSite, issue_key: str, surface: str, channel: str, thread: str
-) -> bool:
+def link_thread(session: Session, *, site: JiraSite, issue_key: str, surface: str, channel: str, thread: str) -> bool:
     """Link a chat thread to an issue; False when the thread (or the issue) is already linked."""
     try:
         with session.begin_nested():
@@ -201,10 +203,20 @@ def link_for_run(session: Session, run_id: str) -> JiraLink | None:
 
 def link_for_thread(session: Session, *, surface: str, channel: str, thread: str) -> JiraLink | None:
     q = select(JiraLink).where(
-        col(JiraLink.chat_surface) == surface, col(JiraLink.chat_channel) == channel, col(JiraLink.chat_thread) == thread
+        col(JiraLink.chat_surface) == surface,
+        col(JiraLink.chat_channel) == channel,
+        col(JiraLink.chat_thread) == thread,
     )
     found: JiraLink | None = session.execute(q.execution_options(populate_existing=True)).scalars().first()
     return found
+
+
+def clear_thread(session: Session, link_id: int) -> None:
+    session.execute(
+        update(JiraLink)
+        .where(col(JiraLink.id) == link_id)
+        .values(chat_surface=None, chat_channel=None, chat_thread=None)
+    )
 
 
 def delete_link(session: Session, link_id: int) -> None:

@@ -22,6 +22,7 @@ from botframework.connector.auth import (
 )
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from msrest.authentication import Authentication
+
 from opsgate.bot.settings import Settings
 
 log = structlog.get_logger("opsgate.teams")
@@ -139,7 +140,7 @@ class SigningKeys:
                 log.warning("teams_signing_keys_unavailable", url=self.url, error=f"{type(exc).__name__}: {exc}")
 
 
-class CachedCredentialsFactory(ServiceClientCredentialsFactory):
+class CachedCredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
     """One set of credentials per (app, scope, login URL), with its token fetched in a worker thread.
 
     botbuilder creates fresh credentials (a new msal application, so a new token request) for every connector it

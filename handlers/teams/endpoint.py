@@ -18,7 +18,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from msrest.serialization import Model
+
 from opsgate.handlers.http.problems import problem
+from opsgate.handlers.teams.answers import as_dict
 from opsgate.handlers.teams.config import SigningKeys
 
 log = structlog.get_logger("opsgate.teams")
@@ -114,6 +116,6 @@ def _tenant(activity: Activity) -> str | None:
     tenant = getattr(conversation, "tenant_id", None) if conversation is not None else None
     if tenant:
         return str(tenant)
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    inner = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    data = as_dict(activity.channel_data)
+    inner = as_dict(data.get("tenant"))
     return str(inner["id"]) if inner.get("id") else None
