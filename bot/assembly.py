@@ -19,10 +19,13 @@ if TYPE_CHECKING:
 
 
 def assemble(services: Services) -> OpsGate:
-    from opsgate.bot import jira
+    from opsgate.bot import executor, jira
+    from opsgate.bot.jira import summary as jira_summary
 
     gate = build_gate(services)
+    executor.attach(gate)
     jira.attach(gate)
+    jira_summary.attach(gate)
     return gate
 
 
@@ -38,11 +41,17 @@ def lifecycle(gate: OpsGate) -> list[Callable[[web.Application], AsyncIterator[N
 
     async def close_integrations(_app: web.Application) -> AsyncIterator[None]:
         yield
-        for extra in gate.extras.values():
+        for name, extra in gate.extras.items():
+            if name == "executor":
+                continue  # its own context closes it, after recovering interrupted runs at start
             close = getattr(extra, "close", None) or getattr(extra, "aclose", None)
             if close is not None:
                 result = close()
                 if hasattr(result, "__await__"):
                     await result
 
-    return [gate.scheduler.context(), close_integrations]
+    contexts = [gate.scheduler.context(), close_integrations]
+    executor = gate.extras.get("executor")
+    if executor is not None:
+        contexts.insert(0, executor.context())
+    return contexts

@@ -111,7 +111,8 @@ def _add_classify(sub: Any) -> None:
 
 
 def extensions() -> list[Callable[[Any], None]]:
+    from opsgate.bot.doctor import add_doctor_command
     from opsgate.bot.jira.cli import add_jira_commands
     from opsgate.bot.teams_package import add_teams_commands
 
-    return [_add_runs, _add_classify, add_jira_commands, add_teams_commands]
+    return [_add_runs, _add_classify, add_doctor_command, add_jira_commands, add_teams_commands]

@@ -6,6 +6,7 @@ each, created on first use) and closed at shutdown. In sandbox mode every run ge
 from __future__ import annotations
 
 import httpx
+
 from opsgate.bot.settings import Settings
 from opsgate.runbooks.connectors import GraphClient, LicenceCatalog, OktaClient, RetryPolicy, SandboxConnector
 from opsgate.runbooks.licence_map import licence_catalog

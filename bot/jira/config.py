@@ -79,6 +79,7 @@ class JiraConfig(BaseModel):
     state_mapping: dict[str, str] = Field(default_factory=dict)
     comment_format: Literal["full", "compact"] = "full"
     internal_comments: bool = False  # Jira Service Management: post write-backs as internal notes
+    default_jql: str | None = None  # scope of the Slack Jira summary (App Home); None: updated >= -30d
     # Learned from the site at the last successful check (serverInfo, /myself):
     deployment: str | None = None
     account_id: str | None = None  # Cloud accountId

@@ -26,6 +26,7 @@ from opsgate.bot.jira.client import JiraCallError, JiraClient, NotJira
 from opsgate.bot.jira.config import JiraSite
 from opsgate.bot.jira.integrations import Integrations
 from opsgate.bot.jira.notes import NOTE, NoteDelivery
+from opsgate.bot.jira.selftest import Check, SelfTest
 from opsgate.bot.jira.sync import WebhookSync
 from opsgate.bot.jira.tickets import Tickets
 from opsgate.bot.jira.transitions import Transitions
@@ -54,6 +55,8 @@ class JiraGateway:
         self.sync = WebhookSync(self)
         self.tickets = Tickets(self)
         self.notes = NoteDelivery(gate.cards, gate.surfaces)
+        # Told every scheduled self-test result (the Jira summary's connection health and /readyz detail).
+        self.health_listeners: list[Callable[[JiraSite, SelfTest], None]] = []
 
     # --- threads and clients --------------------------------------------------------------------------------
 
@@ -119,11 +122,20 @@ class JiraGateway:
                 test = await self.integrations.self_test(site)
             except SecretKeyError as exc:
                 log.error("jira_self_test_failed", integration=site.id, url=site.base_url, problem=str(exc))
+                self._tell(site, SelfTest([Check("site", False, f"stored credentials unreadable: {exc}")]))
                 continue
+            self._tell(site, test)
             if test.ok:
                 log.info("jira_self_test_ok", integration=site.id, url=site.base_url, deployment=test.deployment)
             else:
                 log.warning("jira_self_test_failed", integration=site.id, url=site.base_url, problems=test.problems())
+
+    def _tell(self, site: JiraSite, test: SelfTest) -> None:
+        for listener in self.health_listeners:
+            try:
+                listener(site, test)
+            except Exception:
+                log.exception("jira_health_listener_failed", integration=site.id)
 
     def close(self) -> None:
         for integration_id in list(self._clients):

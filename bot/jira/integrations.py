@@ -257,6 +257,7 @@ class Integrations:
                 }
             )
         )
+        config = config.model_copy(update={"default_jql": changes.get("default_jql", cfg.default_jql) or None})
         changed = sorted(k if k not in ("token", "webhook_secret") else "credentials" for k in changes)
         updated = await self.services.db(self._save, site, base, merged.name or base, config, secrets, actor, changed)
         return updated, test
