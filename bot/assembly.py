@@ -30,10 +30,10 @@ def assemble(services: Services) -> OpsGate:
 
 
 def registrars() -> list[RouteRegistrar]:
-    from opsgate.handlers import teams
+    from opsgate.handlers import slack, teams
     from opsgate.handlers.http import ingest, jira_webhooks, requests, runs
 
-    return [ingest.register, runs.register, requests.register, jira_webhooks.register, teams.register]
+    return [ingest.register, runs.register, requests.register, jira_webhooks.register, slack.register, teams.register]
 
 
 def lifecycle(gate: OpsGate) -> list[Callable[[web.Application], AsyncIterator[None]]]:

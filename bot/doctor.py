@@ -148,8 +148,9 @@ async def check_graph(settings: Settings) -> list[CheckResult]:
 def default_checks() -> list[Check]:
     """Every check ``opsgate doctor`` runs, in order; integrations add theirs here."""
     from opsgate.bot.jira.cli import jira_checks
+    from opsgate.handlers.slack.doctor import check_slack
 
-    return [check_mode, check_licences, check_okta, check_graph, jira_checks]
+    return [check_mode, check_licences, check_okta, check_graph, jira_checks, check_slack]
 
 
 async def run_checks(settings: Settings, checks: Sequence[Check] | None = None) -> list[CheckResult]:

@@ -7,10 +7,11 @@ themselves stay in :class:`opsgate.bot.runs.RunMachine`, which checks every pres
 
 from __future__ import annotations
 
-from opsgate.bot.services import Services
-from opsgate.store.models import Run
 from sqlalchemy import select
 from sqlmodel import col
+
+from opsgate.bot.services import Services
+from opsgate.store.models import Run
 
 DEFAULT_LIMIT = 50
 
@@ -19,9 +20,7 @@ def _mine_to_skip(run: Run, actor: str | None, email: str | None) -> bool:
     folded = (email or "").casefold()
     if actor is not None and (run.requester == actor or any(a.get("actor") == actor for a in run.approvals)):
         return True
-    if folded and folded in ((run.requester_email or "").casefold(), (run.target_email or "").casefold()):
-        return True
-    return False
+    return bool(folded) and folded in ((run.requester_email or "").casefold(), (run.target_email or "").casefold())
 
 
 def pending_runs(

@@ -157,6 +157,15 @@ class RunMachine:
         reason: str | None = None,
         org_id: int | None = None,
     ) -> Outcome:
+        # Most refusals (a second click, a non-approver) are decided by a plain read, without queueing on the
+        # write lock that ingest and other decisions need; anything that may change state re-checks under the lock.
+        with self.services.read_session() as session:
+            seen = run_rows.get(session, run_id, org_id=org_id)
+        if seen is None:
+            raise NotFound(f"no run {run_id!r}")
+        early = self._refusal(seen, decider, decision, plan_hash)
+        if early is not None:
+            return early
         with self.services.transaction() as session:
             run = self._locked(session, run_id, org_id)
             refusal = self._refusal(run, decider, decision, plan_hash)
@@ -222,6 +231,9 @@ class RunMachine:
         if not decider.is_approver:
             return Outcome(False, False, run, "Only configured approvers can decide on OpsGate runs.")
         if decision == "approve":
+            if not decider.email and (run.requester_email or run.target_email):
+                return Outcome(False, False, run, "OpsGate cannot read the email of your profile, so it cannot check "
+                                                  "that you are neither the requester nor the target; ask an admin.")
             email = (decider.email or "").casefold()
             if decider.actor == run.requester or (email and email == (run.requester_email or "").casefold()):
                 return Outcome(False, False, run, "You asked for this run, so someone else has to approve it.")

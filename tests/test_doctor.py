@@ -145,7 +145,7 @@ async def test_cli_prints_lines_and_exits_non_zero_on_a_failure(
         assert await asyncio.to_thread(args.func, args, settings) == 1
         doc = json.loads(capsys.readouterr().out)
         statuses = {d["name"]: d["status"] for d in doc}
-        assert statuses == {"mode": "ok", "okta": "fail", "graph": "ok", "jira": "skip"}
+        assert statuses == {"mode": "ok", "okta": "fail", "graph": "ok", "jira": "skip", "slack": "skip"}
         assert okta.api_token not in json.dumps(doc)
 
 

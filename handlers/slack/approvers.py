@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import structlog
+
 from opsgate.bot.errors import OpsGateError
 from opsgate.bot.runs import Decider
 from opsgate.handlers.slack.directory import SlackDirectory

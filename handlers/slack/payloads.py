@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from opsgate.cards.ids import DecisionButton
 from pydantic import ValidationError
+
+from opsgate.cards.ids import DecisionButton
 
 
 def _dig(body: Mapping[str, Any], *path: str) -> Any:

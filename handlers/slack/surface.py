@@ -18,6 +18,10 @@ from typing import Any, NoReturn
 
 import aiohttp
 import structlog
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
 from opsgate.bot.chat import ChatUnavailable, PostedMessage
 from opsgate.cards.blockkit.approval import approval_card, requester_dm, thread_note
 from opsgate.cards.blockkit.blocks import message, section
@@ -27,9 +31,6 @@ from opsgate.cards.markup import SLACK, slack_user_id
 from opsgate.cards.views import ApprovalView
 from opsgate.handlers.slack.directory import SlackDirectory
 from opsgate.handlers.slack.pacing import SlackBusy, patience
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 log = structlog.get_logger("opsgate.slack.surface")
 

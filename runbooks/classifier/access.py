@@ -23,6 +23,15 @@ PW_COMPROMISED = cue(
         r"(?:typed|entered|put|gave|submitted) (?:in )?(?:my |the |our )?(?:\w+ )?"
         + PASSWORD
         + r" (?:in|into|on|to) (?:a|an|the|some)",
+        r"(?:typed|entered|put in|gave|submitted) (?:in )?(?:my|our) (?:\w+ )?"
+        + PASSWORD
+        + r"\b[^.\n]{0,40}\b(?:before i (?:realised|realized|noticed|saw)|by mistake|on (?:a|the|that) (?:\w+ )?(?:site|page|"
+        r"link|form))",
+        r"(?:read out|gave away|gave|told|shared|disclosed|revealed) (?:them |him |her |someone )?(?:my|our) (?:\w+ )?"
+        + PASSWORD
+        + r"\b[^.\n]{0,30}\b(?:to (?:them|him|her|someone|a caller|the caller|a stranger)|over the phone|before i)",
+        r"clicked (?:on )?(?:a|the|an|that) [^.\n]{0,40}\blink\b[^.\n]{0,60}\b(?:entered|typed|put in|gave)\b[^.\n]{0,20}"
+        + PASSWORD,
     ),
 )
 PW_LINK = cue(
@@ -34,8 +43,21 @@ PW_CANT_CHANGE = cue(
     "can't change",
     alt(
         near(
-            r"(?:can't|unable to|won't let me|doesn't let me|not able to|no me deja|impossible de)",
-            alt(r"change", r"update", r"set", r"cambiar", r"modifier", r"andern", r"cambiare", r"alterar"),
+            r"(?:can't|unable to|won't let me|doesn't let me|not able to|no me deja|impossible de|kan inte|kan ikke|kan niet)",
+            alt(
+                r"change",
+                r"update",
+                r"set",
+                r"cambiar",
+                r"modifier",
+                r"andern",
+                r"cambiare",
+                r"alterar",
+                r"byta",
+                r"bytte",
+                r"skifte",
+                r"wijzigen",
+            ),
             2,
         )
         + r"(?:\s+\w+){0,3}\s+"
@@ -51,13 +73,16 @@ PW_CANT_CHANGE = cue(
 PW_HOWTO = cue("how do I reset", r"how (?:do|can|should) i (?:reset|recover) (?:my|the) " + PASSWORD)
 _REFUSED = (
     r"(?:refused|rejected|not accepted|doesn't work|isn't working|stopped working|no longer works|wrong|incorrect|"
-    r"invalid|funktioniert nicht|ne fonctionne|no funciona)"
+    r"invalid|funktioniert nicht|ne fonctionne|no funciona|non funziona|nao funciona|werkt niet|virker ikke|"
+    r"fungerar inte|fungerer ikke)"
 )
 PW_REFUSED = cue("password refused", either(PASSWORD, _REFUSED, 5), requires=_REFUSED)
 PW_SEND_RESET = cue(
     "send a reset",
     r"(?:send|give|email|text) (?:me|him|her) (?:a |an |the )?(?:new |temporary )?(?:password |pw )?(?:reset|temporary password|new password)"
-    r"|\breset (?:it|mine)\b|restablecerla|reinitialiser|zurucksetzen|force (?:a |the )?(?:password )?reset",
+    r"|\breset (?:it|mine)\b|restablecerla|reinitialiser|zurucksetzen|force (?:a |the )?(?:password )?reset|"
+    r"\b(?:reimpostarla|resettarla|resetearla|reiniciarla|restablecermela|resetearmela|redefini-la|repo-la|reporem-na|"
+    r"reinicia-la|la reinitialiser|le reinitialiser)\b",
 )
 
 # --- account_unlock ------------------------------------------------------------------------------------------
@@ -80,7 +105,7 @@ KNOWS = cue(
         r"(?:i do|i still|i definitely|i actually|i|he|she|they|we|he still|she still|he does|she does)"
         r" (?:know|knows) (?:the|my|his|her|their|our) " + PASSWORD,
         PASSWORD
-        + r"(?: itself| still| definitely)? (?:is|was) (?:right|correct|fine|ok|okay|good|not the (?:problem|issue))",
+        + r"(?: itself| still| definitely)?(?: is| was|'s) (?:right|correct|fine|ok|okay|good|not the (?:problem|issue))",
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,
         r"i remember (?:my|the) " + PASSWORD,
         r"(?:se|conozco|recuerdo|sabe|conoce) (?:la|mi|su) " + PASSWORD,
@@ -94,6 +119,8 @@ KNOWS = cue(
         r"(?:sei|conheco|lembro) (?:a|a minha) " + PASSWORD,
         r"(?:ken|weet) (?:mijn|het) " + PASSWORD,
         r"man " + PASSWORD,
+        r"(?:husker|kjenner|kender|vet|ved|minns|kommer ihag) (?:\w+ )?" + PASSWORD,
+        PASSWORD + r" (?:weet|ken) ik",
         r"not an? " + PASSWORD + r" (?:problem|issue)",
     ),
     negatable=True,
@@ -110,13 +137,15 @@ MISTYPE = cue(
         r"(?:in )?(?:wrong|incorrectly)",
         r"mistyp\w*|typo'?d|fat[- ]?finger\w*|caps ?lock",
         r"(?:old|previous|former|cached|saved|stored) (?:\w+ )?(?:password|credentials)",
-        r"(?:kept|keeps?|keep) (?:on )?(?:trying|retrying)",
+        r"(?:kept|keeps?|keep) (?:on )?(?:trying|retrying)|\bretrying\b",
         r"failed (?:attempts|logins?|login attempts|sign-?ins?)",
         r"auto-?capitali\w*",
         r"intentos fallidos|varios intentos|demasiados intentos|(?:plusieurs|trop de) (?:erreurs|tentatives)|erreurs de saisie",
         r"mehrfach (?:vertippt|falsch)|vertippt|zu oft falsch|falsch eingegeben|fehlversuch\w*",
         r"troppi tentativi|tentativi errati|varias tentativas|tentativas erradas|te vaak|verkeerd ingevoerd",
         r"of margar tilraunir",
+        r"for mang[ae] (?:forsok|forsog)",
+        r"(?:skrev|tastet|tastede|tastade) (?:\w+ )?(?:feil|fel|forkert)",
         r"(?:mauvais|faux) mot de passe|contrasena (?:incorrecta|equivocada|erronea)|falsches (?:passwort|kennwort)|"
         r"password (?:sbagliata|errata)|ho sbagliato|senha errada|verkeerd wachtwoord",
     ),
@@ -136,11 +165,10 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     knows = first_hit(p, KNOWS)
     mistype = first_hit(p, MISTYPE)
 
-    for h in (locked, ask):
-        if h is not None and knows is None and un.veto is None:
-            device = device_lock(p, h.start)
-            if device is not None:
-                un.veto = f'a device or object lock, not an account ("{device}")'
+    if knows is None:
+        device = device_lock(p, [h.start for h in (locked, ask) if h is not None])
+        if device is not None:
+            un.veto = f'a device or object lock, not an account ("{device}")'
 
     if strong:
         pw.add(strong)

@@ -130,8 +130,15 @@ def first_hit(p: Prepared, c: Cue, text: str | None = None) -> Hit | None:
     source = p.cue if text is None else text
     if text is None and c.requires is not None and not c.requires.maybe(p.live):
         return None
-    for m in c.pattern.finditer(source, live=p.live if text is None else None):
-        if c.negatable and text is None and negated(p, m.start(), m.end()):
+    live = p.live if text is None else None
+    check = c.negatable and text is None
+    first = c.pattern.search(source, live=live)  # the usual answer, without listing every match
+    if first is None:
+        return None
+    if not check or not negated(p, first.start(), first.end()):
+        return Hit(c.name, first.group(0).strip(), first.start())
+    for m in c.pattern.finditer(source, live=live):
+        if check and negated(p, m.start(), m.end()):
             continue
         return Hit(c.name, m.group(0).strip(), m.start())
     return None

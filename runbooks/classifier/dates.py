@@ -14,10 +14,10 @@ for _number, _names in enumerate(
         "february feb febrero fevrier fevr fev februar febbraio fevereiro februari",
         "march mar marzo mars marz maerz marco maart",
         "april apr abril avril avr aprile",
-        "may mayo mai maggio maio mei",
+        "may mayo mai maggio maio mei maj",
         "june jun junio juin juni giugno junho",
         "july jul julio juillet juil juli luglio julho",
-        "august aug agosto aout augustus agust",
+        "august aug agosto aout augustus agust augusti",
         "september sep sept septiembre setiembre septembre settembre setembro",
         "october oct octubre octobre oktober ottobre outubro okt",
         "november nov noviembre novembre novembro",
@@ -31,7 +31,7 @@ for _number, _names in enumerate(
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _ISO = re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _DMY_WORDS = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th|er|o|º)?\.?\s+(?:de\s+|of\s+)?" + _MONTH + r"\.?,?\s+(?:de\s+)?(20\d\d)\b"
+    r"\b(\d{1,2})(?:st|nd|rd|th|er|o|º)?\.?(?:\s+|-)(?:de\s+|of\s+)?" + _MONTH + r"\.?,?(?:\s+|-)(?:de\s+)?(20\d\d)\b"
 )
 _MDY_WORDS = re.compile(r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(20\d\d)\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")
@@ -41,14 +41,21 @@ _START_WORDS = re.compile(
     r"\b(?:start\w*|first (?:working )?day|hire ?date|hired|joining|joins|join date|commenc\w*|begin\w*|onboarding|"
     r"effective|incorpora\w*|empieza|comienza|inicio|fecha de alta|arrivee|arrive|rejoint|rejoindra|prise de poste|"
     r"debut|commence|a partir du|a compter du|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
-    r"comeca|admissao|startdatum|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*)\b"
+    r"comeca|admissao|startdatum|startdato|accueill\w*|accogli\w*|begruss\w*|welcom\w*|bienvenid\w*|velkommen|valkommen|welkom|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*|ingreso|"
+    r"tiltraede\w*|tiltredelse|tilltrade)\b"
 )
 _START_AFTER = re.compile(
     r"\b(?:starts?|starting|joins?|joining|begins?|entra|entrera|inizia|comincia|empieza|comienza|se incorpora|"
     r"arrive|arrivera|commence|rejoint|rejoindra|beginnt|fangt|startet|begint|comeca|inicia)\b"
 )
-_START_KEYS = re.compile(
-    r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc"
+# "ab 02.03.2026", "vanaf 1 april 2026", "from 4 May 2026": a start only right before the date
+_START_RIGHT_BEFORE = re.compile(
+    r"\b(?:ab|vanaf|from|a partir del?|a partir de|dal|desde|des le|fra og med|fran och med)\s+(?:(?:the|le|el|dem|den)\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$"
+)
+START_KEYS = re.compile(
+    r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc|ingreso|"
+    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang"
 )
 
 
@@ -59,16 +66,16 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def parse_dates(text: str) -> list[tuple[int, date]]:
-    """(position, date) for every complete, unambiguous date in folded ``text``."""
-    found: list[tuple[int, date]] = []
+def parse_dates(text: str) -> list[tuple[int, int, date]]:
+    """(start, end, date) for every complete, unambiguous date in folded ``text``."""
+    found: list[tuple[int, int, date]] = []
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, value: date | None) -> None:
         if value is None or any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        found.append((start, value))
+        found.append((start, end, value))
 
     for m in _ISO.finditer(text):
         add(m.start(), m.end(), _make(int(m.group(1)), int(m.group(2)), int(m.group(3))))
@@ -93,19 +100,19 @@ def parse_dates(text: str) -> list[tuple[int, date]]:
 def start_date(p: Prepared) -> date | None:
     """The start date: from a start-date field, else a date shortly after a start word in the same sentence.
     Several different candidates -> None (no guessing)."""
-    from_fields = {d for key, value in p.fields if _START_KEYS.search(key) for _, d in parse_dates(fold(value))}
+    from_fields = {d for key, value in p.fields if START_KEYS.search(key) for _, _, d in parse_dates(fold(value))}
     if len(from_fields) == 1:
         return from_fields.pop()
     if from_fields:
         return None
     candidates: set[date] = set()
-    for pos, value in parse_dates(p.low):
+    for pos, end, value in parse_dates(p.low):
         window = p.low[max(0, pos - 90) : pos]
         cut = max(window.rfind(". "), window.rfind("\n"), window.rfind("! "), window.rfind("? "))
         if cut >= 0:
             window = window[cut + 1 :]
-        after = p.low[pos : pos + 70]
+        after = p.low[end : end + 70]
         stop = min((i for i in (after.find(". "), after.find("\n")) if i >= 0), default=len(after))
-        if _START_WORDS.search(window) or _START_AFTER.search(after[:stop]):
+        if _START_WORDS.search(window) or _START_AFTER.search(after[:stop]) or _START_RIGHT_BEFORE.search(window):
             candidates.add(value)
     return candidates.pop() if len(candidates) == 1 else None

@@ -10,9 +10,10 @@ from typing import Any
 
 from opsgate.runbooks.intents import Intent
 
-from . import guards
+from . import guards, questions
 from .access import password_evidence
 from .dates import start_date
+from .emails import unconfirmed
 from .evidence import Evidence
 from .groups import GroupMention
 from .licences import LicenceFinding, find_licences
@@ -103,12 +104,16 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     for what, guard in (
         ("a follow-up, closure or automatic message", guards.closure_or_noise),
         *_SAFETY,
-        ("a policy or process question", guards.policy_question),
-        ("a suspicious message reported, not acted on", guards.phishing_report),
+        ("a policy or process question", questions.policy_question),
+        ("a suspicious message reported, not acted on", questions.phishing_report),
+        ("a how-to or what-if for later, nothing needed now", questions.future_howto),
     ):
         words = guard(p)
         if words is not None:
             raise _stop(f'{what} ("{_short(words)}")', 0.9)
+    alert = guards.machine_alert(p, ticket.reporter_email)
+    if alert is not None:
+        raise _stop(f'an automatic alert or notification ("{_short(alert)}")', 0.9)
 
     evidence, licences, groups = _evidence(p)
     ranked = sorted((e for e in evidence if e.score > 0), key=lambda e: (-e.score, e.intent.value))
@@ -117,12 +122,21 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     if top is None:
         raise _stop("no runbook request recognised", 0.95)
     strong = [e for e in ranked if e.strong]
+    solved = [e for e in strong if guards.solved_at(p, (_starts(p, e) or [-1])[0])]
+    if solved:  # background said to be solved ("thanks for resetting it, all working") is not a request
+        strong = [e for e in strong if e not in solved]
+        ranked = strong + [e for e in ranked if e not in strong and e not in solved]
+        if not strong:
+            raise _stop(f"says the problem is solved ({_label(solved[0])})", 0.85)
     if len(strong) > 1:
         asked = " and ".join(_label(e) for e in strong[:3])
         raise _stop(f"several requests in one ticket: {asked}", 0.85)
     best = strong[0] if strong else top
     if best.veto is not None:
         raise _stop(best.veto, 0.85, best)
+    hire = next(e for e in evidence if e.intent is Intent.NEW_HIRE)
+    if best.intent is Intent.LICENSE_ASSIGN and hire.score > 0:
+        raise _stop(f"a licence for someone who may be a new hire ({_quote(hire.words, 1)})", 0.8, best)
     soft = guards.soft_closure(p)
     if soft is not None and best.score < 0.85:
         raise _stop(f'says the problem is solved ("{soft}")', 0.8, best)
@@ -172,7 +186,8 @@ def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMe
     grp, groups = group_evidence(p)
     if hire.score >= 0.7:
         lic.score = 0.0  # a new hire's licence is one of its parameters
-        grp.score = min(grp.score, 0.5)  # group fields on a starter form are context
+        if not any(g.action is not None and not g.from_field for g in groups):
+            grp.score = min(grp.score, 0.5)  # group fields on a starter form are context; "also add her to X" is not
     if mfa.strong and unlock.score and not unlock.strong:
         unlock.score = 0.0
     return [pw, unlock, mfa, hire, leaver, lic, grp], licences, groups
@@ -198,6 +213,9 @@ def _new_hire(
         raise _stop(problem, 0.9, best)
     if len(others) != 1:
         raise _stop("a new hire needs the work email written in the ticket", 0.9, best)
+    pending = unconfirmed(p, others[0])
+    if pending is not None:
+        raise _stop(f'the new hire\'s email is not settled yet ("{pending}")', 0.85, best)
     target = target_from_text(p, others[0], own=False)
     local = target.email.split("@", 1)[0]
     if target.first_last is not None:

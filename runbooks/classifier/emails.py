@@ -106,6 +106,11 @@ _SYSTEM_WORDS = frozenset(
         "postfach",
         "contact",
         "hello",
+        "svc",
+        "backup",
+        "survey",
+        "surveys",
+        "feedback",
     }
 )
 _WEBMAIL = re.compile(
@@ -159,6 +164,17 @@ def is_system_mailbox(email: str) -> bool:
     return len(parts) > 1 and all(part in _SYSTEM_WORDS for part in parts)
 
 
+_AUTOMATED = re.compile(
+    r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|alerts?|notifications?|notify|monitoring|mailer|daemon|postmaster|"
+    r"system|bot|automation)(?:$|[._+-])"
+)
+
+
+def is_automated_mailbox(email: str) -> bool:
+    """A mailbox no person writes from (``okta-noreply@``, ``alerts@``): narrower than a shared mailbox."""
+    return bool(_AUTOMATED.search(email.split("@", 1)[0].lower()))
+
+
 def is_webmail(domain: str) -> bool:
     return bool(_WEBMAIL.match(domain))
 
@@ -179,9 +195,9 @@ _ROLE = re.compile(
     r"(?:approved by|approval(?: from)?|approver|approving|manager|supervisor|reports? to|line manager|\bcc|copy|"
     r"contact|requested by|requester|requestor|submitted by|raised by|logged by|buddy|mentor|backup|delegate|"
     r"forward\w*(?: mail| emails?)?(?: to)?|send (?:it |them |the \w+ )?to|reply to|personal e-?mail|private e-?mail|"
-    r"home e-?mail|personal address|private address|jefe|jefa|responsable|vorgesetzte\w*|chef|cheffe|"
+    r"home e-?mail|personal address|private address|jefe|jefa|responsable|vorgesetzte\w*|chef(?! de)|cheffe|"
     r"genehmigt von|aprobado por|approuve par|autorizado por|validated by|valide par|verified by|"
-    r"hiring manager|recruiter)\b[^@\n]{0,40}$",
+    r"hiring manager|recruiter)\b(?:[^@\n.!?;]|\.(?=\S)|(?<=\b(?:dr|mr|ms|st))\.|(?<=\bmrs)\.){0,40}$",
     re.I,
 )
 
@@ -237,3 +253,16 @@ def introduced_as_own(p: Prepared, mention: Mention) -> bool:
     """ "My email: x@y" / "mi correo es ...": the writer's own address (a self-request)."""
     before = fold(p.text[max(0, mention.start - 40) : mention.start])
     return bool(_MY_EMAIL.search(before))
+
+
+_UNCONFIRMED = re.compile(
+    r"^[^\n]{0,12}?\b(?:tbc|tbd|to be (?:confirmed|created|assigned|set up)|not (?:yet )?(?:confirmed|created|active)|"
+    r"provisional|tentative|pending|placeholder|pendiente|por confirmar|a confirmar|a (?:confirmer|definir)|"
+    r"vorlaufig|noch nicht|da confermare|nog niet)\b"
+)
+
+
+def unconfirmed(p: Prepared, mention: Mention) -> str | None:
+    """ "kim.ode@acme.com (to be confirmed)": a work email written but not yet settled (rule 11)."""
+    m = _UNCONFIRMED.match(fold(p.text[mention.end : mention.end + 60]))
+    return m.group(0).strip(" (-") if m else None

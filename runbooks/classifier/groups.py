@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .fastre import FastRe
@@ -72,14 +73,15 @@ ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
     r"anad\w*|agreg\w*|inclu\w*|meter(?:me|le)?|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
-    r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inserire|adicion\w*|toevoeg\w*|toe te voegen|"
-    r"baet\w*)\b"
+    r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
+    r"baet\w*|nehm\w* (?:\S+ ){0,6}auf|voeg\w* (?:\S+ ){0,6}toe|trag\w* (?:\S+ ){0,6}ein|tilfoj\w*|lagg (?:\w+ )?till|legg\w* (?:\w+ )?til|legge (?:\w+ )?til)\b"
 )
 REMOVE = FastRe(
     r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|drop (?:me|him|her)|delete (?:me|him|her)|"
     r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
     r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
-    r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*)\b"
+    r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*|fjern\w*|ta (?:\w+ )?bort|"
+    r"ta (?:meg|mig) ut|uit (?:de |het )?groep|haal\w* (?:\w+ ){0,3}uit|weghal\w*)\b"
 )
 CREATE_OR_PERMS = FastRe(
     r"\b(?:create|set up|make|new|crear|nuevo|creer|nouveau|neue|anlegen|erstellen|creare|nuovo|criar|novo|"
@@ -95,6 +97,7 @@ class GroupMention:
     start: int
     action: str | None  # "add" | "remove" | None (no verb) | "both"
     words: str
+    from_field: bool = False  # read from a "Group: X" form field, not asked for in a sentence
 
 
 def _clean(raw: str) -> str:
@@ -202,8 +205,42 @@ def find_groups(p: Prepared) -> list[GroupMention]:
             name = _clean(value)
             if _acceptable(name, explicit=True) and name.lower() not in found:
                 action = _field_action(p)
-                found[name.lower()] = GroupMention(name, 0, action, f"{key}: {value}")
-    return list(found.values())
+                found[name.lower()] = GroupMention(name, 0, action, f"{key}: {value}", from_field=True)
+    return _merge_short_forms(p, list(found.values()))
+
+
+def _unaccented(value: str) -> str:
+    if value.isascii():
+        return value
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+
+
+def _merge_short_forms(p: Prepared, groups: list[GroupMention]) -> list[GroupMention]:
+    """A summary naming ``prod-admins`` (or ``Degustazioni``) and a body naming ``sg-prod-admins`` (or
+    ``Degustazioni-Eventi``) for the same change name one group: the shorter name is the longer one without a
+    prefix or suffix, written in the summary only."""
+    if len(groups) < 2:
+        return groups
+    body = _unaccented(p.text[len(p.summary) :])
+    kept = list(groups)
+    for short in groups:
+        s = _unaccented(short.name)
+        if short.start >= len(p.summary):
+            continue
+        for long in groups:
+            n = _unaccented(long.name)
+            if long is short or len(n) <= len(s):
+                continue
+            suffix = n.endswith(s) and n[-len(s) - 1] in "-_."
+            prefix = n.startswith(s) and n[len(s)] in "-_."
+            if not (suffix or prefix):
+                continue
+            if body.count(s) != body.count(n) or short.action not in (None, long.action):
+                continue
+            if short in kept:
+                kept.remove(short)
+            break
+    return kept
 
 
 _LIST_STOP = frozenset(

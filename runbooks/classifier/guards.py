@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .emails import is_automated_mailbox
 from .fastre import FastRe
 from .text import Prepared
 
@@ -19,14 +20,20 @@ _INJECTION = FastRe(
             r"\bvergiss(?:\s+\w+){0,3}\s+(?:anweisungen|regeln|instruktionen|vorgaben)\b",
             r"\bnegeer(?:\s+\w+){0,3}\s+(?:instructies|regels)\b",
             r"\b(?:system|assistant|developer)\s*[\])>]?\s*:\s*(?:you\b|ignore|approve|classify|override|new\b|the "
-            r"(?:user|ticket|following)|output|respond|set\b|mark|always|never|from now)",
+            r"(?:user|ticket|following)|output|respond|set\b|mark|always|never|from now|escalate|elevate|grant|execute|"
+            r"treat|disregard)",
             r"\[system\]|\[inst\]|<system|<\|system|<im_start|<\|im_start|\bsystem prompt\b",
             r"\bnew (?:rules|instructions)\s*:",
             r"\byou are now\b",
             r"\b(?:admin|developer|god|debug|dan|maintenance) mode\b",
             r"\bjailbreak",
             r"\b(?:note|message|instruction|reminder|p\.s\.|p\.s|ps\.|ps) ?(?:\w+ )?(?:to|for) (?:the |any |whatever )?(?:ai|bot|"
-            r"assistant|classifier|model|llm|automation|automated (?:system|assistant|classifier))\b",
+            r"assistant|classifier|model|llm|automation|triage|automated (?:system|assistant|classifier|triage|tool|"
+            r"process\w*))\b",
+            r"\b(?:ai|llm|gpt|automated|automation) (?:agents?|systems?|tools?|models?|bots?|triage)\b[^.\n]{0,30}\b(?:processing|"
+            r"reading|handling|triaging|treat|approve|mark)\b",
+            r"\bapprove (?:it |this |the request |everything )?without (?:review|approval|checks?|checking|a card|"
+            r"(?:a )?human)\b|\btreat (?:it|this|the (?:ticket|request)) as (?:pre-?)?approved\b",
             r"\bto (?:whatever|any|the) (?:ai|bot|llm|model|assistant|automation|classifier)\b",
             r"\b(?:dear|hey|hi|hello|attention|attn)(?:, |: | )(?:ai|bot|classifier|assistant|chatgpt|llm|model|opsgate)\b",
             r"nota para el asistente|note (?:pour|a) l'assistant|hinweis (?:an|fur) (?:den|die) (?:bot|ki|assistent)|"
@@ -81,6 +88,18 @@ _SOCIAL = FastRe(
             r"(?:envoye\w*|transmet\w*)\s+(?:le |mon |son )?(?:nouveau )?mot de passe\s+a\b",
             r"(?:schick|send|sende)\w*\s+(?:das |mir das )?(?:neue )?(?:kennwort|passwort)\s+an\b",
             r"\b(?:text|whatsapp|sms|message|dm) me the (?:password|code|new password|credentials)\b",
+            r"\b(?:password|credentials|passcode|reset)\b[^.\n]{0,80}\b(?:send|email|e-mail|forward|give|text|pass)\w* (?:it|"
+            r"them|the (?:new |temporary |temp )?(?:one|password|credentials|link)) (?:on )?to (?:my |our |his |her |a )?"
+            r"(?:colleague|co-?worker|assistant|manager|boss|wife|husband|partner|friend|pa|secretary|daughter|son|"
+            r"[\w.+-]+@)",
+            r"\bpassword (?:of|for) [\w.+-]+@[^.\n]{0,90}\b(?:give|send|email|forward|tell|text)\w* (?:it|them|the new one) "
+            r"(?:to|back to|over to) me\b",
+            r"\b(?:i'm|i am|we are|we're) (?:the |an? |your )?(?:new )?(?:external |outside |it )?(?:contractor|consultant|"
+            r"vendor|technician|engineer|support (?:engineer|agent)) (?:from|at|with) (?!(?:the |our )?(?:office|branch|"
+            r"site|warehouse|depot|team)\b)",
+            r"\b(?:text|whatsapp|sms|message|send|forward)\w* (?:it|them|the (?:new |temporary |temp )?(?:one|password|"
+            r"code|credentials))(?: to me)? (?:on|at|to|via|over) (?:\+?\d|whatsapp|signal|telegram|my (?:personal|private|"
+            r"wife|husband)|this number)",
             r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b[^.\n]{0,40}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
             r"(?:to|back to) me\b",
             r"\bverbal(?:ly)? approv\w*",
@@ -126,71 +145,17 @@ def security_bypass(p: Prepared) -> str | None:
     return m.group(0) if m else None
 
 
-# --- rule 17: policy and process questions -----------------------------------------------------------------
-_POLICY = FastRe(
-    "|".join(
-        (
-            r"\bhow often\b|\bhow frequently\b|\bhow long (?:do|does|must|should|can|are|is) (?:passwords?|accounts?|"
-            r"licen[cs]es?|we)\b",
-            r"\bhow many (?:attempts|tries|times|failed|wrong|licen[cs]es)\b",
-            r"\bwhat(?:'s| is| are) (?:the|our) (?:policy|policies|process|procedure|rule|rules|guideline|"
-            r"guidelines|requirement|requirements|standard|limit)\b",
-            r"\bis there (?:a|an|any)(?: official| formal| written| company)? (?:rule|policy|process|procedure|"
-            r"guideline|requirement|limit)\b",
-            r"\b(?:am i|are we|are employees|are staff|are users|is it|are interns|are contractors|are they|is anyone)"
-            r" (?:allowed|permitted|required|supposed)\b",
-            r"\b(?:do|does|will|would|should) (?:we|employees|staff|users|new starters|new hires|interns|trainees|"
-            r"contractors|managers|everyone|they|apprentices)(?: always| still| also| all)? (?:need|have to|get|"
-            r"receive|require|use)\b",
-            r"\bwho (?:approves|handles|decides|is responsible|can approve|should approve|signs off|owns|handles)\b",
-            r"\bwho can (?:unlock|reset|approve|add|assign)\b",
-            r"\bhow (?:do|can|should) (?:managers|team leads|supervisors|admins|we|i)\b[^.?\n]{0,40}\b(?:others|other "
-            r"people|someone else|colleagues|employees|staff|their team|contractors|team members)\b",
-            r"\bhow (?:do|should) we (?:request|raise|handle|process|document)\b",
-            r"\bis (?:it|either|that|this|one) (?:allowed|permitted|ok|okay|approved)\b|\bwhich (?:app|one|authenticator|"
-            r"licen[cs]e|option|method) should (?:i|we)\b|\bshould (?:i|we) (?:use|install|choose|pick)\b",
-            r"\bwhat(?:'s| is) the process\b",
-            r"\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
-            r"\bjust checking (?:what|whether|if)\b",
-            r"\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
-            r"training material)\b|\bto document (?:it|this|the process)\b",
-            r"\bgive the right answer\b|\bgeneral question\b|\bprocess suggestion\b|\bjust a suggestion\b",
-            r"\bkurze frage\b|\bgibt es (?:eine|einen) (?:regel|richtlinie|vorgabe|prozess)\b|\bwie oft\b|"
-            r"\bwer (?:genehmigt|entscheidet|ist zustandig)\b|\b(?:bekommen|erhalten|brauchen) (?:unsere |die |neue )?"
-            r"(?:azubis|mitarbeiter|praktikanten)\b",
-            r"\bcada cuanto\b|\bquien (?:aprueba|autoriza|decide)\b|\b(?:hay|existe) (?:alguna|una) (?:norma|politica|"
-            r"regla)\b",
-            r"\ba quelle frequence\b|\bqui (?:approuve|valide|decide)\b|\bdevront-(?:ils|elles)\b|\bfaut-il\b|"
-            r"\best-il (?:possible|permis|autorise)\b|\b(?:existe-t-il|y a-t-il) une (?:regle|politique|procedure)\b",
-            r"\bogni quanto\b|\bchi approva\b|\bcom que frequencia\b|\bquem aprova\b|\bhoe vaak\b",
-            r"\bnot asking for (?:any |a )?change",
-            r"\b(?:nobody|no one|noone|no-one) is leaving\b",
-            r"\bno (?:new )?(?:starter|hire|joiner|employee)s? (?:is |are )?(?:pending|planned|yet|right now)\b",
-            r"\bnot about a (?:specific|particular|concrete|real)\b|\bno (?:specific|particular|concrete) "
-            r"(?:person|employee|user|case)\b",
-            r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
-            r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
-            r"\bjust sharing\b|\bjust venting\b|\ball fine\b|\bnothing (?:to do|needed|required)\b",
-        )
-    )
-)
-
-
-def policy_question(p: Prepared) -> str | None:
-    m = _POLICY.search(p.cue, live=p.live)
-    return m.group(0) if m else None
-
-
 # --- rule 20: follow-ups, closures, auto-replies, bounces, alerts, marketing, jokes, tests ------------------
 _CLOSED = FastRe(
     "|".join(
         (
-            r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b",
+            r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
+            r"close (?:it|this)\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
+            r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
             r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b",
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
-            r"did the trick|sorted it)\b|\ball set up on\b|\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|"
-            r"sorting|fixing|adding|removing|setting up|your help|the help|helping)\b",
+            r"did the trick|sorted it)\b|\ball set up on\b",
             r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
             r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
             r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
@@ -201,16 +166,20 @@ _CLOSED = FastRe(
             r"(?:subsystem|failed|failure)\b|\bcould not be delivered\b|\bmessage not delivered\b|\breturned mail\b|"
             r"\bunzustellbar\b|\bnon remis\b",
             r"\b(?:automated|automatic|system) (?:alert|alarm)\b|\bthis (?:is an? )?(?:automated|automatically "
-            r"generated) (?:message|notification|email)\b",
-            r"\bunsubscribe\b|\bwebinar\b|\bnewsletter\b|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
+            r"generated) (?:message|notification|email)\b|\bsystem log\b|\badmin cent(?:er|re) (?:notification|alert)\b|"
+            r"\b(?:do not|please do not|don't) reply to this (?:e-?mail|message|notification)\b|\bunmonitored mailbox\b|"
+            r"\byou(?:'re| are) receiving this (?:e-?mail|message|notification)\b",
+            r"\brate your experience\b|\bsatisfaction survey\b|\bhow did we do\b|\bunsubscribe\b|\bwebinar\b|\bnewsletter\b|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
             r"\bfree trial\b|\bview (?:this email )?in (?:your )?browser\b",
             r"\bhaiku\b|\bjust (?:kidding|joking)\b|\bapril fool",
             r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?"
             r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b",
+            r"\bsee (?:my |the )?(?:previous|earlier|last|other|original) (?:ticket|request|email|message)\b|"
             r"\bduplicate (?:of|ticket|request)\b|\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
             r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b|"
             r"\bdoublon\b",
-            r"\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "
+            r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"
+            r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "
             r"waiting (?:for|on)\b|\bstatus (?:of|on) (?:my|the) (?:ticket|request)\b|\beta on\b",
         )
     )
@@ -228,6 +197,17 @@ _ALERT_SUMMARY = re.compile(r"^\s*\[?(?:alert|alarm|firing|resolved|warning|crit
 _TICKET_KEY = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
 
 
+_MACHINE_WORDS = FastRe(r"\b(?:alert|alerts|alarm|notification|warning|incident|detected)\b")
+
+
+def machine_alert(p: Prepared, reporter: str | None) -> str | None:
+    """Rule 20: an alert or notification sent by an automated mailbox (a kiosk form or an HR webhook is no alert)."""
+    if not reporter or not is_automated_mailbox(reporter.strip().lower()):
+        return None
+    m = _MACHINE_WORDS.search(p.low, live=p.live)
+    return f"{m.group(0)} from {reporter.strip().lower()}" if m else None
+
+
 def closure_or_noise(p: Prepared) -> str | None:
     """Rule 20. A reply on an existing ticket ("RE: [ITSD-7719] ...") is a follow-up, whatever it says: a new
     request belongs in a new ticket."""
@@ -243,23 +223,27 @@ def closure_or_noise(p: Prepared) -> str | None:
     return None
 
 
-_PHISH_REPORT = FastRe(
-    r"\b(?:email|e-mail|mail|message|text|sms|link)\b[^.\n]{0,40}\b(?:asking|asks|asked|telling) (?:me |us |you )?to "
-    r"(?:reset|verify|confirm|update|change|re-?enter)\b"
+_SOLVED = FastRe(
+    r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
+    r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|\balready "
+    r"(?:fixed|sorted|resolved|done|working)\b|\bsorted itself out\b|\b(?:sorted|fixed|resolved) (?:the|my|out)\b|\bno longer (?:a problem|an issue)\b|"
+    r"\bya (?:funciona|esta resuelto)\b|\bc'est (?:resolu|regle)\b|\bfunktioniert (?:wieder|jetzt)\b|\bhat sich erledigt\b|"
+    r"\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|sorting|fixing|adding|"
+    r"removing|setting up|your help|the help|helping)\b"
 )
-_NOT_FALLEN_FOR = FastRe(
-    r"\b(?:didn't|did not|haven't|have not|never) (?:click|open|enter|type|follow|respond)\w*|\bfor your info\w*|"
-    r"\bfyi\b|\bjust reporting\b|\breporting (?:it|this)\b|\bforwarding (?:it |this )?(?:to you|for)|\bdeleted it\b|"
-    r"\bignored it\b"
-)
+_SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n")
 
 
-def phishing_report(p: Prepared) -> str | None:
-    """A suspicious message reported, not fallen for: nothing to reset."""
-    report = _PHISH_REPORT.search(p.cue, live=p.live)
-    if report is not None and _NOT_FALLEN_FOR.search(p.cue, live=p.live) is not None:
-        return report.group(0)
-    return None
+def solved_at(p: Prepared, pos: int) -> bool:
+    """Whether the sentence around ``pos`` says its problem is already solved ("you reset my MFA then, all
+    working fine")."""
+    if pos < 0:
+        return False
+    lo = max(0, pos - 240)
+    for m in _SENTENCE.finditer(p.cue, lo, pos):
+        lo = m.end()
+    end = _SENTENCE.search(p.cue, pos, pos + 240)
+    return _SOLVED.search(p.cue, lo, end.start() if end else pos + 240, live=p.live) is not None
 
 
 def soft_closure(p: Prepared) -> str | None:
@@ -275,18 +259,45 @@ _MULTI = FastRe(
             r"\b2 things|\b2 requests|\b3 things",
             r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
             r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
-            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso (?:please|can you|could you)\b",
+            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you)\b|"
+            r"\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
+            r"separate|different) note\b|"
+            r"\b(?:monitor|printer|laptop|keyboard|mouse|screen|headset|dock|docking station|scanner|projector|webcam|"
+            r"camera|charger)\b[^.\n]{0,40}\b(?:died|dead|broken|broke|not working|isn't working|doesn't work|stopped "
+            r"working|jammed|won't turn on)\b[^.\n]{0,15}\b(?:too|as well|also)\b|"
+            r"\b(?:and|then|but) also (?:add|remove|reset|unlock|assign|give|create|disable|suspend|grant|install|put|"
+            r"change|order|move|enable|set up|sort out|fix)\b|\balso\b[^.\n]{0,50}\b(?:needs (?:a new|new|fixing|"
+            r"replacing|a refill)|is broken|isn't working|doesn't work|stopped working|won't (?:print|work|turn on))\b",
             r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
             r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
             r"\b(?:aussi|egalement) besoin\b|\bdeux choses\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
             r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b",
-            r"\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
+            r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
+            r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
             r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b|"
             r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
             r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
-            r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b",
+            r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b|"
+            r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
+            r"bada)\b|(?:\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
+            r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"
+            r"nostr[ei]|nossas|nossos|vores|vara) (?:mfa|2fa|wachtwoorden|contrasenas|cuentas|comptes|mots de passe|"
+            r"passworter|konten|password|account|senhas|contas|telefoons|moviles|telephones|handys)\b|"
+            r"\b(?:und|and|also|plus|ademas|aussi|ausserdem|inoltre|tambem|ook|y (?:mi|la|el)|e (?:la|il|o|a|mia|mio)|"
+            r"et (?:mon|ma|la|le)|en (?:mijn|de|het)) (?:\w+ ){0,2}(?:drucker|impresora|"
+            r"imprimante|stampante|impressora|printer|monitor|bildschirm|pantalla|ecran|schermo|scherm|tastatur|teclado|"
+            r"clavier|tastiera|toetsenbord|scanner|headset)\b[^.\n]{0,40}\b(?:druckt nicht|funktioniert nicht|geht nicht|"
+            r"kaputt|defekt|no funciona|no imprime|roto|rota|ne marche|ne fonctionne|casse|non funziona|non stampa|"
+            r"nao funciona|avariad[oa]|werkt niet|doet het niet|kapot|died|dead|broken|not working|jammed)|"
+            r"\b(?:ademas|ausserdem|aussi|en plus|inoltre|alem disso|daarnaast|and also)\b(?:,? \S+){0,6}? (?:no (?:carga|enciende|"
+            r"arranca|funciona|imprime)|geht nicht|funktioniert nicht|ladt nicht|startet nicht|ne (?:charge|demarre|marche|"
+            r"fonctionne) (?:plus|pas)|non (?:carica|si accende|funziona)|nao (?:carrega|liga|funciona)|laadt niet|"
+            r"start niet|werkt niet|won't (?:charge|turn on|start)|isn't working|doesn't work)\b|"
+            r"\b(?:whole|entire) (?:\w+ )?(?:team|department|dept|office|branch|staff|company|floor|shift|crew|class)\b|"
+            r"\b(?:they|we) all\b|\beach of (?:them|us)\b|"
+            r"\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
             r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all|are both)\b|\bour (?:accounts|passwords|"

@@ -37,7 +37,14 @@ _OLD = re.compile(
     r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
     r"\bja tenho|\bheb al|\bfrom|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
-    r"\bhave (?:an? |the )?|\bhad (?:an? |the )?|\binstead of|\brather than|\bdesde|\bvon)\s+(?:[\w']+\s+){0,4}$"
+    r"\bhave (?:an? |the )?|\bhad (?:an? |the )?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
+    r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
+    r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bdesde|"
+    r"\bvon)\s+(?:[\w']+\s+){0,4}$"
+)
+# ... or said after it: "I've the Visio licence already".
+_ALREADY = re.compile(
+    r"\W*(?:plan\s?\d\s+)?(?:[\w-]+\s+)?(?:is\s+|was\s+)?(?:already|ya|deja|bereits|schon|gia|al\s+toegewezen)\b"
 )
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
@@ -59,10 +66,13 @@ class LicenceFinding:
     @property
     def unambiguous(self) -> bool:
         """Every licence asked for is a plan name nobody uses for anything else (E3, Business Premium ...)."""
-        return bool(self.asked) and all(name not in _AMBIGUOUS for name in self.asked)
+        return bool(self.asked) and all(
+            name not in _AMBIGUOUS or _QUALIFIED.search(word) for name, word in zip(self.asked, self.words, strict=True)
+        )
 
 
 _AMBIGUOUS = frozenset({"Visio", "Project"})  # also plain software names: need "licence" or "Microsoft 365" nearby
+_QUALIFIED = re.compile(r"\bplan\s?\d|\bonline\b|\bprofessional\b|^(?:ms|microsoft)\b")  # "Visio Plan 2": a plan name
 _STEMS = ("power", "basic", "standard", "premium", "visio", "project", "e1", "e3", "e5", "f3")
 _NONE = LicenceFinding((), (), (), None, False)
 
@@ -70,15 +80,28 @@ _NONE = LicenceFinding((), (), (), None, False)
 _GROUPISH = re.compile(r"\s*(?:security )?(?:groups?|grp|users group|members)\b")
 
 
+_LICENCE_SUFFIX = re.compile(r"[-_](?:licen[cs]|lizenz|licentie|lisens)")
+
+
 def _inside_identifier(text: str, start: int, end: int) -> bool:
-    """``M365-Visio-Users`` names a group, not the Visio licence."""
+    """``M365-Visio-Users`` names a group, not the Visio licence (an ``E1-Lizenz`` is still the licence)."""
     before = text[start - 2 : start] if start >= 2 else ""
     after = text[end : end + 2]
+    if _LICENCE_SUFFIX.match(text, end) and not (len(before) == 2 and before[1] in "-_" and before[0].isalnum()):
+        return False
     return (
         (len(before) == 2 and before[1] in "-_" and before[0].isalnum())
         or (len(after) == 2 and after[0] in "-_" and after[1].isalnum())
         or bool(_GROUPISH.match(text, end))
     )
+
+
+def _context(text: str) -> bool:
+    """A licence word or "Microsoft 365" that is not part of a group name (``M365-Visio-Users``)."""
+    for m in _M365_CONTEXT.finditer(text):
+        if "365" not in m.group(0) or not _inside_identifier(text, m.start(), m.end()):
+            return True
+    return False
 
 
 def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
@@ -98,11 +121,11 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
     mentioned: list[str] = []
     words: list[str] = []
     olds: list[str] = []
-    for start, _end, name, word in found:
+    for start, end, name, word in found:
         if name not in mentioned:
             mentioned.append(name)
         before = _NONWORD.sub(" ", text[max(0, p.clause_start(start) if source is None else 0, start - 40) : start])
-        if _OLD.search(before) and not _NEW.search(before[-12:]):
+        if (_OLD.search(before) and not _NEW.search(before[-12:])) or _ALREADY.match(text, end, end + 40):
             olds.append(name)
             continue
         if name not in asked:
@@ -127,7 +150,7 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
         mentioned=tuple(mentioned),
         words=tuple(words),
         removal=removal,
-        context=bool(_M365_CONTEXT.search(text)),
+        context=_context(text),
     )
 
 

@@ -7,11 +7,13 @@ import re
 
 from opsgate.runbooks.intents import Intent
 
-from .cues import alt, cue, first_hit, near
+from .cues import Hit, alt, cue, first_hit, near
+from .dates import START_KEYS
 from .evidence import Evidence
 from .groups import CREATE_OR_PERMS, GroupMention, find_groups
 from .lexicon import LICENCE_WORD
 from .licences import LicenceFinding, find_licences
+from .names import AMBIGUOUS_FIRST, FIRST_KEYS, FULL_KEYS, LAST_KEYS
 from .text import Prepared
 
 # --- new_hire ------------------------------------------------------------------------------------------------
@@ -27,20 +29,28 @@ NEW_HIRE = cue(
         r"(?:we've|we have|we) (?:just )?hired",
         r"has (?:signed|accepted)(?: (?:the|her|his|their) (?:contract|offer))?",
         r"(?:is|will be) joining",
-        r"joins (?:us|the)",
-        r"(?:starts|starting|start|begins|beginning) (?:on |work |with us |next |at )?(?:\w+ ){0,2}\d",
-        r"first (?:working )?day",
-        r"start date",
+        r"\bjoins (?:us|the|our|on \w+ \d|on \d)",
+        r"\bjoining (?:us|the (?:team|company|practice|school|firm|office)|our|on \w+ \d|on \d|from \d)",
+        r"(?:his|her|their) (?:new |work |company )?(?:e-?mail|email address|address|mailbox) (?:will be|is going to be|should be)",
+        r"(?:son|sa) (?:adresse|e-?mail|courriel)\w* (?:sera|professionnelle sera)|su (?:correo|email|e-mail)\w* (?:sera|será)",
+        r"(?:seine|ihre) (?:e-?mail|adresse)\w* (?:wird|lautet kunftig)|(?:zijn|haar) e-?mail(?:adres)? wordt|"
+        r"(?:il suo|la sua) (?:e-?mail|indirizzo) sara|(?:o seu|o email dele|o email dela) (?:email )?sera",
+        r"\b(?:starts?|starting|begins?|inizia\w*|empieza|comienza|commence|beginnt|fangt|comeca|begint)\b (?:\S+ ){0,4}?"
+        r"(?:(?:da|con) noi|con nosotros|chez nous|bei uns|connosco|bij ons|with us)\b",
+        r"(?:verstarkt|verstaerkt) (?:uns|das team)|komt (?:\S+ ){0,4}bij ons werken|kommt (?:\S+ ){0,3}zu uns",
         r"employee\.hired",
         r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*)|"
         r"dar de alta|alta de usuario",
         r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
-        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|\bazubi\b|ausbildungsstart",
-        r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra in azienda",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|ausbildungsstart",
+        r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
+        r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",
         r"nov[oa] (?:colaborador\w*|funcionari[oa])|admissao",
         r"nieuwe (?:medewerker|collega)|indiensttreding",
         r"nyr starfsmadur|nyr starfsmann",
+        r"\bny (?:medarbetare|medarbejder|medarbeider|ansatt|anstalld|ansat|kollega)|\bnyansat\w*|\bnyanstalld",
+        r"nuevo ingreso|(?:damos|dad|den|demos) de alta",
     ),
 )
 CREATE_ACCOUNT = cue(
@@ -55,12 +65,32 @@ CREATE_ACCOUNT = cue(
         r"creare (?:un |l')?(?:account|utenza)",
         r"criar (?:uma |a )?conta",
         r"account aanmaken",
+        r"(?:create|set up|make|crear|creer|anlegen|creare|criar|aanmaken|opprett\w*|skapa)\s+(?:\w+\s+)?[a-z0-9][\w.+-]*@",
+    ),
+)
+# A start date alone is context ("add her to X from her first day"); with a new role or an account to create,
+# or on its own with nothing else asked, it reads as a starter.
+STARTING = cue(
+    "starting",
+    alt(
+        r"(?:starts|starting|start|begins|beginning) (?:on |work |with us |next |at )?(?:\w+ ){0,2}\d",
+        r"first (?:working )?day",
+        r"start date",
     ),
 )
 NEW_ROLE = cue(
     "new role",
     r"\bnew (?:\w+ )?(?:engineer|intern|assistant|manager|analyst|developer|producer|designer|officer|"
-    r"nurse|hygienist|technician|specialist|coordinator|accountant|editor|driver|receptionist|guy|girl|person)\b",
+    r"nurse|hygienist|technician|devs?|specialist|coordinator|accountant|editor|driver|receptionist|guy|girl|person|"
+    r"teacher|vet|architect|pharmacist|chef|cook|baker|cashier|doctor|lawyer|paralegal|solicitor|consultant|"
+    r"planner|buyer|surveyor|electrician|mechanic|operator|picker|porter|cleaner|caretaker|administrator|advisor|"
+    r"adviser|clerk|worker|joiner|starter|hire|recruit|colleague|team member|member of staff|employee)\b"
+    r"|\b(?:nuev[oa]|nouvel(?:le)?|nouveau|neue[rn]?|nuov[oa]|nov[oa]|nieuwe|ny) (?:\w+ )?(?:profesora?|enfermer[oa]|"
+    r"conductora?|medic[oa]|abogad[oa]|contable|camarer[oa]|cociner[oa]|professeur|infirmi[eè]re?|pharmacien\w*|"
+    r"preparat\w+|comptable|conducteur|chauffeur|lehrer\w*|fahrer\w*|disponent\w*|buchhalter\w*|apotheker\w*|"
+    r"verkaufer\w*|insegnante|autista|magazzinier[ei]|commess[oa]|professora?|motorista|farmaceutic[oa]|leraar|"
+    r"bakker|verkoper|medewerker|kollega|colaborador\w*|collaborat\w+|collega|kolleg\w*|companer[oa]|"
+    r"emplead[oa]|dipendente|funcionari[oa])\b",
 )
 
 # --- offboarding ---------------------------------------------------------------------------------------------
@@ -103,6 +133,10 @@ LEAVER = cue(
         r"contrato (?:\S+ ){0,8}?(?:terminou|termina|acaba|acabou)",
         r"contract (?:\S+ ){0,8}?(?:loopt af|eindigt|afgelopen)|stage (?:\S+ ){0,8}?(?:eindigt|afgelopen)",
         r"finished with us",
+        r"\bstopt (?:per|bij ons|met werken|eind)|\bgaat (?:bij ons )?weg\b",
+        r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have )?(?:finished|"
+        r"completed|ended|wrapped up)\b",
+        r"finished (?:for|with) (?:the |this )?(?:season|summer|winter|year|harvest)",
         r"retir(?:ed|ing|ement|es)",
         r"passed away",
         r"deceased",
@@ -137,8 +171,14 @@ LEAVER = cue(
         r"letzter (?:arbeits)?tag",
         r"verstorben",
         r"vertragsende",
+        r"licenziament\w*|cessazione|(?:e |rapporto (?:\S+ ){0,4}?)cessat[oa]|fine (?:della )?stagione",
+        r"(?:chegou|chega|chegara) ao (?:fim|termo)|fim d[oa] (?:contrato|temporada|estagio|epoca)|fin de (?:la )?temporada|"
+        r"fin de (?:la )?saison",
+        r"\bslut(?:ar|ter|tar)\b|uppsagning|oppsigelse|opsigelse|(?:sista|siste|sidste) (?:arbetsdag|arbeidsdag|arbejdsdag)|"
+        r"gar (?:pa|i) pension|pensjon\w*",
         r"dimission\w*|dimess[oa]|lascia (?:l'azienda|la societa)|ultimo giorno|pensione|fine (?:del )?contratto|licenziat\w*",
-        r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa|(?:sai|deixa|saira|deixara) da empresa|"
+        r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa|(?:sai|deixa|saira|deixara|vai sair|"
+        r"vai deixar) da empresa|"
         r"(?:sai|deixa) a empresa",
         r"uit dienst|vertrekt|laatste werkdag|ontslag\w*|pensioen",
         r"haett\w*|sidasti dagur",
@@ -177,33 +217,58 @@ SUSPEND = cue(
         r"deactiver\w*",
         r"uitschakel\w*",
         r"loka (?:\w+ )?(?:adgang\w*|reikning\w*)",
+        r"(?:stang|steng\w*|luk|sparra|sperre|inaktiver\w*|deaktiver\w*) (?:av )?(?:\w+ )?(?:konto\w*|adgang\w*|tilgang\w*)",
     ),
 )
 REACTIVATE = cue(
     "reactivate",
-    r"reactivat\w*|re-activat\w*|reenabl\w*|re-enabl\w*|reinstat\w*|rehir\w*|re-hir\w*|returning (?:employee|from)|back from "
+    r"reactivat\w*|re-activat\w*|reenabl\w*|re-enabl\w*|reinstat\w*|rehir\w*|re-hir\w*|\brejoin(?:s|ed|ing)?\b|re-join\w*|returning (?:employee|from)|back from "
     r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
     r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
 )
 _MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|zwei-faktor|doble factor")
 
 
+_EMAIL_KEY = re.compile(r"e-?mail|correo|courriel|epost|mail")
+
+
+def starter_form(p: Prepared) -> Hit | None:
+    """A form giving a person's names, an email and a start date (in any language) is a starter form."""
+    if len(p.fields) < 3:
+        return None
+    keys = {k for k, v in p.fields if v}
+    named = bool(keys & FULL_KEYS) or (bool(keys & (FIRST_KEYS | AMBIGUOUS_FIRST)) and bool(keys & LAST_KEYS))
+    emailed = any(_EMAIL_KEY.search(k) and "@" in v for k, v in p.fields)
+    start = next((k for k in keys if START_KEYS.search(k) and not k.startswith(("last", "end"))), None)
+    return Hit("starter form", f"{start}:", 0) if named and emailed and start else None
+
+
 def new_hire_evidence(p: Prepared) -> Evidence:
-    """A starter (new hire words, or a new role plus an account to create) -- the email and names are checked
-    when the target is read."""
+    """A starter (new hire words, a starter form, or a new role plus an account to create) -- the email and
+    names are checked when the target is read."""
     ev = Evidence(Intent.NEW_HIRE)
-    found = first_hit(p, NEW_HIRE)
+    found = first_hit(p, NEW_HIRE) or starter_form(p)
     create = first_hit(p, CREATE_ACCOUNT)
     role = first_hit(p, NEW_ROLE)
+    starting = first_hit(p, STARTING)
+    if found is None and starting is not None and (role is not None or create is not None):
+        found = starting
     if found is not None:
         ev.add([h for h in (found, create) if h is not None])
         ev.raise_to(0.85)
+    elif starting is not None:
+        ev.add(starting)
+        ev.raise_to(0.6)
     elif create is not None:
         ev.add([h for h in (create, role) if h is not None])
         ev.raise_to(0.8 if role is not None else 0.7)
     elif role is not None:
         ev.add(role)
         ev.raise_to(0.4)
+    if ev.score:
+        again = first_hit(p, REACTIVATE)
+        if again is not None:
+            ev.veto = f'a returning employee, not a new one ("{again.words}")'
     return ev
 
 
@@ -239,8 +304,11 @@ LICENCE_ASK = cue(
         near(_ASK_VERB, LICENCE_WORD, 6),
         r"\b(?:asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
         r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|"
-        r"voudrais|aurais besoin|hatte gern|gostaria|zou graag)\b",
-        r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me|requested|request\b)",
+        r"voudrais|aurais besoin|hatte gern|gostaria|zou graag|krijgen|bekommen|erhalten|obtenir|ottenere|conseguir|"
+        r"receber|obter|trenger|behover|brug for)\b",
+        r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me|requested|request\b|"
+        r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
+        r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
     ),
 )
@@ -259,9 +327,11 @@ PLAN_ASK = cue(
         alt(
             _ASK_VERB,
             r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
-            r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen",
+            r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen|krijgen|bekommen|"
+            r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
         ),
-        r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|business (?:basic|standard|premium)|power ?bi pro)\b",
+        r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|business (?:basic|standard|premium)|power ?bi pro|"
+        r"visio plan ?[12]|project (?:plan ?[135]|online))\b",
         5,
     ),
 )

@@ -102,10 +102,13 @@ STOP = frozenset(
     administrator service desk support security group groups licence license everything something nothing
     anything everyone someone nobody screen computer pc system there here phone mailbox printer vpn wifi excel
     word teams sharepoint onedrive zoom slack jira laptop tablet device app application portal website site
-    server network internet login sign session access file folder drive calendar monitor keyboard mouse""".split()
+    server network internet login sign session access file folder drive calendar monitor keyboard mouse help again
+    sorry problem problems issue issues question quick still asap important fyi update authenticator verify google
+    apple samsung iphone android""".split()
 )
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
+_ELISION = re.compile(r"^(?:d|l|qu|dell|dall|nell|sull)['’](?=[A-ZÀ-Þ])", re.I)
 _TRAIL_SEP = re.compile(
     r"(?:[\s(<\[|,:;–—-]|\b(?:e-?mail|mail|correo|courriel|adresse|address|at|is|es|est|ist)\b)*$", re.I
 )
@@ -126,7 +129,8 @@ def is_name_token(token: str) -> bool:
     core = _POSSESSIVE.sub("", token.rstrip("."))
     if len(core) < 2 or not core[0].isupper() or core.isupper():
         return False
-    return _plain(core) not in STOP
+    plain = _plain(core)
+    return plain not in STOP and ("-" not in plain or not any(part in STOP for part in plain.split("-")))
 
 
 def clean_tokens(tokens: list[str]) -> list[str]:
@@ -149,6 +153,11 @@ def trailing_run(before: str) -> list[str]:
         token = m.group(0)
         if is_title(token):
             run.insert(0, token)
+            break
+        elided = _ELISION.sub("", token)
+        if elided != token:  # "le compte d'Anne Le Bihan": the name starts after the elision
+            if is_name_token(elided):
+                run.insert(0, elided)
             break
         if is_name_token(token) or (run and token.lower() in PARTICLES):
             run.insert(0, token)
@@ -255,16 +264,19 @@ FULL_KEYS = frozenset(
     """name fullname legalname employeename employee nameofemployee leaver leavername starter newstarter newhire
     newemployee employeefullname nombrecompleto nombreyapellidos empleado empleada nomcomplet collaborateur
     collaboratrice salarie mitarbeiter mitarbeiterin namedesmitarbeiters vollstandigername nomecompleto dipendente
-    colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne""".split()
+    colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne navn namn""".split()
 )
 FIRST_KEYS = frozenset(
-    "firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres".split()
+    """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
+    fornamn fornavn etunimi""".split()
 )
 LAST_KEYS = frozenset(
     """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
-    achternaam eftirnafn legallastname""".split()
+    achternaam eftirnafn legallastname apelidos sobrenomes cognomi efternamn etternavn efternavn sukunimi
+    primerapellido apellido1 apellidopaterno firstsurname""".split()
 )
-_AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
+SECOND_LAST_KEYS = frozenset("segundoapellido apellido2 apellidomaterno secondsurname".split())
+AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
 
 
 def clean_value(value: str, *, surname: bool = False) -> list[str]:
@@ -292,6 +304,7 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
     """(first, last) from labelled fields, or None."""
     first: list[str] = []
     last: list[str] = []
+    second: list[str] = []
     full: list[str] = []
     keys = {k for k, _ in p.fields}
     has_last = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)
@@ -301,17 +314,19 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
         if "last" in key and "first" in key and key.index("last") < key.index("first") and "," in value:
             surname, _, given = value.partition(",")
             first, last = first or clean_value(given), last or clean_value(surname, surname=True)
-        elif key in FIRST_KEYS or (key in _AMBIGUOUS_FIRST and has_last):
+        elif key in FIRST_KEYS or (key in AMBIGUOUS_FIRST and has_last):
             first = first or clean_value(value)
         elif key in LAST_KEYS or (key == "nom" and "prenom" in keys):
             last = last or clean_value(value, surname=True)
-        elif key in FULL_KEYS or key == "nom" or key in _AMBIGUOUS_FIRST or _full_name_key(key):
+        elif key in SECOND_LAST_KEYS:
+            second = second or clean_value(value, surname=True)
+        elif key in FULL_KEYS or key == "nom" or key in AMBIGUOUS_FIRST or _full_name_key(key):
             if "," in value and not full:
                 surname, _, given = value.partition(",")
                 full = clean_value(given) + clean_value(surname, surname=True)
             full = full or clean_value(value)
     if first and last:
-        return first, last
+        return first, last + second
     if len(full) >= 2:
         return split_name(full, None)
     return None

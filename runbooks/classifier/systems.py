@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .emails import is_webmail
 from .fastre import FastRe
 from .names import STOP
 from .text import Prepared
@@ -15,7 +16,8 @@ OTHER_SYSTEM = FastRe(
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
     r"quickbooks|xero|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
-    r"timeclock|time clock|kronos)\b"
+    r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
+    r"card machine)\b"
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?login|network login|sso|everything else)"
@@ -23,10 +25,12 @@ LOGIN_FINE = FastRe(
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
 )
 DEVICE = FastRe(
-    r"\b(?:bitlocker|recovery key|passcode|screen ?lock|iphone|ipad|door|doors|badge|keycard|key card|building|locker|"
+    r"\b(?:bitlocker|recovery key|passcodes?|screen ?lock|iphone|ipad|door|doors|badges?|keycard|key card|building|locker|"
     r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
     r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
-    r"sim|safe|till|register|scanner|tablet screen|supervisor code)\b"
+    r"sim|safe|till|register|scanner|tablet screen|supervisor code|chat|conversation|thread|documento|archivo|fichero|"
+    r"fichier|dokument|datei|bestand|impresora|imprimante|drucker|stampante|impressora|puerta|porte|tur|porta|deur|"
+    r"taquilla|casier|spind|armadietto|cacifo|kluisje|tableta|tablette|tablets?)\b"
 )
 _ACCOUNT_CONTEXT = FastRe(
     r"\b(?:account|accounts|login|log in|sign in|user|username|windows|okta|outlook|email|network|password|"
@@ -35,14 +39,50 @@ _ACCOUNT_CONTEXT = FastRe(
 )
 
 
-def device_lock(p: Prepared, start: int) -> str | None:
-    """Device or physical lock: the clause of the lock words names a device and no account."""
-    lo, hi = p.clause_start(start), p.clause_end(start)
-    clause = p.cue[max(0, lo - 60) : hi + 60]
-    device = DEVICE.search(clause, live=p.live)
-    if device and not _ACCOUNT_CONTEXT.search(clause, live=p.live):
-        return device.group(0)
-    return None
+_OBJECT_LOCK = FastRe(
+    r"\b(?:for editing|by another user|checked out|bitlocker|recovery key|passcodes?|screen ?lock|door|badge|keycard|"
+    r"para (?:su )?edicion|por otr[oa] (?:persona|usuario)|pour (?:la )?modification|par un autre utilisateur|"
+    r"zur bearbeitung|von einem anderen benutzer|in modifica|da un altro utente|para edicao|voor bewerking)\b"
+)
+
+
+def device_lock(p: Prepared, starts: list[int]) -> str | None:
+    """Device or physical lock: the clause of a lock word names a device (or a file locked for editing) and no
+    clause of one names an account; or the ticket names a device and no account anywhere."""
+    device: str | None = None
+    account = False
+    for start in starts:
+        lo, hi = p.clause_start(start), p.clause_end(start)
+        clause = p.cue[max(0, lo - 60) : hi + 60]
+        sure = _OBJECT_LOCK.search(clause, live=p.live)
+        if sure:
+            return sure.group(0)
+        found = DEVICE.search(clause, live=p.live)
+        if _ACCOUNT_CONTEXT.search(clause, live=p.live):
+            account = True
+        elif found and device is None:
+            device = found.group(0)
+    if account:
+        return None
+    if device is None and starts and not _ACCOUNT_CONTEXT.search(p.cue, live=p.live):
+        anywhere = DEVICE.search(p.cue, live=p.live)
+        device = anywhere.group(0) if anywhere else None
+    return device
+
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+
+
+def sentence_bounds(text: str, at: int, reach: int = 240) -> tuple[int, int]:
+    """The sentence around ``at`` (at most ``reach`` characters either side)."""
+    lo = max(0, at - reach)
+    for m in _SENTENCE_END.finditer(text, lo, at):
+        lo = m.end()
+    after = _SENTENCE_END.search(text, at, at + reach)
+    return lo, after.start() if after else min(len(text), at + reach)
+
+
+_PHONE_LOCK = frozenset({"pin", "pins", "puk"})  # "wiped after too many wrong PIN attempts": the phone's own lock
 
 
 def other_system(
@@ -51,9 +91,11 @@ def other_system(
     """A non-SSO system whose password, lock or second factor is meant (SAP, a PIN, Wi-Fi, GitHub 2FA, "Windows
     is fine, it's only X"): named near the words that decided the intent, or the company login said to be fine."""
     for start in starts:
-        lo, hi = p.clause_start(start), p.clause_end(start)
-        m = OTHER_SYSTEM.search(p.cue, max(0, lo - 80), hi + 80, live=p.live)
-        if m:
+        lo, hi = sentence_bounds(p.cue, start)
+        if lo > 1:  # and the sentence before (empty across a blank line)
+            lo = max(sentence_bounds(p.cue, lo - 1)[0], lo - 160)
+        m = OTHER_SYSTEM.search(p.cue, lo, hi, live=p.live)
+        if m and not (second_factor and m.group(0) in _PHONE_LOCK):
             return m.group(0)
     if second_factor:
         m = _NAMED_FACTOR.search(p.text)
@@ -174,4 +216,4 @@ _COMPANY_LOGIN = frozenset(
 
 def system_names(domains: list[str]) -> frozenset[str]:
     """Names that mean the company's own login: the first label of each org domain ("tidewaterbank")."""
-    return frozenset(d.split(".")[0].lower() for d in domains if d)
+    return frozenset(d.split(".")[0].lower() for d in domains if d and not is_webmail(d))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .emails import Mention, domain_of, introduced_as_own, is_system_mailbox, is_webmail, mentions
 from .fastre import FastRe
-from .names import adjacent_name, form_name, is_name_token, is_title, spelled_name
+from .names import adjacent_name, form_name, spelled_name
 from .text import Prepared, fold
+from .thirdparty import third_party_reference
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,12 @@ class TargetResult:
 
 
 def org_domains_for(configured: tuple[str, ...], reporter: str | None) -> tuple[str, ...]:
-    """The configured domains, else the reporter's (rule 5); a webmail domain is never an org domain."""
+    """The configured domains, else the reporter's (rule 5). A reporter on webmail leaves the webmail domain
+    itself, on which nobody is ever a target: a work address written by a stranger's mailbox is not proposed."""
     if configured:
         return tuple(d.lower().lstrip("@").strip() for d in configured if d.strip())
     domain = domain_of(reporter)
-    if domain and not is_webmail(domain):
-        return (domain,)
-    return ()
+    return (domain,) if domain else ()
 
 
 def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
@@ -98,7 +97,11 @@ def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) 
         return TargetResult(None, "no reporter and no email in the text", others)
     in_text = next((m for m in usable if m.email == usable_reporter), None)
     source = f'"{_snippet(p, in_text)}"' if in_text else "reporter field"
-    return TargetResult(Target(usable_reporter, None, source, True), None, others)
+    name = None
+    if in_text is not None and any(in_text.email in fold(v) for _, v in p.fields):
+        form = form_name(p)  # rule 6: a form field naming the person counts, even on a self-request
+        name = " ".join((*form[0], *form[1])) if form else None
+    return TargetResult(Target(usable_reporter, name, source, True), None, others)
 
 
 def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
@@ -119,150 +122,9 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
     return Target(mention.email, name, source, False, first_last)
 
 
-# --- someone named without an email (rule 2) ---------------------------------------------------------------
-
-_THIRD_LOW = FastRe(
-    r"\b(?:he|she)(?:'s| is| was| has| had| got| has been| is being| will be| also)? (?:locked|forgot|forgotten|lost|"
-    r"left|leaving|resigned|retir\w+|knows|can't (?:log|sign|get|access|remember|use)|cannot|couldn't|dropped|"
-    r"broke|needs (?:a |an |the |to )?(?:new |reset|password|licen|access|mfa|unlock|account|be added|be removed)|"
-    r"(?:has|got|bought) a new (?:phone|iphone|mobile|number)|changed (?:his|her) (?:phone|number|mobile)|moved|"
-    r"is moving|been (?:locked|moved)|stepped down|finished|finishes|starts|joins|will not be back)\b"
-    r"|\b(?:his|her) (?:\w+ )?(?:account|password|login|access|mfa|2fa|phone|mobile|licen[cs]e|mailbox|email|"
-    r"user|authenticator|last day|credentials|laptop|details|sign-?in)s?\b"
-    r"|\b(?:unlock|reset|suspend|disable|deactivate|remove|add|take|give|assign|create|set up|send|enrol|offboard|"
-    r"onboard|help) (?:him|her)\b"
-    r"|\bfor (?:him|her)\b"
-    r"|\b(?:the|my|our) (?:\w+ )?(?:cfo|ceo|coo|cto|cio|boss|manager|director|colleague|co-?worker|assistant|intern|"
-    r"employee|teller|nurse|driver|partner|supervisor)'s\b|\bi'm (?:his|her) (?:assistant|manager|colleague|deputy|pa)\b"
-    r"|\b(?:add|remove|reset|unlock|suspend|disable|deactivate|give|assign|create|set up|enrol|offboard|onboard) "
-    r"(?:the|our|my|a|this|that) (?:new )?(?:guy|girl|person|colleague|co-?worker|intern|trainee|apprentice|starter|"
-    r"hire|employee|contractor|temp|team ?mate|assistant|manager|boss|user|teller|nurse|driver)\b"
-    r"|\b(?:my |our |one of our |a )(?:colleague|co-?worker|team ?mate|assistant|employee|staff member|team member|"
-    r"direct report|boss|supervisor|intern|trainee|apprentice|contractor|temp|new guy|new girl|tellers?|nurses?|"
-    r"drivers?)(?:'s)? (?:\w+ )?(?:is|has|can't|forgot|needs|lost|got|was|account|password|phone|login)\b"
-    r"|\bon behalf of\b"
-    r"|\b(?:er|sie) (?:ist|hat|kann|kennt|weiss|braucht|hatte|wurde|kommt)\b"
-    r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?:konto|kennwort|passwort|zugang|handy|benutzer\w*|"
-    r"account|lizenz|mfa|telefon)\b"
-    r"|\b(?:fur|bei) (?:herrn?|frau|den kollegen|die kollegin|unseren?|unsere)\b"
-    r"|\b(?:son|sa|ses) (?:compte|mot de passe|acces|telephone|portable|licence|identifiant|double authentification)s?\b"
-    r"|\b(?:il|elle) (?:a |est |ne |n'|connait|doit|s'est)"
-    r"|\bpour (?:m\.|mme|madame|monsieur|maitre|mon collegue|ma collegue|notre|un collegue|une collegue)\b"
-    r"|\b(?:mi|un|una|nuestr[oa]) (?:companer[oa]|colega|empleado|empleada|jefe|jefa)\b"
-    r"|\bella (?:esta|ha|tiene|no|olvido|sabe)\b"
-    r"|\bpara (?:el sr|la sra|don|dona|mi companer[oa]|un companer[oa]|la companera|el companero)\b"
-    r"|\b(?:suo|sua) (?:account|password|telefono|accesso)\b|\bil (?:mio |nostro )?collega\b"
-    r"|\b(?:dele|dela)\b|\bo colega\b|\bo meu colega\b|\bo nosso colega\b"
-    r"|\b(?:zijn|haar) (?:account|wachtwoord|telefoon|toegang)\b|\b(?:hij|zij) (?:is|heeft|kan)\b"
-)
-_TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herrn?|Frau|Mme|Mlle|Madame|Monsieur|Ma[iî]tre|Sr|Sra|Señora?|Don|Doña|Sig|Signora?|Dott)"
-_TITLE_NAME = _TITLE + r"\.?\s+[A-Z][\w'’-]+"
-_PLAIN_NAME = r"[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?"
-_THIRD_TEXT = (
-    (
-        (
-            "dr",
-            "mr",
-            "ms",
-            "miss",
-            "prof",
-            "herr",
-            "frau",
-            "mme",
-            "mlle",
-            "madame",
-            "monsieur",
-            "maitre",
-            "sr",
-            "senor",
-            "don",
-            "sig",
-            "dott",
-        ),
-        re.compile(r"\b(?:for|für|pour|para|per|voor)\s+(?P<who>" + _TITLE_NAME + r")"),
-    ),
-    (
-        (" for ", "fur ", "pour ", "para ", " per ", "voor ", " de ", " von ", " del ", " di "),
-        re.compile(
-            r"(?i:\b(?:reset|unlock|password|passwords|pw|mfa|2fa|account|accounts|login|licen[cs]e|access|suspend|disable|"
-            r"deactivate|offboard|kennwort|passwort|konto|zugang|contrase\w+|cuenta|mot de passe|compte|acc[eè]s))"
-            r"(?:\s+\S+){0,3}?\s+(?:for|für|pour|para|per|voor|de|von|del|di)\s+"
-            r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?)\b(?!\s*[(<@])"
-        ),
-    ),
-    (
-        ("unlock", "reset", "remove", "add", "suspend", "disable", "deactivate", "offboard", "take", "entsperren"),
-        re.compile(
-            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)\s+"
-            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s\b|\s+(?:from|to|out|off|aus|zur)\b|\s*[?.!,]|\s*$)"
-        ),
-    ),
-    (
-        (
-            "locked",
-            "forg",
-            "leaving",
-            "left",
-            "moved",
-            "resigned",
-            "gesperrt",
-            "vergessen",
-            "bloqu",
-            "oubli",
-            "olvid",
-            "unable",
-            "not able",
-            "no longer",
-            "terminated",
-            "retir",
-            "log in",
-            "sign in",
-            "get in",
-        ),
-        re.compile(
-            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s)?\s+(?:is|was|has|got|can't|cannot|can not|forgot|"
-            r"resigned|has moved|is moving|left|is leaving|will be leaving|ist|hat|est|a|está|ha)\s+(?:been\s+|also\s+)?"
-            r"(?:locked|forgotten|leaving|left|moved|resigned|gesperrt|vergessen|bloqu\w*|oubli\w*|olvid\w*|unable|"
-            r"not able|no longer|terminated|retir\w*|log in|sign in|get in)"
-        ),
-    ),
-    (
-        ("'s ",),
-        re.compile(r"\b(?P<who>[A-Z][a-z]+)'s\s+(?:account|password|access|MFA|mfa|phone|licen[cs]e|login)"),
-    ),
-    (
-        ("needs", "requires", "wants", "would like", "asking for"),
-        re.compile(
-            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")\s+(?:needs|requires|wants|would like|is asking for)\s+"
-            r"(?:a |an |the |to |his |her )?(?:new )?(?:[\w-]+ )?(?:password|reset|licen[cs]e|unlock|access|account|MFA|mfa|"
-            r"be added|be removed)"
-        ),
-    ),
-)
-
-
-def _is_person(who: str) -> bool:
-    tokens = [t for t in who.split() if not is_title(t)]
-    return bool(tokens) and all(is_name_token(t) for t in tokens)
-
-
-def third_party_reference(p: Prepared) -> str | None:
-    """Words that put the request on someone other than the writer ("he forgot", "für Herrn Albrecht",
-    "Dr. Kaplan is locked out", "take him out of")."""
-    m = _THIRD_LOW.search(p.cue, live=p.live)
-    if m:
-        return m.group(0)
-    for triggers, pattern in _THIRD_TEXT:
-        if not any(t in p.low for t in triggers):
-            continue
-        for found in pattern.finditer(p.text):
-            if _is_person(found.group("who")):
-                return " ".join(found.group(0).split())
-    return None
-
-
 _SHARED_ACCOUNT = FastRe(
-    r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental) (?:account|mailbox|login|user|inbox)s?\b"
+    r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental) (?:\w+ )?(?:account|mailbox|login|user|"
+    r"inbox)s?\b"
     r"|\b(?:cuenta|buzon) (?:compartid[oa]|generic[oa])\b|\bcompte (?:partage|generique|de service)\b"
     r"|\b(?:sammelpostfach|funktionspostfach|gruppenpostfach|dienstkonto|servicekonto)\b"
 )

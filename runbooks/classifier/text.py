@@ -306,6 +306,10 @@ def parse_fields(text: str) -> list[tuple[str, str]]:
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|r|rv|ref|vs)\s*:\s*)+", re.I)
 _FORWARD_PREFIX = re.compile(r"^\s*(?:(?:fw|fwd|wg|tr|enc|rv)\s*:\s*)+", re.I)
 _QUOTED = re.compile(r'(?<!: )(?<!:)"[^"\n]{1,160}"(?!\s*:)')
+_DOMAIN_CHARS = re.compile(r"[a-z0-9]")
+_EMAIL_DOMAIN = re.compile(r"(?<=[\w.+-])@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+# A single-quoted passage of four words or more ('your password will expire today'), not an apostrophe.
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=[^'\n]{6,160}'(?!\w))(?:[^'\n ]* ){3,}[^'\n]*'(?!\w)")
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]+(?:\s|$)|\s(?:but|however|pero|sino|mais|aber|jedoch|ma|mas|maar)\s|\s-+\s|,\s")
 
 
@@ -340,6 +344,15 @@ MAX_SUMMARY = 1_000
 MAX_DESCRIPTION = 20_000
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _mask_domain(m: re.Match[str]) -> str:
+    """``@vandijk-installatie.nl`` -> ``@xxxxxxx-xxxxxxxxxx.xx``: one token still, but no cue words."""
+    return _DOMAIN_CHARS.sub("x", m.group(0))
+
+
 def prepare(summary: str, description: str | None) -> Prepared:
     """Read a ticket once. Only the first ``MAX_DESCRIPTION`` characters of a description are read: a request
     sits above pasted logs, and every rule stays linear in the text."""
@@ -351,7 +364,11 @@ def prepare(summary: str, description: str | None) -> Prepared:
     low = repair(fold(text))
     # A reply's subject quotes the original request ("RE: [ITSD-7719] Password reset"): it is not a request.
     cue_source = repair(fold(body_text)) if reply else low
-    cue = _QUOTED.sub(lambda m: " " * len(m.group(0)), cue_source) if '"' in cue_source else cue_source
+    cue = _QUOTED.sub(_blank, cue_source) if '"' in cue_source else cue_source
+    if "'" in cue:
+        cue = _SINGLE_QUOTED.sub(_blank, cue)
+    if "@" in cue:
+        cue = _EMAIL_DOMAIN.sub(_mask_domain, cue)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(cue)]
     fields_ = parse_fields(text) if (":" in text or "=" in text) else []
     return Prepared(

@@ -1,0 +1,127 @@
+"""Questions and reports that ask for nothing (rules 17, 8, 20): policy and process questions, a how-to or
+what-if for later, a suspicious message reported but not fallen for. Each returns the words that fired it, or
+None."""
+
+from __future__ import annotations
+
+from .fastre import FastRe
+from .text import Prepared
+
+# --- rule 17: policy and process questions -----------------------------------------------------------------
+_POLICY = FastRe(
+    "|".join(
+        (
+            r"\bhow often\b|\bhow frequently\b|\bhow long (?:do|does|must|should|can|are|is) (?:passwords?|accounts?|"
+            r"licen[cs]es?|we)\b",
+            r"\bhow many (?:attempts|tries|times|failed|wrong|licen[cs]es)\b",
+            r"\bwhat(?:'s| is| are) (?:the|our) (?:policy|policies|process|procedure|rule|rules|guideline|"
+            r"guidelines|requirement|requirements|standard|limit)\b",
+            r"\bis there (?:a|an|any)(?: official| formal| written| company)? (?:rule|policy|process|procedure|"
+            r"guideline|requirement|limit)\b",
+            r"\b(?:am i|are we|are employees|are staff|are users|is it|are interns|are contractors|are they|is anyone)"
+            r" (?:allowed|permitted|required|supposed)\b",
+            r"\b(?:do|does|will|would|should) (?:we|employees|staff|users|new starters|new hires|interns|trainees|"
+            r"contractors|managers|everyone|they|apprentices)(?: always| still| also| all)? (?:need|have to|get|"
+            r"receive|require|use)\b",
+            r"\bwho (?:approves|handles|decides|is responsible|can approve|should approve|signs off|owns|handles)\b",
+            r"\bwho can (?:unlock|reset|approve|add|assign)\b",
+            r"\bhow (?:do|can|should) (?:managers|team leads|supervisors|admins|we|i)\b[^.?\n]{0,40}\b(?:others|other "
+            r"people|someone else|colleagues|employees|staff|their team|contractors|team members)\b",
+            r"\bhow (?:do|should) we (?:request|raise|handle|process|document)\b",
+            r"\bis (?:it|either|that|this|one) (?:allowed|permitted|ok|okay|approved)\b|\bwhich (?:app|one|authenticator|"
+            r"licen[cs]e|option|method) should (?:i|we)\b|\bshould (?:i|we) (?:use|install|choose|pick)\b",
+            r"\bwhat(?:'s| is) the process\b",
+            r"\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
+            r"\bjust checking (?:what|whether|if)\b",
+            r"\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
+            r"training material)\b|\bto document (?:it|this|the process)\b",
+            r"\b(?:nur|bloss) eine frage\b|\bsolo una (?:pregunta|consulta|duda)\b|\b(?:juste|simple) une? question\b|"
+            r"\bsolo una domanda\b|\b(?:so|apenas) uma (?:pergunta|duvida)\b|\b(?:alleen|gewoon) een vraag\b|"
+            r"\b(?:durfen|darf|konnen) (?:\w+ )?(?:teamleiter\w*|vorgesetzte\w*|manager|fuhrungskrafte)\b|"
+            r"\bgive the right answer\b|\bgeneral question\b|\bprocess suggestion\b|\bjust a suggestion\b|\bjust an idea\b|"
+            r"\bit would be (?:nice|great|good|helpful|useful) if\b|\bfeature request\b|\bsuggestion:",
+            r"\bkurze frage\b|\bgibt es (?:eine|einen) (?:regel|richtlinie|vorgabe|prozess)\b|\bwie oft\b|"
+            r"\bwer (?:genehmigt|entscheidet|ist zustandig)\b|\b(?:bekommen|erhalten|brauchen) (?:unsere |die |neue )?"
+            r"(?:azubis|mitarbeiter|praktikanten)\b",
+            r"\bcada cuanto\b|\bquien (?:aprueba|autoriza|decide)\b|\b(?:hay|existe) (?:alguna|una) (?:norma|politica|"
+            r"regla)\b",
+            r"\ba quelle frequence\b|\bqui (?:approuve|valide|decide)\b|\bdevront-(?:ils|elles)\b|\bfaut-il\b|"
+            r"\best-il (?:possible|permis|autorise)\b|\b(?:existe-t-il|y a-t-il) une (?:regle|politique|procedure)\b",
+            r"\bogni quanto\b|\bchi approva\b|\bcom que frequencia\b|\bquem aprova\b|\bhoe vaak\b",
+            r"\bnot asking for (?:any |a )?change",
+            r"\b(?:nobody|no one|noone|no-one) is leaving\b",
+            r"\bno (?:new )?(?:starter|hire|joiner|employee)s? (?:is |are )?(?:pending|planned|yet|right now)\b",
+            r"\bnot about a (?:specific|particular|concrete|real)\b|\bno (?:specific|particular|concrete) "
+            r"(?:person|employee|user|case)\b",
+            r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
+            r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
+            r"\bjust sharing\b|\bjust venting\b|\ball fine\b|\bnothing (?:to do|needed|required)\b",
+        )
+    )
+)
+
+
+def policy_question(p: Prepared) -> str | None:
+    m = _POLICY.search(p.cue, live=p.live)
+    return m.group(0) if m else None
+
+
+# --- a reported phishing message -------------------------------------------------------------------------
+_PHISH_REPORT = FastRe(
+    r"\b(?:email|e-mail|mail|message|text|sms|link)\b[^.\n]{0,40}\b(?:asking|asks|asked|telling) (?:me |us |you )?to "
+    r"(?:reset|verify|confirm|update|change|re-?enter)\b"
+    r"|\b(?:e-?mail|mail|correo|courriel|messaggio|mensagem|mensaje|nachricht|bericht|sms)\b[^.\n]{0,40}\b(?:chiede|"
+    r"chiedeva|pide|pedia|demande|demandait|fordert|auffordert|pede|pedia|vraagt|ber)\b"
+)
+_LEGIT_QUESTION = FastRe(
+    r"\b(?:is (?:it|this|that) (?:legit\w*|real|genuine|safe|phishing|spam|a scam)|looks? (?:fake|suspicious|dodgy|"
+    r"phishy|like (?:phishing|spam|a scam))|(?:phishing|suspicious|fake) (?:e-?mail|mail|message|link|text|sms))\b"
+)
+_NOT_FALLEN_FOR = FastRe(
+    r"\b(?:didn't|did not|haven't|have not|never) (?:click|open|enter|type|follow|respond)\w*|\bfor your info\w*|"
+    r"\bfyi\b|\bjust reporting\b|\breporting (?:it|this)\b|\bforwarding (?:it |this )?(?:to you|for)|\bdeleted it\b|"
+    r"\bignored it\b|\bnon ho (?:cliccato|aperto|inserito)|\bno he (?:pinchado|hecho clic|clicado|abierto|puesto)|"
+    r"\bje n'ai (?:pas|rien) (?:clique|ouvert|saisi)|\bnicht (?:angeklickt|geklickt|geoffnet)|\bnichts (?:angeklickt|"
+    r"eingegeben)|\bnao (?:cliquei|abri|cliquei em nada)|\bniet (?:geklikt|aangeklikt|geopend)|\bnergens op geklikt|"
+    r"\bve la inoltro|\bos lo reenvio|\bje vous le transfere|\bich leite sie weiter|\bstuur ik door"
+)
+
+
+def phishing_report(p: Prepared) -> str | None:
+    """A suspicious message reported, not fallen for: nothing to reset."""
+    report = _PHISH_REPORT.search(p.cue, live=p.live) or _LEGIT_QUESTION.search(p.cue, live=p.live)
+    if report is not None and _NOT_FALLEN_FOR.search(p.cue, live=p.live) is not None:
+        return report.group(0)
+    return None
+
+
+# --- rule 17/8: a how-to or what-if about the future, from someone who needs nothing now --------------------
+_HOWTO = FastRe(
+    r"\bhow (?:do|can|should|would|will) (?:i|we)\b|\bhow to\b|\bwhat (?:do|will|would|should) (?:i|we) (?:need to|have "
+    r"to)? ?do\b|\bwhat happens (?:if|when)\b|\bif i (?:ever |get|lose|change|forget|buy|switch)|\bcomment (?:faire|puis-je)\b|"
+    r"\bcomo (?:puedo|hago|se)\b|\bwie (?:kann|muss|mache) ich\b|\bcome (?:posso|faccio)\b|\bhoe (?:kan|moet) ik\b"
+)
+_LATER = FastRe(
+    r"\b(?:next (?:week|month|year|monday|tuesday|wednesday|thursday|friday|time)|in advance|ahead of time|before it "
+    r"expires|when it expires|(?:want|like) to be (?:ready|prepared)|just in case|for future reference|for "
+    r"later|when the time comes|in case (?:it|i|that) (?:happens|ever)|nothing urgent|not urgent|la semaine prochaine|"
+    r"la proxima semana|nachste woche|la prossima settimana|volgende week)\b"
+)
+_NEED_NOW = FastRe(
+    r"\b(?:forgot\w*|forgotten|can't (?:log|sign|get|access|remember|use)|cannot|unable to|locked|lost|stolen|"
+    r"has expired|expired (?:today|yesterday|this)|right now|asap|urgent(?:ly)?(?! ?-)|today|this morning)\b"
+)
+
+
+def future_howto(p: Prepared) -> str | None:
+    """A how-to or what-if about later ("how do I change it before it expires next week?"): nothing to do now."""
+    how = _HOWTO.search(p.cue, live=p.live)
+    if how is None:
+        return None
+    later = _LATER.search(p.cue, live=p.live)
+    if later is None:
+        return None
+    now = _NEED_NOW.search(p.cue, live=p.live)
+    if now is not None and not now.group(0).startswith("urgent"):
+        return None
+    return f"{how.group(0)} ... {later.group(0)}"

@@ -1,0 +1,216 @@
+"""Someone other than the writer named without an email (rule 2): "he forgot", "für Herrn Albrecht",
+"Dr. Kaplan is locked out", "take him out of", "Rajesh Kumar - locked out"."""
+
+from __future__ import annotations
+
+import re
+
+from .fastre import FastRe
+from .names import is_name_token, is_title
+from .text import Prepared
+
+_THIRD_LOW = FastRe(
+    r"\b(?:he|she)(?:'s| is| was| has| had| got| has been| is being| will be| also)? (?:locked|forgot|forgotten|lost|"
+    r"left|leaving|resigned|retir\w+|knows|can't (?:log|sign|get|access|remember|use)|cannot|couldn't|dropped|"
+    r"broke|needs (?:a |an |the |to )?(?:new |reset|password|licen|access|mfa|unlock|account|be added|be removed)|"
+    r"(?:has|got|bought) a new (?:phone|iphone|mobile|number)|changed (?:his|her) (?:phone|number|mobile)|moved|"
+    r"is moving|been (?:locked|moved)|stepped down|finished|finishes|starts|joins|will not be back)\b"
+    r"|\b(?:his|her) (?:\w+ )?(?:account|password|login|access|mfa|2fa|phone|mobile|licen[cs]e|mailbox|email|"
+    r"user|authenticator|last day|credentials|laptop|details|sign-?in)s?\b"
+    r"|\b(?:unlock|reset|suspend|disable|deactivate|remove|add|take|give|assign|create|set up|send|enrol|offboard|"
+    r"onboard|help) (?:him|her)\b"
+    r"|\bfor (?:him|her)\b"
+    r"|\b(?:the|my|our) (?:\w+ )?(?:cfo|ceo|coo|cto|cio|boss|manager|director|colleague|co-?worker|assistant|intern|"
+    r"employee|teller|nurse|driver|partner|supervisor)'s\b|\bi'm (?:his|her) (?:assistant|manager|colleague|deputy|pa)\b"
+    r"|\b(?:add|remove|reset|unlock|suspend|disable|deactivate|give|assign|create|set up|enrol|offboard|onboard) "
+    r"(?:the|our|my|a|this|that) (?:new )?(?:guy|girl|person|colleague|co-?worker|intern|trainee|apprentice|starter|"
+    r"hire|employee|contractor|temp|team ?mate|assistant|manager|boss|user|teller|nurse|driver)\b"
+    r"|\b(?:my |our |one of our |a )(?:colleague|co-?worker|team ?mate|assistant|employee|staff member|team member|"
+    r"direct report|boss|supervisor|intern|trainee|apprentice|contractor|temp|new guy|new girl|tellers?|nurses?|"
+    r"drivers?)(?:'s)? (?:\w+ )?(?:is|has|can't|forgot|needs|lost|got|was|account|password|phone|login)\b"
+    r"|\bon behalf of\b"
+    r"|\b(?:for|of) (?:our|my|the) (?:new )?(?:[a-z-]+ )?(?:driver|nurse|colleague|co-?worker|assistant|intern|trainee|"
+    r"apprentice|receptionist|teller|boss|director|technician|clerk|doctor|teacher|contractor|temp|cfo|ceo|coo|cto)s?\b"
+    r"|\b(?:er|sie) (?:ist|hat|kann|kennt|weiss|braucht|hatte|wurde|kommt)\b"
+    r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?:konto|kennwort|passwort|zugang|handy|benutzer\w*|"
+    r"account|lizenz|mfa|telefon)\b"
+    r"|\b(?:fur|bei) (?:herrn?|frau|den kollegen|die kollegin|unseren?|unsere)\b"
+    r"|\b(?:son|sa|ses) (?:compte|mot de passe|acces|telephone|portable|licence|identifiant|double authentification|"
+    r"mfa|2fa|authenticator|application)s?\b"
+    r"|\bsus? (?:cuenta|contrasena|clave|mfa|2fa|movil|telefono|acceso|licencia|autenticador|autenticacion|"
+    r"verificacion|doble factor|usuario)s?\b"
+    r"|\b(?:el|la|nuestr[oa]|mi) (?:\w+ )?(?:encargad[oa]|jef[ea]|gerente|supervisor[a]?|recepcionista|conductor[a]?|"
+    r"companer[oa]|colega)\b[^.\n]{0,50}\b(?:tiene (?:un |una )?(?:movil|telefono|portatil|numero)|ha perdido|ha olvidado|"
+    r"olvido|no puede (?:entrar|acceder)|se ha quedado|esta bloquead[oa]|necesita)"
+    r"|\b(?:il|elle) (?:a |est |ne |n'|connait|doit|s'est)"
+    r"|\bpour (?:m\.|mme|madame|monsieur|maitre|mon collegue|ma collegue|notre|un collegue|une collegue)\b"
+    r"|\b(?:mi|un|una|nuestr[oa]) (?:companer[oa]|colega|empleado|empleada|jefe|jefa)\b"
+    r"|\bella (?:esta|ha|tiene|no|olvido|sabe)\b"
+    r"|\bpara (?:el sr|la sra|don|dona|mi companer[oa]|un companer[oa]|la companera|el companero)\b"
+    r"|\b(?:suo|sua) (?:account|password|telefono|accesso)\b|\bil (?:mio |nostro )?collega\b"
+    r"|\b(?:dele|dela)\b|\bo colega\b|\bo meu colega\b|\bo nosso colega\b"
+    r"|\b(?:zijn|haar) (?:account|wachtwoord|telefoon|toegang)\b|\b(?:hij|zij) (?:is|heeft|kan)\b"
+    r"|\b(?:mijn|onze|een) collega\b|\ba (?:minha |nossa )?colega\b"
+    r"|\b(?:min|mitt|var|vor|vores|en) (?:kollega|kollege|medarbetare|medarbeider|medarbejder)\b"
+    r"|\b(?:hans|hennes|hendes|sitt|sin) (?:konto\w*|passord\w*|password|losenord\w*|adgangskode\w*|telefon\w*|mobil\w*)"
+    r"|\b(?:for|of) (?:the )?(?:user|username|user id|userid|employee (?:id|number|no)|staff (?:id|number)) "
+    r"[#:]?\s*(?!(?:accounts?|logins?|names?|ids?|is|was|has|and|or|to|in|on)\b)[a-z0-9][a-z0-9._-]+\b"
+    r"|\b(?:del|al|para el) usuario [a-z0-9._-]{3,}\b|\bpour l'utilisateur [a-z0-9._-]{3,}\b"
+    r"|\b(?:fur|von) (?:den |dem )?(?:benutzer|user) [a-z0-9._-]{3,}\b"
+)
+_TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herrn?|Frau|Mme|Mlle|Madame|Monsieur|Ma[iî]tre|Sr|Sra|Señora?|Don|Doña|Sig|Signora?|Dott)"
+_TITLE_NAME = _TITLE + r"\.?\s+[A-Z][\w'’-]+"
+_PLAIN_NAME = r"[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?"
+_THIRD_TEXT = (
+    (
+        re.compile(
+            r"\b(?:for|fur|pour|para|per|voor) (?:dr|mr|mrs|ms|miss|prof|herrn?|frau|mme|mlle|madame|monsieur|maitre|sra?|"
+            r"senora?|dona?|sig|signora?|dott)\b"
+        ),
+        re.compile(r"\b(?:for|für|pour|para|per|voor)\s+(?P<who>" + _TITLE_NAME + r")"),
+    ),
+    (
+        (
+            " for ",
+            "fur ",
+            "pour ",
+            "para ",
+            " per ",
+            "voor ",
+            " de ",
+            " von ",
+            " del ",
+            " di ",
+            " van ",
+            " do ",
+            " da ",
+            " til ",
+            " till ",
+            " av ",
+            " af ",
+        ),
+        # "reset the password of Rui", "Passwort-Reset für Kollegin Schneider": found from the preposition, then
+        # the request word looked for just before it (a leading alternation would be tried at every character)
+        re.compile(
+            r"[ \t](?:for|für|pour|para|per|voor|de|von|del|di|van|do|da|til|till|av|af)[ \t]+"
+            r"(?:(?i:kollegin|kollegen|kollege|coll[eè]gue|colleague|compa[nñ]er[oa]|collega|colega|kollega|"
+            r"Herrn?|Frau|Mme|Madame|Monsieur|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.?|Sra\.?)\s+)?"
+            r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?)\b(?!\s*[(<@])"
+        ),
+        re.compile(
+            r"(?i:\b(?:reset|unlock|password|passwords|pw|mfa|2fa|account|accounts|login|licen[cs]e|access|suspend|disable|"
+            r"deactivate|offboard|kennwort|passwort|konto|zugang|contrase\w+|cuenta|mot de passe|compte|acc[eè]s|"
+            r"wachtwoord|palavra-passe|senha|conta|kontoen|kontot|passordet|authenticator|phone|t[eé]l[eé]phone|"
+            r"tel[eé]fono|m[oó]vil|handy|telefoon|telem[oó]vel|cellulare|mobile))[^\s.!?,;:]*(?:[ \t]+[^\s.!?,;:]+){0,3}?$"
+        ),
+    ),
+    (
+        ("unlock", "reset", "remove", "add", "suspend", "disable", "deactivate", "offboard", "take", "entsperren"),
+        re.compile(
+            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)\s+"
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s\b|\s+(?:from|to|out|off|aus|zur)\b|\s*[?.!,]|\s*$)"
+        ),
+    ),
+    (
+        (
+            "locked",
+            "forg",
+            "leaving",
+            "left",
+            "moved",
+            "resigned",
+            "gesperrt",
+            "vergessen",
+            "bloqu",
+            "oubli",
+            "olvid",
+            "unable",
+            "not able",
+            "no longer",
+            "terminated",
+            "retir",
+            "log in",
+            "sign in",
+            "get in",
+        ),
+        re.compile(
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s)?\s+(?:is|was|has|got|can't|cannot|can not|forgot|"
+            r"resigned|has moved|is moving|left|is leaving|will be leaving|ist|hat|est|a|está|ha)\s+(?:been\s+|also\s+)?"
+            r"(?:locked|forgotten|leaving|left|moved|resigned|gesperrt|vergessen|bloqu\w*|oubli\w*|olvid\w*|unable|"
+            r"not able|no longer|terminated|retir\w*|log in|sign in|get in)"
+        ),
+    ),
+    (
+        re.compile(r"[-:)] ?(?:is |has |just )?(?:locked|forgot|can't|cannot|new phone|leaving|left|resigned|lost)"),
+        re.compile(
+            r"(?:\((?P<who>"
+            + _TITLE_NAME
+            + r"|[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+)\)|(?P<who2>"
+            + _TITLE_NAME
+            + r"|[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+)\s*[-–:])\s*(?:is\s+|has\s+|just\s+)?(?:locked|forgot\w*|can't|"
+            r"cannot|new phone|leaving|left|resigned|lost)"
+        ),
+    ),
+    (
+        ("reset", "unlock", "mfa", "authenticator", "password", "licen", "suspend", "disable"),
+        re.compile(
+            r"(?i:\b(?:reset|unlock|mfa|authenticator|password|licen[cs]e|suspend|disable))[^.\n]{0,30}?[-–:(,]\s*"
+            r"(?P<who>" + _TITLE_NAME + r")\b"
+        ),
+    ),
+    (
+        re.compile(
+            r" (?:to|into|from|out of|zur|in die|aus der|von der|al|del|au|du|aan|uit|ao|do|da|dal|nel) (?:the |de |het |der )?"
+            r"(?:group|gruppe|grupo|groupe|groep|gruppo)\b"
+        ),
+        re.compile(
+            r"(?P<who>"
+            + _TITLE_NAME
+            + r"|[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+)\s+(?i:to|into|from|out of|zur|in die|aus der|"
+            r"von der|al|del|au|du|aan|uit|ao|do|da|dal|nel)\s+(?i:the\s+|de\s+|het\s+|der\s+)?(?i:group|gruppe|grupo|groupe|"
+            r"groep|gruppo)\b"
+        ),
+    ),
+    (
+        ("'s ",),
+        re.compile(r"\b(?P<who>[A-Z][a-z]+)'s\s+(?:account|password|access|MFA|mfa|phone|licen[cs]e|login)"),
+    ),
+    (
+        ("needs", "requires", "wants", "would like", "asking for"),
+        re.compile(
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")\s+(?:needs|requires|wants|would like|is asking for)\s+"
+            r"(?:a |an |the |to |his |her )?(?:new )?(?:[\w-]+ )?(?:password|reset|licen[cs]e|unlock|access|account|MFA|mfa|"
+            r"be added|be removed)"
+        ),
+    ),
+)
+
+
+def _is_person(who: str) -> bool:
+    tokens = [t for t in who.split() if not is_title(t)]
+    return bool(tokens) and all(is_name_token(t) for t in tokens)
+
+
+def third_party_reference(p: Prepared) -> str | None:
+    """Words that put the request on someone other than the writer ("he forgot", "für Herrn Albrecht",
+    "Dr. Kaplan is locked out", "take him out of")."""
+    m = _THIRD_LOW.search(p.cue, live=p.live)
+    if m:
+        return m.group(0)
+    for gate, pattern, *before in _THIRD_TEXT:
+        if isinstance(gate, re.Pattern):
+            if gate.search(p.low) is None:  # the literal part every match needs, on the folded text
+                continue
+        elif not any(t in p.low for t in gate):
+            continue
+        for found in pattern.finditer(p.text):
+            who = found.groupdict().get("who") or found.groupdict().get("who2") or ""
+            if not _is_person(who):
+                continue
+            if before:
+                lead = before[0].search(p.text, max(0, found.start() - 80), found.start())
+                if lead is None:
+                    continue
+                return " ".join(f"{lead.group(0)}{found.group(0)}".split())
+            return " ".join(found.group(0).split())
+    return None
