@@ -27,10 +27,11 @@ import tempfile
 import time
 
 from _common import median_time, rate_line, ratio_line, timed
+from sqlalchemy import Engine, text
+
 from opsgate.store import audit
 from opsgate.store.db import make_engine, transaction
 from opsgate.store.migrate import migrate
-from sqlalchemy import Engine, text
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 ORG = "default"

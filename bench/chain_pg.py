@@ -32,10 +32,11 @@ from urllib.parse import quote
 
 import psycopg
 from _common import median, rate_line
+from sqlalchemy import create_engine, make_url, text
+
 from opsgate.store import audit
 from opsgate.store.db import make_engine, transaction
 from opsgate.store.migrate import migrate
-from sqlalchemy import create_engine, make_url, text
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WORKERS = 2

@@ -9,7 +9,6 @@ Needs wrk (Debian package `wrk`). Usage: python bench/ingest.py [--seconds 8] [-
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import pathlib
@@ -68,10 +67,9 @@ def serve_service(db: str, port: int, key: str) -> None:
     from opsgate.bot.gate import build_gate
     from opsgate.bot.ingest import IngestTicket
     from opsgate.bot.keys import authenticate_key
+    from opsgate.bot.server import GIL_SWITCH_INTERVAL
     from opsgate.bot.services import Services
     from opsgate.bot.settings import load_settings
-
-    from opsgate.bot.server import GIL_SWITCH_INTERVAL
 
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # the same process settings as `opsgate serve`
     services = Services(load_settings(OPSGATE_DATABASE_URL=f"sqlite:///{db}"))

@@ -7,6 +7,7 @@ from typing import Any
 
 import structlog
 from aiohttp import web
+
 from opsgate.bot.gate import OpsGate
 from opsgate.bot.keys import KeyCache
 from opsgate.handlers.http import audit as audit_routes

@@ -9,6 +9,7 @@ Each delivery re-reads the run, so a card always shows the run's current state, 
 from __future__ import annotations
 
 import structlog
+
 from opsgate.bot.approval_views import approval_view
 from opsgate.bot.chat import ChatSurface, ChatUnavailable, PostedMessage
 from opsgate.bot.notifications import CARD_REQUEST, CARD_UPDATE

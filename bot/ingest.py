@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session
+
 from opsgate.bot.errors import RateLimited, Unauthenticated
 from opsgate.bot.proposals import Proposal, from_classification
 from opsgate.bot.runs import RunMachine
@@ -21,7 +23,6 @@ from opsgate.store import audit
 from opsgate.store import runs as run_rows
 from opsgate.store.apikeys import KeyRevoked, Principal, take_token
 from opsgate.store.models import Run
-from sqlmodel import Session
 
 _BROWSE = re.compile(r"^(https?://[^\s?#]+?)/browse/([A-Za-z][A-Za-z0-9_]*-\d+)/?$")
 

@@ -7,9 +7,10 @@ re-planned run gets a fresh card and a replayed request none).
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from opsgate.store import audit, outbox
 from opsgate.store.models import Run
-from sqlmodel import Session
 
 CARD_REQUEST = "chat.approval_card"
 CARD_UPDATE = "chat.card_update"

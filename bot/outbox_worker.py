@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
+
 from opsgate.bot.services import Services
 from opsgate.store import outbox
 from opsgate.store.models import utcnow

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from sqlmodel import Session
+
 from opsgate.bot.errors import NotFound
 from opsgate.bot.services import Services
 from opsgate.store import audit
 from opsgate.store import runs as run_rows
 from opsgate.store.models import Run, utcnow
-from sqlmodel import Session
 
 Status = Literal[
     "received",

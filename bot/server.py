@@ -7,6 +7,7 @@ import sys
 
 import structlog
 from aiohttp import web
+
 from opsgate.bot.app import build_app
 from opsgate.bot.assembly import assemble, lifecycle
 from opsgate.bot.logs import configure_logging

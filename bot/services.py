@@ -12,11 +12,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
+from sqlalchemy import Engine
+
 from opsgate.bot.metrics import Metrics
 from opsgate.bot.settings import Settings
 from opsgate.store.db import get_engine, read_session, transaction
 from opsgate.store.orgs import get_org
-from sqlalchemy import Engine
 
 P = ParamSpec("P")
 T = TypeVar("T")

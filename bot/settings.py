@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from opsgate.bot.durations import DurationError, parse_duration
 from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from opsgate.bot.durations import DurationError, parse_duration
 
 DEFAULT_DATABASE_URL = "sqlite:///./opsgate.db"
 

@@ -13,8 +13,9 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
-from opsgate.runbooks.intents import Intent
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from opsgate.runbooks.intents import Intent
 
 
 class ParamsError(ValueError):

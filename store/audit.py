@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring  # the C accelerated, ensure_ascii=False string encoder
 from typing import Any, TextIO
 
-from opsgate.store.models import Org
 from sqlalchemy import Engine, select, text
 from sqlmodel import Session, col
+
+from opsgate.store.models import Org
 
 GENESIS = "0" * 64
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey", "authorization", "credential")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsgate.store.models import ChatMessage
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
+
+from opsgate.store.models import ChatMessage
 
 
 def record(

@@ -6,9 +6,10 @@ import pathlib
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Engine
+
 from opsgate.store.db import transaction
 from opsgate.store.orgs import ensure_org
-from sqlalchemy import Engine
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 

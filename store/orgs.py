@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from opsgate.store.models import AuditHead, Org
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
+
+from opsgate.store.models import AuditHead, Org
 
 
 class UnknownOrg(LookupError):

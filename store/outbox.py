@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from opsgate.store.models import OutboxMessage, utcnow
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
+
+from opsgate.store.models import OutboxMessage, utcnow
 
 CLAIM_LEASE = timedelta(minutes=2)  # a claimed row is retried by another worker if its claimer dies
 

@@ -7,10 +7,11 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from opsgate.store.models import Run
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
+
+from opsgate.store.models import Run
 
 
 def new_run_id() -> str:

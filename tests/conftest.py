@@ -13,11 +13,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import Engine, create_engine, text
+
 from opsgate.bot.services import Services
 from opsgate.bot.settings import Settings
 from opsgate.store.db import make_engine
 from opsgate.store.migrate import migrate
-from sqlalchemy import Engine, create_engine, text
 
 PG_URL = os.environ.get("OPSGATE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
+
 from opsgate.bot import keys
 from opsgate.bot.app import build_app
 from opsgate.bot.gate import OpsGate
 from opsgate.bot.services import Services
-from sqlalchemy import text
 
 
 def make_key(services: Services, *scopes: str, rate_limit: int | None = None, org: str = "default") -> str:

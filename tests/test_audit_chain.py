@@ -11,10 +11,11 @@ import sys
 import threading
 
 import pytest
+from sqlalchemy import Engine, text
+
 from opsgate.store import audit
 from opsgate.store.db import make_engine, transaction
 from opsgate.store.orgs import ensure_org
-from sqlalchemy import Engine, text
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 

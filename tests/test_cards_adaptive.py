@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from opsgate.cards.adaptive import approval as teams
 from opsgate.cards.adaptive import forms
 from opsgate.cards.ids import BlockId, InputId, Verb

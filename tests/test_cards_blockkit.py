@@ -7,6 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
 from opsgate.cards.blockkit import approval as slack
 from opsgate.cards.blockkit import home, messages, modals
 from opsgate.cards.ids import ActionId, BlockId, CallbackId, DecisionButton, DenyModalMetadata, FieldId
@@ -14,8 +17,6 @@ from opsgate.cards.limits import SLACK_SECTION_TEXT
 from opsgate.cards.samples import PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
 from opsgate.cards.text import RefusalKind
 from opsgate.cards.views import PlanStepView, StepResultView
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 
 AWAITING = SAMPLES["awaiting"]
 

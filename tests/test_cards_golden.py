@@ -17,6 +17,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
 from opsgate.cards.adaptive import approval as teams
 from opsgate.cards.adaptive import forms as teams_forms
 from opsgate.cards.blockkit import approval as slack
@@ -24,8 +27,6 @@ from opsgate.cards.blockkit import home, messages, modals
 from opsgate.cards.ids import DenyModalMetadata
 from opsgate.cards.samples import PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
 from opsgate.cards.text import RefusalKind
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 
 PROCESSING = replace(SAMPLES["processing"], run_id="run_01JXMFA0009")
 SNAPSHOTS = pathlib.Path(__file__).parent / "snapshots" / "cards"

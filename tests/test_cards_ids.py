@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pydantic
 import pytest
+
 from opsgate.cards.ids import ActionId, BlockId, CallbackId, DecisionButton, DenyModalMetadata, FieldId, InputId, Verb
 from opsgate.cards.limits import SLACK_BUTTON_VALUE, SLACK_PRIVATE_METADATA
 

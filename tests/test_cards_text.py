@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+
 from opsgate.cards import text as t
 from opsgate.cards.limits import ELLIPSIS, SLACK_SECTION_TEXT
 from opsgate.cards.markup import PLAIN, SLACK, TEAMS, ZWSP, Markup, safe_url

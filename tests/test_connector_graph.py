@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from structlog.testing import capture_logs
+
 from opsgate.runbooks.connectors import (
     ConnectorFailure,
     ConnectorHalt,
@@ -18,8 +20,6 @@ from opsgate.runbooks.connectors import (
     jwt_claims,
 )
 from opsgate.runbooks.intents import LICENSE_NAMES
-from structlog.testing import capture_logs
-
 from tests.fakes.graph import FakeGraph
 from tests.fakes.server import serve
 

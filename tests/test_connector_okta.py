@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
+
 from opsgate.runbooks.connectors import (
     ConnectorFailure,
     ConnectorHalt,
@@ -17,8 +19,6 @@ from opsgate.runbooks.connectors import (
     SandboxConnector,
     redact,
 )
-from structlog.testing import capture_logs
-
 from tests.fakes.okta import FakeOkta
 from tests.fakes.server import free_port, serve
 

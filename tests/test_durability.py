@@ -17,9 +17,9 @@ from contextlib import contextmanager
 
 import aiohttp
 import pytest
-from opsgate.store import audit
 from sqlalchemy import create_engine, text
 
+from opsgate.store import audit
 from tests.fakes.server import free_port
 from tests.helpers import ticket_body
 

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from opsgate.bot.gate import OpsGate
-
 from tests.helpers import auth, count, live_client, make_key, ticket_body
 
 INGEST = "/api/v1/tickets/ingest"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from opsgate.store.migrate import migrate
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
+
+from opsgate.store.migrate import migrate
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

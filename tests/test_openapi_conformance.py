@@ -7,9 +7,9 @@ from typing import Any
 
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
+
 from opsgate.bot.gate import OpsGate
 from opsgate.handlers.http.openapi_doc import document
-
 from tests.helpers import auth, live_client, make_key, ticket_body
 
 SPEC = OpenAPI.from_dict(

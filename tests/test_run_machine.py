@@ -6,12 +6,12 @@ import threading
 from datetime import timedelta
 
 import pytest
+
 from opsgate.bot.gate import OpsGate
 from opsgate.bot.proposals import propose
 from opsgate.bot.runs import Decider
 from opsgate.runbooks.base import Target
 from opsgate.store.models import Run, utcnow
-
 from tests.helpers import count
 
 ALICE = Decider("slack:UALICE", "<@UALICE>", "alice@acme.com", True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from aiohttp.test_utils import TestClient, TestServer
+
 from opsgate.bot import keys
 from opsgate.bot.app import build_app
 from opsgate.bot.gate import build_gate

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from opsgate.bot.durations import DurationError, format_duration, parse_duration
 from opsgate.bot.settings import SettingsError, load_settings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from opsgate.bot import audit_log
 from opsgate.bot.errors import ValidationFailed
 from opsgate.handlers.http.keys import PRINCIPAL, SERVICES

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from aiohttp import web
-from opsgate.bot.services import Services
-from opsgate.handlers.http.keys import SERVICES
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+
+from opsgate.bot.services import Services
+from opsgate.handlers.http.keys import SERVICES
 
 
 async def healthz(_request: web.Request) -> web.Response:

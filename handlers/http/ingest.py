@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from aiohttp import web
+
 from opsgate.bot.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, UnsupportedSource, ValidationFailed
 from opsgate.bot.gate import OpsGate
 from opsgate.bot.ingest import IngestTicket

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from opsgate.bot.gate import OpsGate
 from opsgate.bot.keys import KeyCache, authenticate_key
 from opsgate.bot.services import Services

@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 from aiohttp import web
+
 from opsgate.bot.errors import InsufficientScope, OpsGateError, Unauthenticated
 from opsgate.handlers.http.keys import PRINCIPAL, SERVICES, authenticate_request
 from opsgate.handlers.http.problems import from_error, problem

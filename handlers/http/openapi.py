@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from opsgate.handlers.http.openapi_doc import document
 
 

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from aiohttp import web
+
 from opsgate.bot.errors import OpsGateError, RateLimited, ValidationFailed
 
 PROBLEM_TYPE_BASE = "https://opsgate.dev/problems/"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from opsgate.bot import run_queries
 from opsgate.bot.errors import ValidationFailed
 from opsgate.bot.gate import OpsGate

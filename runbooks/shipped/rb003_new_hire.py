@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from pydantic import field_validator
+
 from opsgate.runbooks.base import PlanContext, PlanStep, Runbook, RunbookParams, Target
 from opsgate.runbooks.intents import Intent
 from opsgate.runbooks.shipped.params import License, validate_email
-from pydantic import field_validator
 
 
 class NewHireParams(RunbookParams):

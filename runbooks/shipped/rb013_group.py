@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from opsgate.runbooks.base import PlanContext, PlanStep, Runbook, RunbookParams, Target
 from opsgate.runbooks.intents import Intent
 from opsgate.runbooks.shipped import graph_steps
-from pydantic import Field
 
 
 class GroupParams(RunbookParams):

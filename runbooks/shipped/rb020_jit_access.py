@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field, field_validator
+
 from opsgate.bot.durations import DurationError, parse_duration
 from opsgate.runbooks.base import PlanContext, PlanStep, Runbook, RunbookParams, Target
 from opsgate.runbooks.intents import Intent
-from pydantic import Field, field_validator
 
 
 class JitParams(RunbookParams):

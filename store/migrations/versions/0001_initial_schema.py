@@ -7,10 +7,11 @@ Create Date: 2026-11-24 03:07:56.129252
 
 from __future__ import annotations
 
-import opsgate.store.models
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+import opsgate.store.models
 
 revision = "0001"
 down_revision = None

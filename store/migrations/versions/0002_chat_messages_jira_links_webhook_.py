@@ -7,10 +7,11 @@ Create Date: 2026-11-24 03:37:20.890027
 
 from __future__ import annotations
 
-import opsgate.store.models
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+import opsgate.store.models
 
 revision = "0002"
 down_revision = "0001"
