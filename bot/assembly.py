@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 
 
 def assemble(services: Services) -> OpsGate:
-    from opsgate.bot import executor, jira
+    from opsgate.bot import executor, jira, jit
     from opsgate.bot.jira import summary as jira_summary
 
     gate = build_gate(services)
     executor.attach(gate)
+    jit.attach(gate)
+    jit.load_if_present(services)
     jira.attach(gate)
     jira_summary.attach(gate)
     return gate
@@ -32,8 +34,12 @@ def assemble(services: Services) -> OpsGate:
 def registrars() -> list[RouteRegistrar]:
     from opsgate.handlers import slack, teams
     from opsgate.handlers.http import ingest, jira_webhooks, requests, runs
+    from opsgate.handlers.http import jit as jit_http
 
-    return [ingest.register, runs.register, requests.register, jira_webhooks.register, slack.register, teams.register]
+    return [
+        ingest.register, runs.register, requests.register, jit_http.register, jira_webhooks.register, slack.register,
+        teams.register,
+    ]
 
 
 def lifecycle(gate: OpsGate) -> list[Callable[[web.Application], AsyncIterator[None]]]:

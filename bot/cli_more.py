@@ -113,6 +113,7 @@ def _add_classify(sub: Any) -> None:
 def extensions() -> list[Callable[[Any], None]]:
     from opsgate.bot.doctor import add_doctor_command
     from opsgate.bot.jira.cli import add_jira_commands
+    from opsgate.bot.jit.cli import add_jit_commands
     from opsgate.bot.teams_package import add_teams_commands
 
-    return [_add_runs, _add_classify, add_doctor_command, add_jira_commands, add_teams_commands]
+    return [_add_runs, _add_classify, add_doctor_command, add_jira_commands, add_jit_commands, add_teams_commands]

@@ -222,3 +222,46 @@ class WebhookDelivery(SQLModel, table=True):
     integration_id: str = Field(max_length=40)
     identifier: str = Field(max_length=200)
     received_at: datetime = _created()
+
+
+class JitResource(SQLModel, table=True):
+    """A grantable just-in-time resource: one Okta or Entra ID group, bounded in time (``opsgate.bot.jit``)."""
+
+    __tablename__ = "jit_resources"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_jit_resources_org_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    name: str = Field(max_length=100)
+    system: str = Field(max_length=10)  # okta | graph
+    group_name: str = Field(max_length=256)
+    area: str | None = Field(default=None, max_length=200)
+    jira_project: str | None = Field(default=None, max_length=50)
+    max_seconds: int
+    default_seconds: int
+    extra_approvers: list[str] = _json(list)
+    managed: bool = False
+    created_at: datetime = _created()
+
+
+class JitGrant(SQLModel, table=True):
+    """One JIT request and, once approved and executed, the grant with its due revocation."""
+
+    __tablename__ = "jit_grants"
+    __table_args__ = (Index("ix_jit_grants_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id", index=True)
+    run_id: str = Field(max_length=40, unique=True)
+    resource: str = Field(max_length=100)
+    requester: str = Field(max_length=300)
+    requester_email: str = Field(max_length=320)
+    duration_seconds: int
+    status: str = Field(max_length=20)  # requested | active | revoked | denied | expired | cancelled
+    member_before: bool | None = None
+    granted_at: datetime | None = _ts()
+    due_at: datetime | None = _ts()
+    revoked_at: datetime | None = _ts()
+    revoke_claimed_until: datetime | None = _ts()
+    warned_at: datetime | None = _ts()
+    jira_issue_key: str | None = Field(default=None, max_length=100)
+    extended_from: int | None = None
+    created_at: datetime = _created()

@@ -318,6 +318,57 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/jit/requests": {
+                "post": {
+                    "operationId": "requestJitAccess",
+                    "security": bearer,
+                    "description": "Scope `runbook:request`. Ask for a catalogued resource for a while "
+                    "(`{resource, duration, reason, requesterEmail}`); the run waits for approval.",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "responses": {
+                        "201": _json({"type": "object", "required": ["run", "grant"]}, "The run and its grant"),
+                        "400": _problem("The body is not JSON (`invalid_json`)."),
+                        "404": _problem("JIT access is not enabled (`not_found`)."),
+                        "413": _problem("The body is too large (`payload_too_large`)."),
+                        "415": _problem("The body is not `application/json` (`unsupported_media_type`)."),
+                        "422": _problem("Unknown resource, duration over its maximum, or a bad field (`validation_error`)."),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/jit/grants/{grant_id}/release": {
+                "post": {
+                    "operationId": "releaseJitGrant",
+                    "security": bearer,
+                    "description": "Scope `runbook:request`. The requester gives access back early.",
+                    "parameters": [{"name": "grant_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                    "responses": {
+                        "200": _json({"type": "object"}, "The grant, released"),
+                        "404": _problem("No such grant (`not_found`)."),
+                        "422": _problem("A bad field (`validation_error`)."),
+                        **_AUTH_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/webhooks/jira/{integration_id}": {
+                "post": {
+                    "operationId": "jiraWebhook",
+                    "description": "Jira issue webhooks, signed with `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the "
+                    "raw body>`; deduplicated by `X-Atlassian-Webhook-Identifier`. Always answers an empty 200, "
+                    "whether or not the delivery was genuine, so the endpoint leaks nothing.",
+                    "parameters": [
+                        {"name": "integration_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "X-Hub-Signature", "in": "header", "schema": {"type": "string"}},
+                        {"name": "X-Atlassian-Webhook-Identifier", "in": "header", "schema": {"type": "string"}},
+                    ],
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                    "responses": {
+                        "200": {"description": "Received (applied only when the signature is valid)"},
+                        "413": _problem("The body is over the limit (`payload_too_large`)."),
+                    },
+                }
+            },
             "/api/v1/runbooks": {
                 "get": {
                     "operationId": "listRunbooks",
