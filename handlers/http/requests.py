@@ -20,6 +20,7 @@ from opsgate.handlers.http.keys import GATE, PRINCIPAL
 from opsgate.handlers.http.middleware import requires_scope
 from opsgate.runbooks import catalog
 from opsgate.runbooks.base import Target
+from opsgate.runbooks.intents import Intent
 
 MAX_BODY = 16 * 1024
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -46,9 +47,15 @@ async def request_run(request: web.Request) -> web.Response:
     runbook = catalog.RUNBOOKS.get(runbook_id) if isinstance(runbook_id, str) else None
     if runbook is None:
         errors.append({"path": "$.runbook", "message": f"must be one of {', '.join(catalog.RUNBOOKS)}"})
+    elif runbook.intent == Intent.JIT_ACCESS:
+        # JIT grants must come from the resource catalog (bounded duration, revocation scheduled).
+        runbook = None
+        errors.append({"path": "$.runbook", "message": "request just-in-time access with POST /api/v1/jit/requests"})
     raw_target = body.get("target")
     target: dict[str, Any] = raw_target if isinstance(raw_target, dict) else {}
-    target_email = _email(body, "$.target.email", target.get("email"), errors, required=bool(runbook and runbook.needs_target))
+    target_email = _email(
+        body, "$.target.email", target.get("email"), errors, required=bool(runbook and runbook.needs_target)
+    )
     requester_email = _email(body, "$.requesterEmail", body.get("requesterEmail"), errors, required=False)
     params = body.get("params", {})
     if not isinstance(params, dict):
@@ -62,17 +69,28 @@ async def request_run(request: web.Request) -> web.Response:
     gate = request.app[GATE]
     settings = gate.services.settings
     proposal = propose(
-        runbook.intent, Target(target_email, target.get("name")) if target_email else None, params,
-        confidence=1.0, reason=f"requested through the API: {reason}", settings=settings,
+        runbook.intent,
+        Target(target_email, target.get("name")) if target_email else None,
+        params,
+        confidence=1.0,
+        reason=f"requested through the API: {reason}",
+        settings=settings,
     )
     if proposal.status != "awaiting_approval":
         detail = proposal.reason.split("not proposed: ", 1)[-1]
-        raise ValidationFailed(f"The parameters do not fit {runbook.id}: {detail}", [{"path": "$.params", "message": detail}])
+        raise ValidationFailed(
+            f"The parameters do not fit {runbook.id}: {detail}", [{"path": "$.params", "message": detail}]
+        )
     principal = request[PRINCIPAL]
     requester = f"api:{principal.key_id}" if requester_email is None else f"api:{requester_email}"
     run = await gate.services.db(
-        gate.ingest.request, org_id=principal.org_id, source="api", requester=requester,
-        requester_email=requester_email, summary=reason, proposal=proposal,
+        gate.ingest.request,
+        org_id=principal.org_id,
+        source="api",
+        requester=requester,
+        requester_email=requester_email,
+        summary=reason,
+        proposal=proposal,
     )
     return web.json_response(run_json(run), status=201)
 
