@@ -4,6 +4,8 @@ same bare handler running OpsGate's own ingest (classification + transaction), (
 Prints requests/s and p99 per target, the ratios c/a (goal >= 0.15: the hot path is lean) and c/b (goal >= 0.9: the
 HTTP layer adds nothing), medians of --runs, and checks afterwards that runs = "ingested" entries ~ 2xx count.
 Needs wrk (Debian package `wrk`). Usage: python bench/ingest.py [--seconds 8] [--connections 32] [--runs 3]
+Knobs for diagnosis: BENCH_LOG_LEVEL (the server's log level, default info), BENCH_FULL_GATE=1 (target (b) runs the
+fully assembled gate, integrations included, instead of the core gate).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def serve_raw(db: str, port: int) -> None:
 
 
 def serve_service(db: str, port: int, key: str) -> None:
+    from opsgate.bot.assembly import assemble
     from opsgate.bot.gate import build_gate
     from opsgate.bot.ingest import IngestTicket
     from opsgate.bot.keys import authenticate_key
@@ -73,7 +76,7 @@ def serve_service(db: str, port: int, key: str) -> None:
 
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # the same process settings as `opsgate serve`
     services = Services(load_settings(OPSGATE_DATABASE_URL=f"sqlite:///{db}"))
-    gate = build_gate(services)
+    gate = assemble(services) if os.environ.get("BENCH_FULL_GATE") else build_gate(services)
     principal = authenticate_key(services, key)
     assert principal is not None
 
@@ -143,7 +146,11 @@ def run_target(kind: str, seconds: int, connections: int, script: str) -> dict[s
     tmp = tempfile.mkdtemp(prefix=f"bench-ingest-{kind}-")
     db = os.path.join(tmp, "bench.db")
     port = free_port()
-    env = {**os.environ, "OPSGATE_DATABASE_URL": f"sqlite:///{db}", "OPSGATE_LOG_LEVEL": "info"}
+    env = {
+        **os.environ,
+        "OPSGATE_DATABASE_URL": f"sqlite:///{db}",
+        "OPSGATE_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "info"),
+    }
     key = ""
     if kind in ("b", "c"):
         key = make_key(db)
