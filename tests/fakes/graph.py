@@ -22,10 +22,11 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.base import Failure, SeenRequest
 
 from .spec import check_openapi
 
@@ -72,22 +73,6 @@ ERROR_CODES = {
     503: "ServiceUnavailable",
     504: "GatewayTimeout",
 }
-
-
-@dataclass
-class SeenRequest:
-    method: str
-    path: str
-    query: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Failure:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    only: str | None = None
 
 
 def graph_error(status: int, message: str, code: str | None = None) -> web.Response:

@@ -15,10 +15,11 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.base import Failure, SeenRequest
 
 from .spec import check_openapi
 
@@ -35,22 +36,6 @@ ERROR_SUMMARIES = {
     503: ("E0000010", "Service is in read only mode"),
 }
 _CLAUSE = re.compile(r'\s*([\w.]+)\s+(eq|sw)\s+"((?:[^"\\]|\\.)*)"\s*(?:(or|and)\b|$)', re.IGNORECASE)
-
-
-@dataclass
-class SeenRequest:
-    method: str
-    path: str
-    query: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Failure:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    only: str | None = None
 
 
 def okta_error(status: int, summary: str | None = None, causes: Iterable[str] = ()) -> web.Response:
