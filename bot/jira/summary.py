@@ -7,9 +7,8 @@ the service that reads Jira for it, on the Jira gateway's integrations and clien
   ``/search`` with ``startAt``), only the fields the numbers need, in pages as large as Jira allows, up to ``cap``
   issues (10,000 by default). Stats and breakdowns are computed over that set; when the cap is hit, the stat
   numbers come from Jira's own counts and the views say what the breakdowns cover.
-* Answers are cached per (integration, query) for ``OPSGATE_JIRA_CACHE_TTL``; identical concurrent requests share
-  one read. Jira's 429 is honoured: the site is left alone until ``Retry-After`` has passed (every request for it
-  waits), and a request gives up, saying when to try again, rather than wait longer than ``patience``.
+* Answers are cached per (integration, query) for ``OPSGATE_JIRA_CACHE_TTL``; concurrent identical requests share
+  one read. On 429 the site waits out ``Retry-After``, or a request gives up saying when to retry (``patience``).
 * Connection health comes from the gateway's scheduled self-test (:mod:`.summary_health`).
 
 Jira calls run in the gateway's worker threads, one page at a time (the ``jira`` library is synchronous).
