@@ -50,3 +50,12 @@ class ChatSurface(Protocol):
     async def notify_requester(self, requester: str, view: ApprovalView) -> bool:
         """Tell the requester privately what was decided; False when the requester is not a user of this surface."""
         ...
+
+    async def send_direct(self, person: str, text: str) -> bool:
+        """A private plain-text message to ``person`` (a run's requester form: ``slack:U…``, ``teams:<aad>``,
+        ``jira:<email>``); False when the person is not a user of this surface."""
+        ...
+
+    async def announce(self, text: str) -> PostedMessage | None:
+        """A plain-text line in the approval channel (what a background job did); None when there is no channel."""
+        ...

@@ -70,6 +70,12 @@ class SlackTestSurface:
     async def notify_requester(self, requester: str, view: ApprovalView) -> bool:
         return False
 
+    async def send_direct(self, person: str, text: str) -> bool:
+        return False
+
+    async def announce(self, text: str) -> PostedMessage | None:
+        return None
+
 
 @dataclass
 class Env:

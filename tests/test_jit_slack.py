@@ -55,6 +55,8 @@ async def test_one_liner_approve_notices_and_release(db_url: str) -> None:
         await h.settle()
         thread = json.dumps(h.fake.thread_replies(CHANNEL, card["ts"]))
         assert "Access to prod-admin granted to mia.manager@acme.com until" in thread
+        # ...and the requester hears it privately, in their DM with the app.
+        assert "Access to prod-admin granted to mia.manager@acme.com until" in json.dumps(h.fake.dm_messages(MIA[0]))
 
         said = await _access(h, "release", "rel")
         assert "Released prod-admin" in json.dumps(said)
@@ -63,6 +65,7 @@ async def test_one_liner_approve_notices_and_release(db_url: str) -> None:
         await h.settle()
         assert _grants(h)[0].status == "revoked"
         assert "Access to prod-admin has ended" in json.dumps(h.fake.thread_replies(CHANNEL, card["ts"]))
+        assert "Access to prod-admin has ended" in json.dumps(h.fake.dm_messages(MIA[0]))
         h.assert_clean()
 
 

@@ -177,6 +177,12 @@ class RecordingSurface:
     async def notify_requester(self, requester: str, view: ApprovalView) -> bool:
         return False
 
+    async def send_direct(self, person: str, text: str) -> bool:
+        return False
+
+    async def announce(self, text: str) -> PostedMessage | None:
+        return None
+
 
 SLACK = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "signing-secret"}
 

@@ -205,11 +205,22 @@ class Revoker:
     # --- notices --------------------------------------------------------------------------------------------------
 
     async def deliver_notice(self, item: OutboxItem) -> None:
-        """Post the notice under the run's card (the ChatSurface protocol has no plain DM yet)."""
+        """Tell the requester privately (a DM on every surface that knows them) and leave the same line under the
+        run's card, so approvers see the grant's story where they approved it. When only one of the two goes
+        through, the notice is retried whole: a duplicate line beats a lost one."""
+        run_id, text = str(item.payload["run_id"]), str(item.payload["text"])
+        run = await self.services.db(self._run, run_id)
         try:
-            await self.gate.cards.post_in_threads(str(item.payload["run_id"]), str(item.payload["text"]))
+            if run is not None:
+                for surface in self.gate.cards.active():
+                    await surface.send_direct(run.requester, text)
+            await self.gate.cards.post_in_threads(run_id, text)
         except ChatUnavailable as exc:
             raise RetryLater(str(exc), getattr(exc, "retry_after", None)) from exc
+
+    def _run(self, run_id: str) -> Run | None:
+        with self.services.read_session() as session:
+            return run_rows.get(session, run_id)
 
 
 def attach(gate: OpsGate, *, connectors: ConnectorSet | None = None) -> Revoker:

@@ -166,3 +166,18 @@ class SlackSurface:
             return False
         await self._send("chat.postMessage", self.client.chat_postMessage(channel=user, **requester_dm(view)))
         return True
+
+    async def send_direct(self, person: str, text: str) -> bool:
+        user = await self.requester_user(person)
+        if user is None:
+            return False
+        await self._send("chat.postMessage", self.client.chat_postMessage(channel=user, **plain_note(text)))
+        return True
+
+    async def announce(self, text: str) -> PostedMessage | None:
+        if not self.channel:
+            return None
+        resp = await self._send(
+            "chat.postMessage", self.client.chat_postMessage(channel=self.channel, **plain_note(text))
+        )
+        return PostedMessage(NAME, str(resp["channel"]), str(resp["ts"]))

@@ -154,16 +154,28 @@ class TeamsSurface:
         await self._send(thread_reference(posted), text_activity(text), "thread line", posted.message_id)
 
     async def notify_requester(self, requester: str, view: ApprovalView) -> bool:
-        if not requester.startswith("teams:"):
+        return await self._direct(requester, card_activity(requester_dm_card(view)), view.run_id)
+
+    async def send_direct(self, person: str, text: str) -> bool:
+        return await self._direct(person, text_activity(text), None)
+
+    async def announce(self, text: str) -> PostedMessage | None:
+        reference = await self.directory.approval_channel()
+        if reference is None:
+            return None
+        sent = await self._send(reference, text_activity(text), "channel line")
+        return PostedMessage(self.name, str(reference.conversation.id), str(sent.id), serialize(reference))
+
+    async def _direct(self, person: str, activity: Activity, run_id: str | None) -> bool:
+        """A 1:1 message to a ``teams:<aadObjectId>`` person (their chat with the bot, or a new one)."""
+        if not person.startswith("teams:"):
             return False
-        aad = requester.removeprefix("teams:")
-        contact = await self.directory.user(aad)
+        contact = await self.directory.user(person.removeprefix("teams:"))
         if not contact:
-            log.info("teams_requester_unreachable", requester=requester, run=view.run_id)
+            log.info("teams_person_unreachable", person=person, run=run_id)
             return False
-        activity = card_activity(requester_dm_card(view))
         if contact.get("reference"):
-            await self._send(deserialize(contact["reference"]), activity, "requester message")
+            await self._send(deserialize(contact["reference"]), activity, "direct message")
             return True
         await self._create_chat(contact, activity)
         return True
