@@ -256,10 +256,16 @@ class RunMachine:
 
     # --- timed transitions --------------------------------------------------------------------------------
 
+    def _any_due(self, due_column: str, now: datetime) -> bool:
+        with self.services.read_session() as session:
+            return run_rows.any_due(session, status="awaiting_approval", due_column=due_column, now=now)
+
     def expire_due(self, now: datetime | None = None) -> list[str]:
         """Expire every run whose approval deadline passed; each is claimed by one replica only."""
         now = now or utcnow()
         expired: list[str] = []
+        if not self._any_due("deadline_at", now):
+            return expired
         with self.services.transaction() as session:
             for run_id in run_rows.claim_ids(session, status="awaiting_approval", due_column="deadline_at", now=now):
                 run = self._locked(session, run_id)
@@ -280,6 +286,8 @@ class RunMachine:
         """Mark reminders due for undecided runs; listeners post them. Claimed, so two replicas never remind twice."""
         now = now or utcnow()
         reminded: list[str] = []
+        if not self._any_due("next_reminder_at", now):
+            return reminded
         with self.services.transaction() as session:
             for run_id in run_rows.claim_ids(
                 session, status="awaiting_approval", due_column="next_reminder_at", now=now

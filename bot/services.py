@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from opsgate.bot.metrics import Metrics
 from opsgate.bot.settings import Settings
+from opsgate.store.batch import GroupCommitter
 from opsgate.store.db import get_engine, read_session, transaction
 from opsgate.store.orgs import get_org
 
@@ -31,11 +32,19 @@ class Services:
         self._pool = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="opsgate-db")
         self._default_org_id: int | None = None
         self.extensions: dict[str, Any] = {}  # surfaces and gateways registered at assembly (chat, jira ...)
+        self._committer: GroupCommitter | None = None
 
     async def db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking store work off the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(session, *args)`` in a shared transaction with whatever other small writes are queued (group
+        commit, :mod:`opsgate.store.batch`); returns after the commit. For hot, independent units (ingest)."""
+        if self._committer is None:
+            self._committer = GroupCommitter(self.engine)
+        return await asyncio.wrap_future(self._committer.submit(fn, *args))
 
     @property
     def default_org_id(self) -> int:
@@ -53,4 +62,6 @@ class Services:
         return read_session(self.engine)
 
     def close(self) -> None:
+        if self._committer is not None:
+            self._committer.close()
         self._pool.shutdown(wait=True, cancel_futures=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -45,7 +45,16 @@ class PlanStep:
     body: dict[str, Any] | None = None  # the request body as sent, secrets masked
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies through copy.deepcopy, a measurable cost on the ingest path.
+        return {
+            "op": self.op,
+            "system": self.system,
+            "method": self.method,
+            "path": self.path,
+            "description": self.description,
+            "args": dict(self.args),
+            "body": None if self.body is None else dict(self.body),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlanStep:

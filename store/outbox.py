@@ -66,20 +66,29 @@ def enqueue(
     return session.connection().execute(stmt, values).first() is not None
 
 
+def _due(q: Any, kinds: tuple[str, ...], now: datetime) -> Any:
+    return (
+        q.where(col(OutboxMessage.kind).in_(kinds))
+        .where(col(OutboxMessage.delivered_at).is_(None), col(OutboxMessage.gave_up_at).is_(None))
+        .where(col(OutboxMessage.next_attempt_at) <= now)
+        .where(or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now))
+    )
+
+
+def any_due(session: Session, *, kinds: tuple[str, ...], now: datetime | None = None) -> bool:
+    """Whether :func:`claim_due` would find anything: read in a read session first, so an idle worker polling
+    every second never takes the database's write lock (on SQLite, the one writer every ingest queues behind)."""
+    q = _due(select(col(OutboxMessage.id)), kinds, now or utcnow()).limit(1)
+    return session.execute(q).first() is not None
+
+
 def claim_due(
     session: Session, *, kinds: tuple[str, ...], limit: int = 20, now: datetime | None = None
 ) -> list[OutboxItem]:
     """Claim up to ``limit`` due rows of ``kinds`` for this worker (lease: CLAIM_LEASE)."""
     now = now or utcnow()
-    q = (
-        select(OutboxMessage)
-        .where(col(OutboxMessage.kind).in_(kinds))
-        .where(col(OutboxMessage.delivered_at).is_(None), col(OutboxMessage.gave_up_at).is_(None))
-        .where(col(OutboxMessage.next_attempt_at) <= now)
-        .where(or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now))
-        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-        .limit(limit)
-    )
+    q = _due(select(OutboxMessage), kinds, now).order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+    q = q.limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
     rows = list(session.execute(q).scalars())

@@ -87,6 +87,13 @@ def list_runs(
     return list(session.execute(q).scalars())
 
 
+def any_due(session: Session, *, status: str, due_column: str, now: datetime) -> bool:
+    """Whether :func:`claim_ids` would find anything; asked in a read session so idle polls take no write lock."""
+    due = getattr(Run, due_column)
+    q = select(col(Run.id)).where(col(Run.status) == status, col(due).is_not(None), col(due) <= now).limit(1)
+    return session.execute(q).first() is not None
+
+
 def claim_ids(session: Session, *, status: str, due_column: str, now: datetime, limit: int = 50) -> list[str]:
     """Ids of runs in ``status`` whose ``due_column`` time has passed, locked so one replica handles each."""
     due = getattr(Run, due_column)

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -46,15 +46,17 @@ def list_rows(session: Session, *, org_id: int | None = None) -> list[Integratio
     return list(session.execute(q.order_by(col(Integration.created_at), col(Integration.id))).scalars())
 
 
+_SITE_FOR_BASE = text(
+    "SELECT id FROM integrations WHERE kind = :kind AND org_id = :org_id AND lower(base_url) = :base_url LIMIT 1"
+)
+
+
 def row_for_base(session: Session, *, org_id: int, base_url: str) -> Integration | None:
-    """The org's integration for a site (base URLs compare case-insensitively, as run and link keys do)."""
-    q = select(Integration).where(
-        col(Integration.kind) == KIND,
-        col(Integration.org_id) == org_id,
-        func.lower(col(Integration.base_url)) == base_url.lower(),
-    )
-    found: Integration | None = session.execute(q).scalars().first()
-    return found
+    """The org's integration for a site (base URLs compare case-insensitively, as run and link keys do). Runs for
+    every ingested ticket, mostly to find nothing: a plain statement first, the ORM row only when there is one."""
+    params = {"kind": KIND, "org_id": org_id, "base_url": base_url.lower()}
+    found = session.connection().execute(_SITE_FOR_BASE, params).scalar()
+    return get_row(session, str(found)) if found is not None else None
 
 
 def insert(
