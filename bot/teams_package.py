@@ -33,6 +33,7 @@ COMMANDS = (
     ("request", "Ask for a runbook (password reset, MFA reset, licence, group...)"),
     ("status", "status RUN_ID: where a run stands"),
     ("pending", "Approvals waiting for you"),
+    ("access", "access RESOURCE 2h reason: just-in-time access; access list | release"),
 )
 TEAM_COMMANDS = (*COMMANDS, ("set approvals here", "Post approval cards in this channel (approvers only)"))
 

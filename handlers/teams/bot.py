@@ -1,5 +1,6 @@
-"""The Teams bot: messages (``help``, ``status RUN_ID``, ``pending``, ``request``, ``@OpsGate set approvals here``)
-and Adaptive Card presses (:mod:`opsgate.handlers.teams.invokes`).
+"""The Teams bot: messages (``help``, ``status RUN_ID``, ``pending``, ``request``, ``access ...``
+(:mod:`opsgate.handlers.teams.access`), ``@OpsGate set approvals here``) and Adaptive Card presses
+(:mod:`opsgate.handlers.teams.invokes`).
 
 Each message handler parses, authorises, calls one service and answers with a card; errors reach users through
 :func:`on_turn_error` (one place), with a correlation id for anything unexpected.
@@ -22,11 +23,13 @@ from opsgate.bot import run_queries
 from opsgate.bot.approval_views import summary_view
 from opsgate.bot.errors import NotFound
 from opsgate.bot.gate import OpsGate
+from opsgate.cards.adaptive.access import help_card
 from opsgate.cards.adaptive.approval import approval_card, note_card, refusal_card
-from opsgate.cards.adaptive.forms import help_card, pending_list_card, request_form_card
+from opsgate.cards.adaptive.forms import pending_list_card, request_form_card
 from opsgate.cards.markup import TEAMS
 from opsgate.cards.text import RefusalKind
 from opsgate.handlers.teams import runbook_requests
+from opsgate.handlers.teams.access import AccessCommands
 from opsgate.handlers.teams.answers import as_dict, card_activity, invoke_message
 from opsgate.handlers.teams.approvers import Approvers, Person, sender_of
 from opsgate.handlers.teams.directory import TeamsDirectory, contact_of
@@ -46,6 +49,7 @@ class Command(StrEnum):
     STATUS = "status"
     PENDING = "pending"
     REQUEST = "request"
+    ACCESS = "access"
     SET_APPROVALS = "set approvals here"
 
 
@@ -92,7 +96,8 @@ class OpsGateBot(TeamsActivityHandler):  # type: ignore[misc]
         self.gate = gate
         self.approvers = approvers
         self.directory = directory
-        self.actions = CardActions(gate, approvers, directory)
+        self.access = AccessCommands(gate, approvers, directory)
+        self.actions = CardActions(gate, approvers, directory, access=self.access)
 
     # invokes --------------------------------------------------------------------------------------------------
 
@@ -124,8 +129,16 @@ class OpsGateBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._pending(turn_context, await self.approvers.person(turn_context))  # needs the email
         elif command is Command.REQUEST:
             await self._reply(turn_context, request_form_card(runbook_requests.choices()))
+        elif command is Command.ACCESS:
+            await self._access(turn_context, argument)
         else:
-            await self._reply(turn_context, help_card())
+            await self._reply(turn_context, help_card(with_access=self.access.enabled))
+
+    async def _access(self, turn_context: TurnContext, argument: str) -> None:
+        conversation_type = getattr(turn_context.activity.conversation, "conversation_type", None)
+        if conversation_type != "personal" and not _mentions_bot(turn_context):
+            return  # in a channel or group chat, only a message that mentions the bot asks it for access
+        await self._reply(turn_context, await self.access.command(turn_context, argument))
 
     async def _set_approvals(self, turn_context: TurnContext, person: Person) -> None:
         activity = turn_context.activity

@@ -2,7 +2,9 @@
 
 Verbs (:class:`~opsgate.cards.ids.Verb`): ``approve`` / ``deny`` (with the ``reason`` input) go to the one
 decision service, ``gate.decide``; ``refresh`` answers the run's current card and changes nothing; ``retry``
-hands a failed run to the executor; ``request`` opens a run from the request form. The answer is the card that
+hands a failed run to the executor; ``request`` opens a run from the request form; ``opsgate.access.request``
+(:class:`~opsgate.cards.adaptive.access.AccessVerb`) asks for just-in-time access from the access form
+(:mod:`opsgate.handlers.teams.access`). The answer is the card that
 replaces the clicked one, or a message for a press that changed nothing and needs explaining.
 """
 
@@ -17,11 +19,13 @@ from pydantic import ValidationError
 from opsgate.bot.errors import NotFound, OpsGateError
 from opsgate.bot.gate import OpsGate
 from opsgate.bot.runs import Outcome
+from opsgate.cards.adaptive.access import AccessVerb
 from opsgate.cards.adaptive.approval import approval_card, note_card
 from opsgate.cards.ids import DecisionButton, InputId, Verb
 from opsgate.cards.limits import DENY_REASON_MAX
 from opsgate.cards.text import RefusalKind, refusal_text
 from opsgate.handlers.teams import runbook_requests
+from opsgate.handlers.teams.access import AccessCommands
 from opsgate.handlers.teams.answers import as_dict, invoke_card, invoke_message
 from opsgate.handlers.teams.approvers import Approvers
 from opsgate.handlers.teams.directory import TeamsDirectory, contact_of
@@ -46,10 +50,18 @@ def action_of(turn_context: TurnContext) -> tuple[str, dict[str, Any]]:
 
 
 class CardActions:
-    def __init__(self, gate: OpsGate, approvers: Approvers, directory: TeamsDirectory) -> None:
+    def __init__(
+        self,
+        gate: OpsGate,
+        approvers: Approvers,
+        directory: TeamsDirectory,
+        *,
+        access: AccessCommands | None = None,
+    ) -> None:
         self.gate = gate
         self.approvers = approvers
         self.directory = directory
+        self.access = access or AccessCommands(gate, approvers, directory)
 
     async def handle(self, turn_context: TurnContext) -> InvokeResponse:
         verb, data = action_of(turn_context)
@@ -66,6 +78,8 @@ class CardActions:
             )
 
     async def _dispatch(self, turn_context: TurnContext, verb: str, data: dict[str, Any]) -> InvokeResponse:
+        if verb == AccessVerb.REQUEST:
+            return await self.access.submit(turn_context, data)
         try:
             known = Verb(verb)
         except ValueError:
