@@ -4,8 +4,12 @@ same bare handler running OpsGate's own ingest (classification + transaction), (
 Prints requests/s and p99 per target, the ratios c/a (goal >= 0.15: the hot path is lean) and c/b (goal >= 0.9: the
 HTTP layer adds nothing), medians of --runs, and checks afterwards that runs = "ingested" entries ~ 2xx count.
 Needs wrk (Debian package `wrk`). Usage: python bench/ingest.py [--seconds 8] [--connections 32] [--runs 3]
-Knobs for diagnosis: BENCH_LOG_LEVEL (the server's log level, default info), BENCH_FULL_GATE=1 (target (b) runs the
-fully assembled gate, integrations included, instead of the core gate).
+(b) runs the same assembled gate as ``opsgate serve``, background work included (the outbox delivering each new
+run's card request, the scheduler's polls, integrations' listeners), because that work follows every ingest whatever
+the front door; so b and c differ by exactly the HTTP layer (routing, middleware, key check, validation, problem
+answers, request log), which is what c/b is about.
+Knobs for diagnosis: BENCH_LOG_LEVEL (the server's log level, default info), BENCH_CORE_GATE=1 (target (b) runs
+only the core gate: no integrations, no background work; c/b then also counts the background work against HTTP).
 """
 
 from __future__ import annotations
@@ -66,17 +70,21 @@ def serve_raw(db: str, port: int) -> None:
 
 
 def serve_service(db: str, port: int, key: str) -> None:
-    from opsgate.bot.assembly import assemble
+    from opsgate.bot.assembly import assemble, lifecycle
     from opsgate.bot.gate import build_gate
     from opsgate.bot.ingest import IngestTicket
     from opsgate.bot.keys import authenticate_key
-    from opsgate.bot.server import GIL_SWITCH_INTERVAL
+    from opsgate.bot.logs import configure_logging
+    from opsgate.bot.server import GIL_SWITCH_INTERVAL, freeze_heap
     from opsgate.bot.services import Services
     from opsgate.bot.settings import load_settings
 
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # the same process settings as `opsgate serve`
-    services = Services(load_settings(OPSGATE_DATABASE_URL=f"sqlite:///{db}"))
-    gate = assemble(services) if os.environ.get("BENCH_FULL_GATE") else build_gate(services)
+    settings = load_settings(OPSGATE_DATABASE_URL=f"sqlite:///{db}")
+    configure_logging(settings.log_level)
+    services = Services(settings)
+    core = bool(os.environ.get("BENCH_CORE_GATE"))
+    gate = build_gate(services) if core else assemble(services)
     principal = authenticate_key(services, key)
     assert principal is not None
 
@@ -88,6 +96,9 @@ def serve_service(db: str, port: int, key: str) -> None:
 
     app = web.Application()
     app.router.add_post("/api/v1/tickets/ingest", handler)
+    if not core:
+        app.cleanup_ctx.extend(lifecycle(gate))  # the scheduler and outbox, exactly as `opsgate serve` runs them
+    app.on_startup.append(freeze_heap)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
 def assemble(services: Services) -> OpsGate:
     from opsgate.bot import executor, jira, jit
     from opsgate.bot.jira import summary as jira_summary
+    from opsgate.bot.jit import reconcile as jit_reconcile
 
     gate = build_gate(services)
     executor.attach(gate)
     jit.attach(gate)
+    jit_reconcile.attach_reconciler(gate)  # managed JIT groups: remove members without an active grant
     jit.load_if_present(services)
     jira.attach(gate)
     jira_summary.attach(gate)

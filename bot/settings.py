@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     org_domains: CsvList = Field((), validation_alias="OPSGATE_ORG_DOMAINS")
     ingest_rate_limit: int = Field(600, ge=1, validation_alias="OPSGATE_INGEST_RATE_LIMIT")
     scheduler_interval: Duration = Field(timedelta(seconds=5), validation_alias="OPSGATE_SCHEDULER_INTERVAL")
+    jit_reconcile_interval: Duration = Field(timedelta(minutes=15), validation_alias="OPSGATE_JIT_RECONCILE_INTERVAL")
 
     # classifier
     classifier_threshold: float = Field(0.6, ge=0.0, le=1.0, validation_alias="OPSGATE_CLASSIFIER_THRESHOLD")

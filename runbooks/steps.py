@@ -23,7 +23,16 @@ from opsgate.runbooks.connectors import ConnectorHalt, ErrorCode, GraphConnector
 
 SYSTEM_LABELS = {"okta": "Okta", "graph": "Microsoft Graph"}
 # Ops that only read: they run before anything changes and may be repeated freely.
-READ_OPS = frozenset({"okta.find_user", "okta.list_factors", "okta.find_group", "graph.find_user", "graph.find_group"})
+READ_OPS = frozenset(
+    {
+        "okta.find_user",
+        "okta.list_factors",
+        "okta.find_group",
+        "okta.check_membership",
+        "graph.find_user",
+        "graph.find_group",
+    }
+)
 NOT_CONFIGURED = {
     "okta": "Okta is not configured: set OKTA_ORG_URL and OKTA_API_TOKEN (or run with OPSGATE_SANDBOX=true)",
     "graph": "Microsoft Graph is not configured: set GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET "

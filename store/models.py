@@ -265,3 +265,18 @@ class JitGrant(SQLModel, table=True):
     jira_issue_key: str | None = Field(default=None, max_length=100)
     extended_from: int | None = None
     created_at: datetime = _created()
+
+
+class JitReconcileLease(SQLModel, table=True):
+    """Who is reconciling a managed JIT resource's group right now, and when its last round finished
+    (``opsgate.bot.jit.reconcile``). One row per (org, resource name), made at the first claim; a row outliving its
+    resource is harmless (a resource added again under that name simply continues its rhythm)."""
+
+    __tablename__ = "jit_reconcile_leases"
+    __table_args__ = (UniqueConstraint("org_id", "resource", name="uq_jit_reconcile_leases_org_resource"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="orgs.id")
+    resource: str = Field(max_length=100)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_until: datetime | None = _ts()
+    reconciled_at: datetime | None = _ts()

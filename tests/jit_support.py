@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from opsgate.bot.gate import build_gate
 from opsgate.bot.jit import ResourceSpec, Revoker, attach
 from opsgate.bot.jit.catalog import add_resource
+from opsgate.bot.jit.reconcile import Reconciler, attach_reconciler
 from opsgate.bot.jit.service import JitRequest, JitService
 from opsgate.bot.services import Services
 from opsgate.store.models import JitGrant
@@ -39,10 +40,16 @@ def revoker(env: Env) -> Revoker:
     return found
 
 
+def reconciler(env: Env) -> Reconciler:
+    found: Reconciler = env.gate.extras["jit_reconciler"]
+    return found
+
+
 @contextlib.asynccontextmanager
 async def jit_env(db_url: str, engine: Engine, **env: Any) -> AsyncIterator[Env]:
     async with open_env(db_url, engine, **env) as opened:
         attach(opened.gate, connectors=opened.executor.connectors)
+        attach_reconciler(opened.gate, connectors=opened.executor.connectors)
         seed_catalog(opened.services)
         yield opened
 
@@ -52,6 +59,7 @@ def second_gate(env: Env) -> Any:
     services = Services(env.services.settings, env.services.engine)
     gate = build_gate(services)
     attach(gate, connectors=env.executor.connectors)
+    attach_reconciler(gate, connectors=env.executor.connectors)
     return gate
 
 

@@ -255,6 +255,51 @@ async def test_add_remove_and_check_membership(client: GraphClient, fake: FakeGr
     assert fake.group_members("Finance") == {"alex.wilber@contoso.com"}
 
 
+async def test_list_group_members_follows_next_links(client: GraphClient, fake: FakeGraph) -> None:
+    for name in ("nia", "omar", "priya"):
+        fake.add_user(f"{name}@contoso.com", mail=f"{name}.mail@contoso.com")
+        fake.add_member("Finance", f"{name}@contoso.com")
+    robot = fake.add_principal_member("Finance", "Payroll Robot")
+    group = await client.find_group("Finance")
+    members = await client.list_group_members(group.id, page_size=2)
+    assert len(members) == 5
+    people = {m.login: m for m in members if m.kind == "user"}
+    assert set(people) == {"alex.wilber@contoso.com", "nia@contoso.com", "omar@contoso.com", "priya@contoso.com"}
+    assert people["alex.wilber@contoso.com"].email == "alex@contoso.com"
+    assert people["nia@contoso.com"].addresses == {"nia@contoso.com", "nia.mail@contoso.com"}
+    (other,) = [m for m in members if m.kind != "user"]
+    assert (other.id, other.kind, other.addresses, other.label) == (
+        robot, "servicePrincipal", frozenset(), f"servicePrincipal {robot}"
+    )  # fmt: skip
+    pages = [r.query for r in fake.api_requests() if r.path == f"/v1.0/groups/{group.id}/members"]
+    assert pages[0] == {"$select": "id,userPrincipalName,mail", "$top": "2"}
+    assert len(pages) == 3 and all(set(q) == {"$select", "$top", "$skiptoken"} for q in pages[1:])
+    assert fake.unchecked.count(f"GET /v1.0/groups/{group.id}/members") == 3  # outside the trimmed spec
+
+
+async def test_list_group_members_default_page_and_limited_information(policy: RetryPolicy) -> None:
+    fake = FakeGraph(roles=["GroupMember.Read.All"])  # may list members, may not read users
+    fake.add_user("adele.vance@contoso.com")
+    fake.add_group("Finance")
+    fake.add_member("Finance", "adele.vance@contoso.com")
+    async with (
+        serve(fake.app) as url,
+        GraphClient(url, url, fake.tenant_id, fake.client_id, fake.client_secret, "GB", retry=policy) as client,
+    ):
+        group = await client.find_group("Finance")
+        (adele,) = await client.list_group_members(group.id)
+        assert adele.kind == "user" and adele.login == "" and adele.addresses == frozenset()
+        assert fake.api_requests()[-1].query == {"$select": "id,userPrincipalName,mail", "$top": "999"}
+    assert fake.violations == []
+
+
+async def test_sandbox_lists_no_member(graph_url: str, fake: FakeGraph) -> None:
+    sandbox = SandboxConnector()
+    assert await sandbox.graph.list_group_members("g-1") == []
+    assert sandbox.lines() == ["graph: GET /v1.0/groups/g-1/members?$select=id,userPrincipalName,mail&$top=999"]
+    assert fake.requests == []
+
+
 # token --------------------------------------------------------------------------------------------------
 
 

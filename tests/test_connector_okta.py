@@ -248,6 +248,89 @@ async def test_add_and_remove_group_member(client: OktaClient, fake: FakeOkta) -
     assert fake.group_members("Engineering") == {"bob.ito@acme.com"}
 
 
+async def test_list_group_members_follows_the_link_header(client: OktaClient, fake: FakeOkta) -> None:
+    for i in range(4):
+        fake.add_user(f"temp{i}@acme.com", email=f"t{i}@acme.com")
+        fake.add_member("Engineering", f"temp{i}@acme.com")
+    group = await client.find_group("Engineering")
+    members = await client.list_group_members(group.id, page_size=2)
+    assert sorted(m.login for m in members) == ["bob.ito@acme.com", *[f"temp{i}@acme.com" for i in range(4)]]
+    bob = next(m for m in members if m.login == "bob.ito@acme.com")
+    assert bob.kind == "user" and bob.email == "bob@acme.com"
+    assert bob.addresses == {"bob.ito@acme.com", "bob@acme.com"}
+    assert bob.id == fake.user("bob.ito@acme.com")["id"]
+    pages = [r.query for r in fake.requests if r.path == f"/api/v1/groups/{group.id}/users"]
+    assert pages == [
+        {"limit": "2"},
+        {"after": sorted(fake.members[group.id])[1], "limit": "2"},
+        {"after": sorted(fake.members[group.id])[3], "limit": "2"},
+    ]  # each next page exactly as Okta's Link: <...>; rel="next" said
+    assert fake.unchecked == [f"GET /api/v1/groups/{group.id}/users"] * 3  # outside the trimmed spec
+
+
+async def test_each_page_is_retried_on_its_own(client: OktaClient, fake: FakeOkta, sleeps: Sleeps) -> None:
+    fake.add_user("temp@acme.com")
+    fake.add_member("Engineering", "temp@acme.com")
+    group = await client.find_group("Engineering")
+    fake.page_cap = 1
+    fake.fail_next(1, status=503, only=f"/groups/{group.id}/users")
+    assert len(await client.list_group_members(group.id)) == 2 and len(sleeps) == 1
+
+
+class LinkElsewhere(httpx.AsyncBaseTransport):
+    """The real transport, but every Link header now points at another host (a hostile or broken answer)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        links = [v.replace("127.0.0.1", "evil.example") for v in response.headers.get_list("Link")]
+        if links:
+            response.headers["Link"] = ", ".join(links)
+        return response
+
+
+async def test_a_next_link_to_another_host_is_not_followed(
+    okta_url: str, fake: FakeOkta, policy: RetryPolicy
+) -> None:
+    fake.add_user("temp@acme.com")
+    fake.add_member("Engineering", "temp@acme.com")
+    fake.page_cap = 1
+    group_id = fake.group("Engineering")["id"]
+    async with OktaClient(okta_url, fake.api_token, retry=policy, transport=LinkElsewhere()) as client:
+        with pytest.raises(ConnectorFailure) as caught:
+            await client.list_group_members(group_id)
+    assert caught.value.code is ErrorCode.BAD_RESPONSE and "points outside this listing" in str(caught.value)
+    assert len(fake.requests) == 1  # the token never went to the other host, nor anywhere else
+
+
+async def test_is_member_reads_the_users_groups(client: OktaClient, fake: FakeOkta) -> None:
+    group = await client.find_group("Engineering")
+    bob, sarah = fake.user("bob.ito@acme.com")["id"], fake.user("sarah.chen@acme.com")["id"]
+    assert await client.is_member(group.id, bob) is True
+    assert await client.is_member(group.id, sarah) is False
+    seen = [r for r in fake.requests if r.path.endswith("/groups") and r.path.startswith("/api/v1/users/")]
+    assert [(r.path, r.query) for r in seen] == [
+        (f"/api/v1/users/{bob}/groups", {}),
+        (f"/api/v1/users/{sarah}/groups", {}),
+    ]
+    with pytest.raises(ConnectorHalt) as missing:
+        await client.is_member(group.id, "00unobody")
+    assert missing.value.code is ErrorCode.NOT_FOUND
+
+
+async def test_sandbox_membership_reads_record_and_know_nothing(fake: FakeOkta) -> None:
+    sandbox = SandboxConnector()
+    assert await sandbox.okta.list_group_members("00g1") == []
+    assert await sandbox.okta.is_member("00g1", "sam@acme.com") is None
+    assert sandbox.lines() == [
+        "okta: GET /api/v1/groups/00g1/users?limit=200",
+        "okta: GET /api/v1/users/sam@acme.com/groups",
+    ]
+    assert fake.requests == []
+
+
 # doctor -------------------------------------------------------------------------------------------------
 
 

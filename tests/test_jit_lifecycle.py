@@ -28,7 +28,7 @@ async def test_full_lifecycle_okta(db_url: str, engine: Engine) -> None:
         run = await env.settle(req.run.id)
         assert run.status == "succeeded"
         g = grant(env, req.run.id)
-        assert g.status == "active" and g.member_before is None  # Okta: no membership read; revoke removes
+        assert g.status == "active" and g.member_before is False  # read before the add: not a member yet
         assert g.due_at is not None and g.granted_at is not None
         assert (g.due_at - g.granted_at).total_seconds() == 60
         assert REQUESTER in env.okta.group_members("Prod Admins")
@@ -156,6 +156,24 @@ async def test_entra_membership_before_the_grant_is_kept(db_url: str, engine: En
         assert len(done) == 1 and not done[0].removed
         assert "kim.park@acme.com" in env.graph.group_members("Finance")
         assert grant(env, g.run_id).status == "revoked"
+
+
+async def test_okta_membership_before_the_grant_is_kept(db_url: str, engine: Engine) -> None:
+    async with jit_env(db_url, engine) as env:
+        env.okta.add_member("Prod Admins", "kim.park@acme.com")  # a standing member asks for it anyway
+        g = await granted(env, who="kim.park@acme.com")
+        assert g.member_before is True
+        check = next(s for s in env.get(g.run_id).steps if s["op"] == "okta.check_membership")
+        assert check["outcome"] == "ok" and check["detail"].startswith("already a member")
+        kim = env.okta.user("kim.park@acme.com")["id"]
+        assert f"GET /api/v1/users/{kim}/groups" in env.okta.unchecked  # outside the trimmed spec, checked by hand
+        done = await revoker(env).revoke_due(now=after(g))
+        assert len(done) == 1 and not done[0].removed and "member before" in done[0].detail
+        assert "kim.park@acme.com" in env.okta.group_members("Prod Admins")
+        assert removals(env.okta) == []  # nothing was taken away
+        assert grant(env, g.run_id).status == "revoked"
+        granted_entry = next(e for e in env.chain() if e["action"] == "jit.granted")
+        assert granted_entry["data"]["member_before"] is True
 
 
 async def test_entra_new_member_is_removed(db_url: str, engine: Engine) -> None:

@@ -1,5 +1,6 @@
-"""``opsgate jit resources add|list|remove|load``: the JIT resource catalog, per org (the lead registers
-:func:`add_jit_commands` in ``bot/cli_more.extensions``)."""
+"""``opsgate jit resources add|list|remove|load``: the JIT resource catalog, per org, and ``opsgate jit reconcile
+[--dry-run]``: one reconcile round of every managed resource now (the lead registers :func:`add_jit_commands` in
+``bot/cli_more.extensions``)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,38 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    """One round now, whatever the schedule (groups another process is reconciling right now are skipped). Removals
+    are audited here; the channel report is queued and posted by the running server's outbox."""
+    import asyncio
+
+    from opsgate.bot.cli import _services
+    from opsgate.bot.connector_factory import ConnectorSet
+    from opsgate.bot.jit.reconcile import Reconciler
+
+    services = _services(settings)
+    reconciler = Reconciler(services, ConnectorSet(settings))
+
+    async def once() -> list[Any]:
+        try:
+            return await reconciler.run_once(force=True, dry_run=args.dry_run)
+        finally:
+            await reconciler.connectors.aclose()
+
+    try:
+        rounds = asyncio.run(once())
+    finally:
+        services.close()
+    if not rounds:
+        _out("no managed JIT resources (mark one with `opsgate jit resources add ... --managed`)")
+    for result in rounds:
+        for line in result.lines():
+            _out(line)
+    if args.dry_run:
+        _out("dry run: nothing was removed")
+    return 1 if any(r.error is not None or r.failed for r in rounds) else 0
+
+
 def add_jit_commands(sub: Any) -> None:
     jit = sub.add_parser("jit", help="just-in-time access").add_subparsers(dest="jit_cmd", required=True)
     res = jit.add_parser("resources", help="the grantable resources").add_subparsers(dest="jit_res_cmd", required=True)
@@ -109,3 +142,6 @@ def add_jit_commands(sub: Any) -> None:
     p = res.add_parser("load", help="load jit-resources.yml into the default org")
     p.add_argument("file")
     p.set_defaults(func=cmd_load)
+    p = jit.add_parser("reconcile", help="remove members without an active grant from managed groups, now")
+    p.add_argument("--dry-run", action="store_true", help="only say who would be removed")
+    p.set_defaults(func=cmd_reconcile)

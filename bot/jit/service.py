@@ -22,6 +22,7 @@ from opsgate.bot.jit.jira import enqueue_jira
 from opsgate.bot.proposals import propose
 from opsgate.runbooks.base import Target
 from opsgate.runbooks.intents import Intent
+from opsgate.runbooks.shipped import okta_steps
 from opsgate.store import audit, outbox
 from opsgate.store import jit as rows
 from opsgate.store.audit import AuditRecord
@@ -294,15 +295,31 @@ class JitService:
             )
 
 
+# Per directory: the plan step that tells whether the requester was in the group already, and how its journal
+# detail says yes.
+_MEMBERSHIP_STEP = {
+    "graph": ("graph.add_member", "already a member"),
+    "okta": (okta_steps.CHECK_MEMBERSHIP, okta_steps.ALREADY_MEMBER),
+}
+
+
 def member_before(run: Run) -> bool | None:
-    """Whether the requester was in the group before the grant, from the add step's own answer: Graph says
-    "already a member" atomically with the add. Okta has no membership read in our connector and its add is
-    silent, and sandbox runs send nothing: both record None (unknown), and revocation then removes the member."""
-    if run.params.get("group_system") != "graph":
+    """Whether the requester was in the group before the grant, from the run's own journal. Graph says "already a
+    member" atomically with the add; Okta's add is silent, so RB-020 reads the requester's groups just before it
+    (``okta.check_membership``). None (unknown) for sandbox runs, which send nothing, and for runs planned before the
+    Okta read existed: revocation then removes the member."""
+    found = _MEMBERSHIP_STEP.get(str(run.params.get("group_system")))
+    if found is None:
         return None
+    op, yes = found
     for step in run.steps:
-        if step.get("op") == "graph.add_member" and step.get("outcome") == "ok":
-            return str(step.get("detail", "")).startswith("already a member")
+        if step.get("op") == op and step.get("outcome") == "ok":
+            detail = str(step.get("detail", ""))
+            if detail.startswith(yes):
+                return True
+            if op == okta_steps.CHECK_MEMBERSHIP and not detail.startswith(okta_steps.NOT_YET_MEMBER):
+                return None  # the read could not tell
+            return False
     return None
 
 

@@ -20,7 +20,8 @@ from .graph_auth import ClientCredentialsAuth
 from .http import HttpSession, RetryPolicy
 from .licenses import LicenceCatalog
 from .lookup import exact_matches
-from .models import AccessCheck, GraphGroup, GraphUser, LicenceAssignment, SubscribedSku
+from .models import AccessCheck, GraphGroup, GraphUser, GroupMember, LicenceAssignment, SubscribedSku
+from .paging import BadNextLink, Pager
 
 SYSTEM = calls.SYSTEM
 # Graph returns at most this many objects for an expanded directory relationship (known issue 13635).
@@ -52,6 +53,15 @@ GRAPH_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     "add_member": ("GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"),
     "remove_member": ("GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"),
+    # the JIT reconciler (managed resources); members' addresses also need a user read (find_user's permissions)
+    "list_group_members": (
+        "GroupMember.Read.All",
+        "Group.Read.All",
+        "GroupMember.ReadWrite.All",
+        "Group.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    ),
 }
 
 
@@ -73,6 +83,22 @@ def _user(data: Any, call: str) -> GraphUser:
         )
     except (AttributeError, KeyError, TypeError) as exc:
         raise _bad_body(call, "user object") from exc
+
+
+def _member(data: Any) -> GroupMember:
+    """A member of any directory type. Only users carry addresses: a nested group's or a service principal's
+    ``mail`` names no person who could hold a grant."""
+    kind = str(data.get("@odata.type") or "").rsplit(".", 1)[-1]
+    if not kind:  # Graph types every member of a directoryObject collection; only users have a UPN
+        kind = "user" if data.get("userPrincipalName") else "directoryObject"
+    if kind != "user":
+        return GroupMember(id=str(data["id"]), kind=kind)
+    return GroupMember(
+        id=str(data["id"]),
+        kind="user",
+        login=str(data.get("userPrincipalName") or ""),
+        email=str(data.get("mail") or ""),
+    )
 
 
 def _sku(data: Any) -> SubscribedSku:
@@ -310,6 +336,29 @@ class GraphClient:
         """Remove the user; ``False`` when it was not a member (Graph answers 404 for the reference)."""
         status, _ = await self._json(calls.remove_member(group_id, user_id), accept=(404,))
         return status != 404
+
+    async def list_group_members(self, group_id: str, *, page_size: int = calls.MEMBER_PAGE) -> list[GroupMember]:
+        """Every direct member of the group, all pages (``@odata.nextLink``). A member the app may not read in full
+        comes back with its id and type only (Graph's "limited information"): it then has no addresses."""
+        first = calls.list_group_members(group_id, top=page_size)
+        pager = Pager(self.graph_url, first)
+        members: list[GroupMember] = []
+        call = first
+        while True:
+            _, body = await self._json(call)
+            try:
+                members.extend(_member(item) for item in self._values(call, body))
+            except (AttributeError, KeyError, TypeError) as exc:
+                raise self._http.report(_bad_body(call.name, "list of directory objects")) from exc
+            link = body.get("@odata.nextLink")
+            if not link:
+                return members
+            try:
+                call = pager.follow(str(link))
+            except BadNextLink as exc:
+                raise self._http.report(
+                    ConnectorFailure(SYSTEM, call.name, 200, str(exc), code=ErrorCode.BAD_RESPONSE)
+                ) from None
 
     async def is_member(self, group_id: str, user_id: str) -> bool | None:
         """Whether the user is a direct member, read through ``$expand=memberOf``. ``None`` when the user is

@@ -1,8 +1,8 @@
 """Microsoft Graph v1.0 calls as data (shared by :class:`~.graph.GraphClient` and the sandbox).
 
 Paths follow ``shared/specs/msgraph-v1.json`` (action paths without the ``microsoft.graph.`` prefix), relative
-to ``GRAPH_URL``, the host root. ``GET /v1.0/groups`` is the one call here the trimmed description lacks (see
-``find_groups``).
+to ``GRAPH_URL``, the host root. Two calls here are not in the trimmed description: ``GET /v1.0/groups`` (see
+``find_groups``) and ``GET /v1.0/groups/{id}/members`` (Graph "List group members", see ``list_group_members``).
 """
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ REVOKE_SESSIONS = "/v1.0/users/{id}/revokeSignInSessions"
 GROUPS = "/v1.0/groups"
 MEMBERS_REF = "/v1.0/groups/{group}/members/$ref"
 MEMBER_REF = "/v1.0/groups/{group}/members/{id}/$ref"
+MEMBERS = "/v1.0/groups/{group}/members"
 SUBSCRIBED_SKUS = "/v1.0/subscribedSkus"
 TOKEN = "/{tenant}/oauth2/v2.0/token"
 
 USER_FIELDS = "id,userPrincipalName,displayName,mail,accountEnabled,usageLocation,assignedLicenses"
+MEMBER_FIELDS = "id,userPrincipalName,mail"
+MEMBER_PAGE = 999  # Graph's largest page for directory relationships (its default is 100)
 
 
 def odata_string(value: str) -> str:
@@ -107,3 +110,10 @@ def add_member(group_id: str, user_id: str, graph_url: str) -> Call:
 
 def remove_member(group_id: str, user_id: str) -> Call:
     return Call(SYSTEM, "DELETE", MEMBER_REF.format(group=segment(group_id), id=segment(user_id)))
+
+
+def list_group_members(group_id: str, *, top: int = MEMBER_PAGE) -> Call:
+    """One page of the group's direct members (users, groups, devices, service principals, contacts); later pages
+    come from the answer's ``@odata.nextLink``. Not in the trimmed description; documented Graph nonetheless."""
+    params = {"$select": MEMBER_FIELDS, "$top": str(top)}
+    return Call(SYSTEM, "GET", MEMBERS.format(group=segment(group_id)), params=params)

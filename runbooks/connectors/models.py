@@ -23,6 +23,31 @@ class OktaGroup:
 
 
 @dataclass(frozen=True)
+class GroupMember:
+    """One direct member of a group, as the directory lists it (Okta "List all member users", Graph "List
+    members"). ``kind`` is ``"user"`` for people; an Entra ID group may also hold groups, devices, service
+    principals and contacts, whose kind is their Graph type (``"servicePrincipal"``) and who carry no addresses.
+    ``login`` is the Okta login or the Entra userPrincipalName, ``email`` the Okta profile email or Graph mail."""
+
+    id: str
+    kind: str = "user"
+    login: str = ""
+    email: str = ""
+
+    @property
+    def addresses(self) -> frozenset[str]:
+        """The case-folded addresses a JIT grant's requester email may match (empty: nobody to match)."""
+        if self.kind != "user":
+            return frozenset()
+        return frozenset(value.casefold() for value in (self.login, self.email) if value)
+
+    @property
+    def label(self) -> str:
+        """How reports name the member: its login/UPN, else its email, else its kind and id."""
+        return self.login or self.email or f"{self.kind} {self.id}"
+
+
+@dataclass(frozen=True)
 class OktaFactor:
     id: str
     factor_type: str

@@ -2,7 +2,8 @@
 
 One method per runbook step; each is one or two calls of ``okta_calls``, sent through the shared
 :class:`~.http.HttpSession` (timeouts, retries honouring ``Retry-After``/``X-Rate-Limit-Reset``, error
-taxonomy).
+taxonomy). Lists that Okta pages (group members) are followed through its ``Link: <...>; rel="next"`` header
+(:mod:`.paging`), each page retried on its own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from .calls import Call
 from .errors import ConnectorError, ConnectorFailure, ConnectorHalt, ErrorCode
 from .http import HttpSession, RetryPolicy
 from .lookup import exact_matches
-from .models import AccessCheck, OktaFactor, OktaGroup, OktaUser, PasswordReset
+from .models import AccessCheck, GroupMember, OktaFactor, OktaGroup, OktaUser, PasswordReset
+from .paging import BadNextLink, Pager
 
 SYSTEM = calls.SYSTEM
 REQUIRED_PROFILE = ("login", "email", "firstName", "lastName")
@@ -50,6 +52,12 @@ def _user(data: Any, call: str) -> OktaUser:
         )
     except (AttributeError, KeyError, TypeError) as exc:
         raise _bad_body(call, "user object") from exc
+
+
+def _member(data: Any, call: str) -> GroupMember:
+    """Okta groups hold users only: every member is a person with a login and a primary email."""
+    user = _user(data, call)
+    return GroupMember(id=user.id, kind="user", login=user.login, email=user.email)
 
 
 def _bad_body(call: str, expected: str) -> ConnectorFailure:
@@ -93,6 +101,31 @@ class OktaClient:
             return response.json()
         except ValueError as exc:
             raise self._http.report(_bad_body(call.name, "JSON document")) from exc
+
+    async def _pages(self, first: Call, expected: str) -> list[Any]:
+        """Every item of a list Okta pages: the first answer, then each ``Link: <...>; rel="next"`` in turn."""
+        items: list[Any] = []
+        pager = Pager(self.org_url, first)
+        call = first
+        while True:
+            response = await self._http.send(call)
+            try:
+                body = response.json() if response.content else []
+            except ValueError as exc:
+                raise self._http.report(_bad_body(call.name, "JSON document")) from exc
+            if not isinstance(body, list):
+                raise self._http.report(_bad_body(call.name, expected))
+            items.extend(body)
+            link = response.links.get("next", {}).get("url")
+            if not link:
+                return items
+            try:
+                call = pager.follow(link)
+            except BadNextLink as exc:
+                failure = ConnectorFailure(
+                    SYSTEM, call.name, response.status_code, str(exc), code=ErrorCode.BAD_RESPONSE
+                )
+                raise self._http.report(failure) from None
 
     def _halt(self, call: Call, status: int | None, detail: str, code: ErrorCode) -> ConnectorHalt:
         return self._http.report(ConnectorHalt(SYSTEM, call.name, status, detail, code=code))
@@ -230,6 +263,19 @@ class OktaClient:
 
     async def remove_from_group(self, group_id: str, user_id: str) -> None:
         await self._json(calls.remove_from_group(group_id, user_id))
+
+    async def list_group_members(self, group_id: str, *, page_size: int = calls.MEMBER_PAGE) -> list[GroupMember]:
+        """Every member user of the group ("List all member users"), all pages."""
+        first = calls.list_group_members(group_id, limit=page_size)
+        return [_member(item, first.name) for item in await self._pages(first, "list of users")]
+
+    async def is_member(self, group_id: str, user_id: str) -> bool | None:
+        """Whether the user is a direct member of the group, from the user's own group list
+        (``GET /api/v1/users/{id}/groups``): one call however large the group is. Okta has no single-pair
+        membership check."""
+        call = calls.user_groups(user_id)
+        groups = await self._pages(call, "list of groups")
+        return any(isinstance(g, dict) and g.get("id") == group_id for g in groups)
 
     # doctor --------------------------------------------------------------------------------------------
 

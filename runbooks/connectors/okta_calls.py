@@ -1,6 +1,9 @@
 """Okta Management API calls as data (shared by :class:`~.okta.OktaClient` and the sandbox).
 
-Paths follow ``shared/specs/okta-management.yaml``; ids are percent-encoded path segments.
+Paths follow ``shared/specs/okta-management.yaml``; ids are percent-encoded path segments. Two documented calls
+are not in that trimmed description (it was cut to the calls made before them): ``list_group_members`` (Okta
+"List all member users", ``listGroupUsers``: query ``after`` and ``limit`` only, paged by ``Link: <...>;
+rel="next"``) and ``user_groups`` (``listUserGroups``: no query parameters).
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ FACTORS = "/api/v1/users/{id}/factors"
 FACTOR = "/api/v1/users/{id}/factors/{factor}"
 GROUPS = "/api/v1/groups"
 GROUP_USER = "/api/v1/groups/{group}/users/{id}"
+GROUP_USERS = "/api/v1/groups/{group}/users"
+USER_GROUPS = "/api/v1/users/{id}/groups"
+# Okta's default page for "List all member users" is very large for historical reasons; its docs recommend 200.
+MEMBER_PAGE = 200
 
 
 def quoted(value: str) -> str:
@@ -88,3 +95,16 @@ def add_to_group(group_id: str, user_id: str) -> Call:
 
 def remove_from_group(group_id: str, user_id: str) -> Call:
     return Call(SYSTEM, "DELETE", GROUP_USER.format(group=segment(group_id), id=segment(user_id)))
+
+
+def list_group_members(group_id: str, *, limit: int = MEMBER_PAGE, after: str | None = None) -> Call:
+    """One page of the group's member users; later pages come from the answer's ``Link: rel="next"``."""
+    params = {"limit": str(limit)}
+    if after is not None:
+        params["after"] = after
+    return Call(SYSTEM, "GET", GROUP_USERS.format(group=segment(group_id)), params=params)
+
+
+def user_groups(user_id: str) -> Call:
+    """Every group the user is a direct member of (bounded by the user's memberships, not the group's size)."""
+    return Call(SYSTEM, "GET", USER_GROUPS.format(id=segment(user_id)))

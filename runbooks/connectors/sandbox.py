@@ -11,7 +11,9 @@ structural: a sandbox object has no HTTP client to send with.
 Reads cannot be answered without sending, so lookups return placeholders built from what was asked: a user
 whose id is the login/UPN (both APIs accept it in place of the id), a group whose id is ``sandbox:<name>``, a
 licence whose skuId names the candidate part numbers. Preconditions (user exists, seats free) are therefore
-not checked in sandbox mode; the recorded calls show where they would be.
+not checked in sandbox mode; the recorded calls show where they would be. Membership reads answer "nothing known":
+``list_group_members`` records the call and returns no member (so the JIT reconciler removes nobody in sandbox
+mode), ``is_member`` records it and returns ``None`` (unknown).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .models import (
     AccessCheck,
     GraphGroup,
     GraphUser,
+    GroupMember,
     LicenceAssignment,
     OktaFactor,
     OktaGroup,
@@ -142,6 +145,14 @@ class SandboxOkta:
     async def remove_from_group(self, group_id: str, user_id: str) -> None:
         self._rec.record(okta_calls.remove_from_group(group_id, user_id))
 
+    async def list_group_members(self, group_id: str) -> list[GroupMember]:
+        self._rec.record(okta_calls.list_group_members(group_id))
+        return []
+
+    async def is_member(self, group_id: str, user_id: str) -> bool | None:
+        self._rec.record(okta_calls.user_groups(user_id))
+        return None
+
     async def check_access(self) -> AccessCheck:
         return AccessCheck(system=okta_calls.SYSTEM, ok=True, detail="sandbox mode: nothing is sent to Okta")
 
@@ -239,6 +250,10 @@ class SandboxGraph:
     async def is_member(self, group_id: str, user_id: str) -> bool | None:
         self._rec.record(graph_calls.user_memberships(user_id))
         return None
+
+    async def list_group_members(self, group_id: str) -> list[GroupMember]:
+        self._rec.record(graph_calls.list_group_members(group_id))
+        return []
 
     async def check_access(self) -> AccessCheck:
         return AccessCheck(

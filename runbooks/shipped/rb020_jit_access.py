@@ -2,6 +2,9 @@
 
 The resource catalog (which group, which system, the maximum duration) belongs to the JIT service; here the
 resource is already resolved into ``system`` and ``group`` so the plan shows the exact calls.
+
+Membership before the grant (kept when the grant ends): Okta's add is silent, so the Okta plan reads the
+requester's groups first (``okta.check_membership``); Graph's add answers "already a member" by itself.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pydantic import Field, field_validator
 from opsgate.bot.durations import DurationError, parse_duration
 from opsgate.runbooks.base import PlanContext, PlanStep, Runbook, RunbookParams, Target
 from opsgate.runbooks.intents import Intent
+from opsgate.runbooks.shipped import okta_steps
 
 
 class JitParams(RunbookParams):
@@ -43,14 +47,7 @@ class JitAccess(Runbook):
         who, group = target.email, params.group
         if params.group_system == "okta":
             return [
-                PlanStep(
-                    "okta.find_user",
-                    "okta",
-                    "GET",
-                    f"/api/v1/users/{who}",
-                    f"Look up the Okta user {who}",
-                    {"login": who},
-                ),
+                okta_steps.find_user(who),
                 PlanStep(
                     "okta.find_group",
                     "okta",
@@ -59,6 +56,7 @@ class JitAccess(Runbook):
                     f"Find the Okta group {group!r}",
                     {"name": group},
                 ),
+                okta_steps.check_membership(who, group),
                 PlanStep(
                     "okta.add_to_group",
                     "okta",

@@ -4,6 +4,21 @@ Every request is checked against ``shared/specs/okta-management.yaml`` (a non-co
 lands in ``violations``) and must carry ``Authorization: SSWS <token>``. Answers use Okta's shapes, error
 objects (``errorCode``/``errorSummary``/``errorCauses``) and rate-limit headers. ``fail_next`` makes the next
 requests fail with a chosen status and headers (429 with ``X-Rate-Limit-Reset``, 503, ...).
+
+Two routes are outside the trimmed description (shared/specs was cut to the operations OpsGate called before the
+JIT reconciler and the membership read existed, and it is not ours to edit):
+
+* ``GET /api/v1/groups/{groupId}/users`` (``listGroupUsers``, "List all member users"): served with Okta's
+  paging. A page holds ``limit`` users (default 1000, Okta's documented default; never more than ``page_cap``)
+  ordered by id, and the answer carries ``Link: <...>; rel="self"`` and, when more follow,
+  ``Link: <...?after=<last id>&limit=N>; rel="next"``.
+* ``GET /api/v1/users/{userId}/groups`` (``listUserGroups``, "List all groups of a user"): the user's groups.
+
+Their requests are checked by hand against Okta's reference for those operations (``listGroupUsers``: query
+``after`` (string cursor, as issued in a next link) and ``limit`` (positive integer), nothing else;
+``listUserGroups``: no query at all); a departure is answered 400 and recorded in ``violations`` like a spec
+violation, and each such request is logged in ``unchecked``. Newer Okta releases add ``search``, ``sortBy`` and
+``sortOrder`` to ``listGroupUsers``; this fake does not serve them, so a client sending them is recorded too.
 """
 
 from __future__ import annotations
@@ -16,6 +31,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -35,6 +51,9 @@ ERROR_SUMMARIES = {
     502: ("E0000009", "Internal Server Error"),
     503: ("E0000010", "Service is in read only mode"),
 }
+# Routes the trimmed description lacks: checked by hand in their handler instead of by openapi-core.
+UNSPECIFIED = frozenset({"list_group_users", "list_user_groups"})
+DEFAULT_MEMBER_LIMIT = 1000
 _CLAUSE = re.compile(r'\s*([\w.]+)\s+(eq|sw)\s+"((?:[^"\\]|\\.)*)"\s*(?:(or|and)\b|$)', re.IGNORECASE)
 
 
@@ -98,6 +117,8 @@ class FakeOkta:
         self.emails: list[tuple[str, str]] = []  # (kind, login): the emails Okta would have sent
         self.requests: list[SeenRequest] = []
         self.violations: list[str] = []
+        self.unchecked: list[str] = []  # requests to routes outside the trimmed spec (checked by hand)
+        self.page_cap = DEFAULT_MEMBER_LIMIT  # most member users one page holds, whatever ``limit`` says
         self._failures: deque[Failure] = deque()
         self._ids = itertools.count(1)
         self.app = web.Application(middlewares=[self._middleware])
@@ -213,9 +234,13 @@ class FakeOkta:
         body = await request.read()
         query = dict(request.query)
         self.requests.append(SeenRequest(request.method, request.path, query, body))
-        problem = check_openapi(
-            "okta", request.method, request.path, query, body, dict(request.headers), request.content_type
-        )
+        if request.match_info.route.name in UNSPECIFIED:
+            self.unchecked.append(f"{request.method} {request.path}")
+            problem = self._check_unspecified(request)
+        else:
+            problem = check_openapi(
+                "okta", request.method, request.path, query, body, dict(request.headers), request.content_type
+            )
         if problem:
             self.violations.append(problem)
             return okta_error(400, "Api validation failed", [problem])
@@ -235,6 +260,22 @@ class FakeOkta:
         response.headers.setdefault("X-Rate-Limit-Reset", str(int(time.time()) + 60))
         return response
 
+    def _check_unspecified(self, request: web.Request) -> str | None:
+        """The hand check of the two routes outside the trimmed spec (see the module docstring)."""
+        where = f"{request.method} {request.path}"
+        allowed = {"after", "limit"} if request.match_info.route.name == "list_group_users" else set()
+        for key in request.query:
+            if key not in allowed:
+                return f"{where}: query parameter {key!r} is not one of the operation's ({', '.join(sorted(allowed))})"
+            if len(request.query.getall(key)) > 1:
+                return f"{where}: query parameter {key!r} given more than once"
+        limit = request.query.get("limit")
+        if limit is not None and not (limit.isdigit() and int(limit) >= 1):
+            return f"{where}: limit must be a positive integer, got {limit!r}"
+        if request.query.get("after") == "":
+            return f"{where}: after must be a cursor from a next link, got an empty string"
+        return None
+
     def _take_failure(self, path: str) -> Failure | None:
         for failure in list(self._failures):
             if failure.only is None or failure.only in path:
@@ -252,6 +293,8 @@ class FakeOkta:
         r.add_delete("/api/v1/users/{id}/factors/{factor}", self._delete_factor)
         r.add_get("/api/v1/groups", self._list_groups)
         r.add_get("/api/v1/groups/{group}", self._get_group)
+        r.add_get("/api/v1/groups/{group}/users", self._list_group_users, name="list_group_users")
+        r.add_get("/api/v1/users/{id}/groups", self._list_user_groups, name="list_user_groups")
         r.add_put("/api/v1/groups/{group}/users/{id}", self._add_member)
         r.add_delete("/api/v1/groups/{group}/users/{id}", self._remove_member)
 
@@ -403,6 +446,29 @@ class FakeOkta:
         if group is None:
             return okta_error(404, f"Not found: Resource not found: {request.match_info['group']} (UserGroup)")
         return web.json_response(group)
+
+    async def _list_group_users(self, request: web.Request) -> web.StreamResponse:
+        group_id = request.match_info["group"]
+        if group_id not in self.groups:
+            return okta_error(404, f"Not found: Resource not found: {group_id} (UserGroup)")
+        limit = min(int(request.query.get("limit", DEFAULT_MEMBER_LIMIT)), self.page_cap)
+        after = request.query.get("after")
+        members = sorted(uid for uid in self.members[group_id] if after is None or uid > after)
+        page = members[:limit]
+        response = web.json_response([self._public(self.users[uid], request) for uid in page])
+        base = f"{request.url.origin()}/api/v1/groups/{group_id}/users"
+        response.headers.add("Link", f'<{base}?{urlencode(dict(request.query))}>; rel="self"')
+        if len(members) > limit:
+            after_page = urlencode({"after": page[-1], "limit": request.query.get("limit", str(limit))})
+            response.headers.add("Link", f'<{base}?{after_page}>; rel="next"')
+        return response
+
+    async def _list_user_groups(self, request: web.Request) -> web.StreamResponse:
+        user = self._find(request.match_info["id"])
+        if user is None:
+            return okta_error(404, f"Not found: Resource not found: {request.match_info['id']} (User)")
+        groups = [self.groups[gid] for gid, members in self.members.items() if user["id"] in members]
+        return web.json_response(groups)
 
     def _membership(self, request: web.Request) -> tuple[str, str] | web.Response:
         group_id, user_id = request.match_info["group"], request.match_info["id"]
