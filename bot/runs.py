@@ -80,6 +80,18 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "an unknown time"
 
 
+def named_approvers(run: Run) -> tuple[str, ...]:
+    """The people a run names as its own approvers (a JIT resource's owner), besides the configured approvers."""
+    found = (run.params or {}).get("approvers") or ()
+    return tuple(str(a) for a in found)
+
+
+def names(decider: Decider, named: tuple[str, ...]) -> bool:
+    """Whether the clicker is one of ``named``: by actor id (``slack:U…``, ``teams:…``) or by profile email."""
+    email = (decider.email or "").casefold()
+    return any(n == decider.actor or (email and n.casefold() == email) for n in named)
+
+
 def already_happened(run: Run) -> str:
     """One sentence a clicker reads when a run is no longer waiting for them."""
     who = run.decided_by or "OpsGate"
@@ -188,7 +200,10 @@ class RunMachine:
                     data={"decided_by": decider.actor, "reason": reason, "plan_hash": run.plan_hash},
                 )
                 return Outcome(True, True, run, f"Denied. Nothing was changed in {run.runbook_id}'s systems.", "denied")
-            approvals = [*run.approvals, {"actor": decider.actor, "label": decider.label, "at": now.isoformat()}]
+            approval: dict[str, Any] = {"actor": decider.actor, "label": decider.label, "at": now.isoformat()}
+            if names(decider, named_approvers(run)):
+                approval["named"] = True  # counts as the resource approver's approval
+            approvals = [*run.approvals, approval]
             if len(approvals) < run.approvals_required:
                 run_rows.save(session, run, {"approvals": approvals, "updated_at": now})
                 record = audit.append(
@@ -229,7 +244,9 @@ class RunMachine:
                 decision == "approve" and mine and run.status in ("approved", "executing", "succeeded", "failed")
             ) or (decision == "deny" and run.status == "denied" and run.decided_by == decider.label)
             return Outcome(same, False, run, already_happened(run))
-        if not decider.is_approver:
+        named = named_approvers(run)
+        is_named = bool(named) and names(decider, named)
+        if not decider.is_approver and not is_named:
             return Outcome(False, False, run, "Only configured approvers can decide on OpsGate runs.")
         if decision == "approve":
             if not decider.email and (run.requester_email or run.target_email):
@@ -245,6 +262,16 @@ class RunMachine:
             if any(a["actor"] == decider.actor for a in run.approvals):
                 left = run.approvals_required - len(run.approvals)
                 return Outcome(True, False, run, f"You already approved this; {left} more approval(s) needed.")
+            last_slot = len(run.approvals) + 1 >= run.approvals_required
+            owner_approved = any(a.get("named") for a in run.approvals)
+            if named and last_slot and not is_named and not owner_approved:
+                return Outcome(
+                    False,
+                    False,
+                    run,
+                    "This request also needs one of the resource's own approvers (" + ", ".join(named[:5]) + "); "
+                    "the last approval is theirs to give.",
+                )
         if plan_hash is not None and plan_hash != run.plan_hash:
             return Outcome(
                 False,

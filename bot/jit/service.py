@@ -10,6 +10,7 @@ database by any replica (:mod:`opsgate.bot.jit.revoke`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -133,6 +134,8 @@ class JitService:
             "group": found.group_name,
             "group_system": found.system,
         }
+        if found.extra_approvers:
+            params["approvers"] = list(found.extra_approvers)
         proposal = propose(
             Intent.JIT_ACCESS,
             Target(requester_email.strip().lower()),
@@ -143,6 +146,8 @@ class JitService:
         )
         if proposal.status != "awaiting_approval":
             raise ValidationFailed(proposal.reason, [{"path": "$", "message": proposal.reason}])
+        if found.extra_approvers:  # one of the resource's approvers on top of the usual approval(s)
+            proposal = dataclasses.replace(proposal, approvals_required=proposal.approvals_required + 1)
         run = self.gate.ingest.request(
             org_id=org_id,
             source=source,

@@ -24,6 +24,19 @@ class JitParams(RunbookParams):
     duration: str
     group: str = Field(min_length=1, max_length=256)
     group_system: Literal["okta", "graph"]
+    # The resource's own approvers (e.g. its owner: "slack:U0123", "teams:<aad id>" or an email): one of them must
+    # approve too (bot/runs.py). Part of the plan, so the card shows them and the approval is bound to them.
+    approvers: tuple[str, ...] | None = Field(default=None, max_length=20)
+
+    @field_validator("approvers")
+    @classmethod
+    def _approvers(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        cleaned = tuple(dict.fromkeys(a.strip() for a in value if a.strip()))
+        if any(len(a) > 200 for a in cleaned):
+            raise ValueError("an approver is at most 200 characters")
+        return cleaned or None
 
     @field_validator("duration")
     @classmethod
