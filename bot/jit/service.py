@@ -128,7 +128,7 @@ class JitService:
                 "The requester's email is required.", [{"path": "$.requesterEmail", "message": "is required"}]
             )
         found, wanted = self.resolve(org_id, resource, duration)
-        params = {
+        params: dict[str, Any] = {
             "resource": found.name,
             "duration": format_duration(wanted),
             "group": found.group_name,
