@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from opsgate.cards.views import ApprovalView, PlanStepView, RunStatus, RunSummaryView, StepResultView
+from opsgate.bot.jit.views import requested_view
+from opsgate.cards.views import ApprovalView, GrantView, PlanStepView, RunStatus, RunSummaryView, StepResultView
 from opsgate.runbooks import catalog
-from opsgate.store.models import Run
+from opsgate.store.models import Run, utcnow
 
 
 def _requester_label(run: Run) -> str:
@@ -25,7 +26,9 @@ def _step_result(step: dict[str, Any]) -> StepResultView:
     )
 
 
-def approval_view(run: Run, *, sandbox: bool, processing: bool = False) -> ApprovalView:
+def approval_view(run: Run, *, sandbox: bool, processing: bool = False, grant: GrantView | None = None) -> ApprovalView:
+    """The card of ``run``. For a just-in-time run pass its ``grant`` (``opsgate.bot.jit.views.run_grant``, loaded
+    by the caller); without it the card shows the resource and duration from the run's parameters only."""
     runbook = catalog.RUNBOOKS.get(run.runbook_id or "")
     approvals = tuple((str(a.get("label") or a["actor"]), datetime.fromisoformat(a["at"])) for a in run.approvals)
     status: RunStatus = run.status  # type: ignore[assignment]
@@ -61,6 +64,7 @@ def approval_view(run: Run, *, sandbox: bool, processing: bool = False) -> Appro
         processing=processing,
         can_retry=run.status == "failed" and any(s.get("outcome") == "failed" for s in run.steps),
         summary=run.summary or None,
+        grant=grant if grant is not None else requested_view(run, utcnow()),
     )
 
 

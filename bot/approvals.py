@@ -3,7 +3,9 @@ the note and reminders under them, and tell the requester what was decided.
 
 Driven by the outbox (``chat.approval_card`` and ``chat.card_update`` rows written in the transition's own
 transaction), so a chat outage only delays a card: the run stays ``awaiting_approval`` and the card is retried.
-Each delivery re-reads the run, so a card always shows the run's current state, never a stale one.
+Each delivery re-reads the run, so a card always shows the run's current state, never a stale one. A just-in-time
+run's card also shows its grant (active until when, ended when and by whom); changes of the grant that are not run
+transitions (revocation, the expiry warning) enqueue the same ``chat.card_update`` (``opsgate.bot.jit.revoke``).
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import structlog
 
 from opsgate.bot.approval_views import approval_view
 from opsgate.bot.chat import ChatSurface, ChatUnavailable, PostedMessage
+from opsgate.bot.jit.views import run_grant
 from opsgate.bot.notifications import CARD_REQUEST, CARD_UPDATE
 from opsgate.bot.outbox_worker import OutboxWorker, RetryLater
 from opsgate.bot.services import Services
 from opsgate.cards.text import reminder_text
-from opsgate.cards.views import ApprovalView
+from opsgate.cards.views import ApprovalView, GrantView
 from opsgate.store import chat_messages
 from opsgate.store import runs as run_rows
-from opsgate.store.models import ChatMessage, Run
+from opsgate.store.models import ChatMessage, Run, utcnow
 
 log = structlog.get_logger("opsgate.approvals")
 
@@ -42,19 +45,28 @@ class ApprovalCards:
     def active(self) -> list[ChatSurface]:
         return [self.surfaces[name] for name in self.services.settings.surfaces if name in self.surfaces]
 
-    def _load(self, run_id: str) -> tuple[Run | None, list[ChatMessage]]:
+    def _load(self, run_id: str) -> tuple[Run | None, list[ChatMessage], GrantView | None]:
+        """The run, where its cards went and, for a just-in-time run, its grant as of now (one read session)."""
         with self.services.read_session() as session:
-            return run_rows.get(session, run_id), chat_messages.for_run(session, run_id)
+            run = run_rows.get(session, run_id)
+            grant = run_grant(session, run, utcnow()) if run is not None else None
+            return run, chat_messages.for_run(session, run_id), grant
 
-    def view(self, run: Run, *, processing: bool = False) -> ApprovalView:
-        return approval_view(run, sandbox=self.services.settings.sandbox_mode, processing=processing)
+    def _copies(self, run_id: str) -> list[ChatMessage]:
+        with self.services.read_session() as session:
+            return chat_messages.for_run(session, run_id)
+
+    def view(self, run: Run, *, processing: bool = False, grant: GrantView | None = None) -> ApprovalView:
+        """Pure: no database. ``grant`` is loaded by the caller (``_load``); without it a just-in-time card shows
+        the resource and duration only, which is all a card still waiting for approval shows anyway."""
+        return approval_view(run, sandbox=self.services.settings.sandbox_mode, processing=processing, grant=grant)
 
     async def deliver_request(self, item: object) -> None:
         run_id = str(getattr(item, "payload", {})["run_id"])
-        run, copies = await self.services.db(self._load, run_id)
+        run, copies, grant = await self.services.db(self._load, run_id)
         if run is None or run.status != "awaiting_approval":
             return  # decided or gone before the card went out: nothing to ask anyone
-        view = self.view(run)
+        view = self.view(run, grant=grant)
         for surface in self.active():
             done = [
                 c for c in copies if c.surface == surface.name and c.kind == "approval" and c.plan_hash == run.plan_hash
@@ -87,10 +99,10 @@ class ApprovalCards:
 
     async def deliver_update(self, item: object) -> None:
         payload = dict(getattr(item, "payload", {}))
-        run, copies = await self.services.db(self._load, str(payload["run_id"]))
+        run, copies, grant = await self.services.db(self._load, str(payload["run_id"]))
         if run is None:
             return
-        view = self.view(run)
+        view = self.view(run, grant=grant)
         event = str(payload.get("event", ""))
         for copy in (c for c in copies if c.kind == "approval"):
             surface = self.surfaces.get(copy.surface)
@@ -112,7 +124,7 @@ class ApprovalCards:
 
     async def post_in_threads(self, run_id: str, text: str) -> int:
         """A line under every copy of a run's card (Jira timeline, give-up notices); returns how many got it."""
-        _run, copies = await self.services.db(self._load, run_id)
+        copies = await self.services.db(self._copies, run_id)
         sent = 0
         for copy in (c for c in copies if c.kind == "approval"):
             surface = self.surfaces.get(copy.surface)

@@ -29,14 +29,22 @@ def request_cards(session: Session, run: Run, event: str, record: audit.AuditRec
         )
     elif event not in ("ingested", "created"):
         # Every later transition re-renders the posted cards (from the run's state at delivery time).
-        outbox.enqueue(
-            session,
-            org_id=run.org_id,
-            kind=CARD_UPDATE,
-            dedupe_key=f"update:{run.id}:{record.seq}",
-            run_id=run.id,
-            payload={"run_id": run.id, "event": event, "seq": record.seq},
-        )
+        request_card_update(session, org_id=run.org_id, run_id=run.id, event=event, seq=record.seq)
+
+
+def request_card_update(session: Session, *, org_id: int, run_id: str, event: str, seq: int | None = None) -> None:
+    """Re-render every posted copy of a run's card (from the state at delivery time), keyed by the audit entry
+    ``seq`` that changed it (or, without one, by ``event``: once per run). Run transitions use it, and so does
+    anything else a card shows that is not a run transition (a just-in-time grant's revocation, its expiry
+    warning). Only the events in ``approvals.DECISION_EVENTS`` also message the requester; others only re-render."""
+    outbox.enqueue(
+        session,
+        org_id=org_id,
+        kind=CARD_UPDATE,
+        dedupe_key=f"update:{run_id}:{seq if seq is not None else event}",
+        run_id=run_id,
+        payload={"run_id": run_id, "event": event, "seq": seq},
+    )
 
 
 def request_execution(session: Session, run: Run, event: str, record: audit.AuditRecord) -> None:

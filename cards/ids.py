@@ -24,6 +24,8 @@ class ActionId(StrEnum):
     REFRESH_HOME = "opsgate.refresh_home"  # App Home "Refresh"
     NEW_REQUEST = "opsgate.new_request"  # App Home "New request": opens request_runbook_modal
     OPEN_RUN = "opsgate.open_run"  # value: the run id; show the run's card privately
+    JIT_RELEASE = "opsgate.jit.release"  # App Home "Release": value GrantButton; ends your own grant now
+    JIT_REVOKE = "opsgate.jit.revoke"  # App Home "Revoke" (approvers): value GrantButton; ends anyone's grant now
 
 
 class CallbackId(StrEnum):
@@ -59,6 +61,9 @@ class BlockId(StrEnum):
     HOME_MINE = "opsgate.home.mine"
     HOME_EXTRA = "opsgate.home.extra"
     HOME_MORE = "opsgate.home.more"
+    GRANT = "opsgate.grant"  # JIT card: the "Access" line (active until / ending now / ended)
+    HOME_ACCESS = "opsgate.home.access"  # App Home "Your access"; items are "<id>.<grant_id>"
+    HOME_GRANTS = "opsgate.home.grants"  # App Home "Active access grants" (approvers); items "<id>.<grant_id>"
 
 
 class FieldId(StrEnum):
@@ -118,6 +123,22 @@ class DecisionButton(BaseModel):
     def as_data(self) -> dict[str, Any]:
         """The Adaptive Card ``Action.Execute`` data: ``{"run_id": ..., "plan_hash": ...}``."""
         return {"run_id": self.run_id, "plan_hash": self.plan_hash}
+
+
+class GrantButton(BaseModel):
+    """What a Release / Revoke press in App Home carries: the grant id (``{"g":12}``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True)
+
+    grant_id: int = Field(alias="g", gt=0)
+
+    def to_value(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+    @classmethod
+    def parse(cls, value: str) -> GrantButton:
+        """Parse a button value; raises ``pydantic.ValidationError`` (a ``ValueError``) when malformed."""
+        return cls.model_validate_json(value)
 
 
 class DenyModalMetadata(BaseModel):

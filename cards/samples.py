@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from .views import ApprovalView, PlanStepView, RunSummaryView, StepResultView
+from .views import ApprovalView, GrantView, PlanStepView, RunSummaryView, StepResultView
 
 T0 = datetime(2026, 6, 9, 17, 30, 0, tzinfo=UTC)  # the run was created
 T_APPROVE_1 = datetime(2026, 6, 9, 17, 42, 11, tzinfo=UTC)
@@ -116,6 +116,98 @@ SANDBOX_PLAN = (
     PlanStepView("okta", "POST", "/api/v1/users/00u1sarahchen/lifecycle/reset_factors", "Reset every MFA factor"),
 )
 
+# Just-in-time access (RB-020): prod-admins for 2h, approved 17:42, granted 17:43, due 19:43.
+T_GRANTED = datetime(2026, 6, 9, 17, 43, 0, tzinfo=UTC)
+T_DUE = T_GRANTED + timedelta(hours=2)
+GRANT_REQUESTED = GrantView(
+    grant_id=None,
+    resource="prod-admins",
+    duration="2h",
+    status="requested",
+    as_of=T0,
+    requester_label="slack:U0123REQUESTER",
+    requester_email="sarah.chen@acme.com",
+)
+GRANT_ACTIVE = replace(
+    GRANT_REQUESTED,
+    grant_id=12,
+    status="active",
+    as_of=T_GRANTED + timedelta(seconds=5),
+    granted_at=T_GRANTED,
+    due_at=T_DUE,
+)
+GRANT_REVOKED = replace(  # revoked 75 s late (every replica was down at the due time)
+    GRANT_ACTIVE, status="revoked", revoked_at=T_DUE + timedelta(seconds=75), as_of=T_DUE + timedelta(seconds=76)
+)
+T_RELEASED = datetime(2026, 6, 9, 18, 10, 0, tzinfo=UTC)
+GRANT_RELEASED = replace(
+    GRANT_ACTIVE,
+    status="revoked",
+    due_at=T_RELEASED,
+    revoked_at=T_RELEASED + timedelta(seconds=4),
+    as_of=T_RELEASED + timedelta(seconds=5),
+    ended_early="released",
+    ended_early_by="slack:U0123REQUESTER",
+    ended_early_at=T_RELEASED,
+    was_due_at=T_DUE,
+)
+GRANT_ENDING = replace(  # an approver revoked it; the revoker has not removed it yet
+    GRANT_ACTIVE,
+    grant_id=13,
+    resource="finance",
+    due_at=T_RELEASED,
+    as_of=T_RELEASED + timedelta(seconds=2),
+    requester_label="slack:U0456OTHER",
+    requester_email="tom.hale@acme.com",
+    ended_early="revoked_early",
+    ended_early_by=APPROVER_1,
+    ended_early_at=T_RELEASED,
+    was_due_at=T_DUE,
+)
+JIT = replace(
+    MFA_RESET,
+    run_id="run_01JXJIT0004",
+    runbook_id="RB-020",
+    runbook_title="Just-in-time Access",
+    target_system="Okta",
+    requester="slack:U0123REQUESTER",
+    requester_label="slack:U0123REQUESTER",
+    issue_key=None,
+    issue_url=None,
+    intent="jit_access",
+    confidence=1.0,
+    reason="requested with /opsgate request",
+    params={"resource": "okta:prod-admins", "duration": "2h"},
+    plan=(PlanStepView("okta", "PUT", "/api/v1/groups/00g9prodadmins/users/00u1sarahchen", "Add to prod-admins"),),
+    grant=GRANT_REQUESTED,
+    summary=None,
+)
+JIT_DONE = replace(
+    JIT,
+    status="succeeded",
+    approvals=((APPROVER_1, T_APPROVE_1),),
+    decided_by=APPROVER_1,
+    decided_at=T_APPROVE_1,
+    results=(StepResultView(0, "Add to prod-admins", "ok", "HTTP 204 from Okta"),),
+)
+HOME_AS_OF = T_RELEASED + timedelta(seconds=2)
+HOME_GRANTS: tuple[GrantView, ...] = (  # newest first, as App Home lists them
+    replace(GRANT_ENDING, as_of=HOME_AS_OF),
+    *(
+        replace(
+            GRANT_ACTIVE,
+            grant_id=30 - i,
+            resource=("prod-admins", "finance", "prod-db-admin")[i % 3],
+            requester_label=f"slack:U0{i:03d}PERSON",
+            requester_email=f"user{i}@acme.com",
+            granted_at=T_GRANTED - timedelta(minutes=i),
+            due_at=T_DUE - timedelta(minutes=7 * i),
+            as_of=HOME_AS_OF,
+        )
+        for i in range(11)
+    ),
+)
+
 SAMPLES: dict[str, ApprovalView] = {
     "awaiting": MFA_RESET,
     "awaiting_quorum": OFFBOARDING,
@@ -151,24 +243,10 @@ SAMPLES: dict[str, ApprovalView] = {
     "injection_denied": replace(
         MFA_RESET, status="denied", decided_by=APPROVER_2, decided_at=T_APPROVE_2, deny_reason=INJECTION
     ),
-    "jit": replace(
-        MFA_RESET,
-        run_id="run_01JXJIT0004",
-        runbook_id="RB-020",
-        runbook_title="Just-in-time Access",
-        target_system="Okta",
-        requester="slack:U0123REQUESTER",
-        requester_label="slack:U0123REQUESTER",
-        issue_key=None,
-        issue_url=None,
-        intent="jit_access",
-        confidence=1.0,
-        reason="requested with /opsgate request",
-        params={"resource": "okta:prod-admins", "duration": "2h"},
-        plan=(PlanStepView("okta", "PUT", "/api/v1/groups/00g9prodadmins/users/00u1sarahchen", "Add to prod-admins"),),
-        extra={"resource": "prod-admins (Okta group)", "until": "2026-06-09 19:30 UTC"},
-        summary=None,
-    ),
+    "jit": JIT,
+    "jit_active": replace(JIT_DONE, grant=GRANT_ACTIVE),
+    "jit_revoked": replace(JIT_DONE, grant=GRANT_REVOKED),
+    "jit_released": replace(JIT_DONE, grant=GRANT_RELEASED),
 }
 
 SUMMARIES: tuple[RunSummaryView, ...] = tuple(

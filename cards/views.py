@@ -45,6 +45,35 @@ class StepResultView:
     detail: str = ""  # e.g. "HTTP 404 from Okta GET /api/v1/users/x" or the created id
 
 
+GrantStatus = Literal["requested", "active", "revoked", "denied", "expired", "cancelled"]
+
+
+@dataclass(frozen=True)
+class GrantView:
+    """A just-in-time grant (RB-020) as its card and App Home show it, at ``as_of``.
+
+    ``as_of`` is the moment the view was built: "time left" is counted from it, so a card says how much time was
+    left *when it was updated* (a card is not re-rendered every minute). ``due_at`` is when the access ends or
+    ended; after a release or an early revoke it is the moment of that request, and ``was_due_at`` keeps the end
+    that had been approved. ``ended_early_by`` is an actor label (``slack:U0123``, an email, ``api:...``).
+    """
+
+    grant_id: int | None
+    resource: str
+    duration: str  # as requested: "2h", "1h30m"
+    status: GrantStatus
+    as_of: datetime
+    requester_label: str = ""  # who holds it (App Home's org-wide list)
+    requester_email: str = ""
+    granted_at: datetime | None = None
+    due_at: datetime | None = None
+    revoked_at: datetime | None = None
+    ended_early: Literal["released", "revoked_early"] | None = None
+    ended_early_by: str | None = None
+    ended_early_at: datetime | None = None
+    was_due_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class ApprovalView:
     """Everything an approval card shows: the proposal, the plan, and where the run stands."""
@@ -79,6 +108,7 @@ class ApprovalView:
     can_retry: bool = False  # failed run whose failed step may be retried
     extra: dict[str, str] = field(default_factory=dict)  # e.g. JIT: {"resource": ..., "until": ...}
     summary: str | None = None  # the originating request's summary (Jira issue summary / Slack request text)
+    grant: GrantView | None = None  # RB-020 runs: the grant this run asks for or gave
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from opsgate.cards.adaptive import approval as teams
 from opsgate.cards.adaptive import forms
 from opsgate.cards.ids import BlockId, InputId, Verb
-from opsgate.cards.samples import PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
+from opsgate.cards.samples import GRANT_REVOKED, PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
 from opsgate.cards.text import RefusalKind
 
 AWAITING = SAMPLES["awaiting"]
@@ -227,3 +227,26 @@ def test_pending_list_and_help_cards() -> None:
     help_card = forms.help_card()
     assert_valid(help_card)
     assert set(facts(help_card, "opsgate.help.commands")) == {"help", "request", "status RUN_ID", "pending"}
+
+
+def test_jit_card_shows_the_grant() -> None:
+    requested = teams.approval_card(SAMPLES["jit"])
+    assert {"Resource": "prod-admins", "Duration": "2h"}.items() <= facts(requested, BlockId.FIELDS).items()
+    assert not has(requested, BlockId.GRANT)
+    active = by_id(teams.approval_card(SAMPLES["jit_active"]), BlockId.GRANT)
+    assert active["text"] == "🔓 **Active** until 2026-06-09 19:43 UTC (1h 59m left when this card was updated)"
+    assert active["color"] == "good"
+    revoked = by_id(teams.approval_card(SAMPLES["jit_revoked"]), BlockId.GRANT)
+    assert revoked["text"] == "🔒 **Ended** 2026-06-09 19:44 UTC (due 2026-06-09 19:43 UTC, 1m 15s late)"
+    assert revoked["color"] == "default"
+    released = by_id(teams.approval_card(SAMPLES["jit_released"]), BlockId.GRANT)["text"]
+    assert "released early by Slack user U0123REQUESTER (it was due 2026-06-09 19:43 UTC)" in released
+
+
+def test_jit_card_escapes_the_grant() -> None:
+    grant = replace(
+        GRANT_REVOKED, resource="[x](http://evil)", ended_early="released", ended_early_by="**boss** [y](http://evil)"
+    )
+    card = teams.approval_card(replace(SAMPLES["jit_revoked"], grant=grant))
+    assert_valid(card)
+    assert "](http://evil)" not in json.dumps(card)

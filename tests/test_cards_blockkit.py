@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from opsgate.cards.blockkit import access_home, home, messages, modals
 from opsgate.cards.blockkit import approval as slack
-from opsgate.cards.blockkit import home, messages, modals
-from opsgate.cards.ids import ActionId, BlockId, CallbackId, DecisionButton, DenyModalMetadata, FieldId
+from opsgate.cards.ids import ActionId, BlockId, CallbackId, DecisionButton, DenyModalMetadata, FieldId, GrantButton
 from opsgate.cards.limits import SLACK_SECTION_TEXT
-from opsgate.cards.samples import PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
+from opsgate.cards.samples import (
+    GRANT_ACTIVE,
+    GRANT_ENDING,
+    GRANT_REVOKED,
+    HOME_GRANTS,
+    PLAN_HASH,
+    RUNBOOKS,
+    SAMPLES,
+    SUMMARIES,
+)
 from opsgate.cards.text import RefusalKind
 from opsgate.cards.views import PlanStepView, StepResultView
 
@@ -270,6 +280,107 @@ def test_home_caps_every_list_and_stays_under_100_blocks() -> None:
     assert has(view, f"{BlockId.HOME_MORE}.extra")
     ids = [b["block_id"] for b in view["blocks"] if "block_id" in b]
     assert len(ids) == len(set(ids))
+
+
+# --- just-in-time access ---------------------------------------------------------------------------------------
+
+
+def test_jit_card_shows_resource_and_duration_and_nothing_more_while_requested() -> None:
+    card = slack.approval_card(SAMPLES["jit"])
+    fields = text_of(by_id(card, BlockId.FIELDS))
+    assert "*Resource*\nprod-admins" in fields and "*Duration*\n2h" in fields
+    assert not has(card, BlockId.GRANT)
+    assert not has(slack.approval_card(AWAITING), BlockId.GRANT)  # other runbooks: no access line at all
+
+
+def test_jit_card_says_until_when_and_how_long_was_left_when_updated() -> None:
+    line = text_of(by_id(slack.approval_card(SAMPLES["jit_active"]), BlockId.GRANT))
+    assert line == "🔓 *Active* until 2026-06-09 19:43 UTC (1h 59m left when this card was updated)"
+    nine = replace(GRANT_ACTIVE, as_of=GRANT_ACTIVE.due_at - timedelta(minutes=9, seconds=30))  # type: ignore[operator]
+    line = text_of(by_id(slack.approval_card(replace(SAMPLES["jit_active"], grant=nine)), BlockId.GRANT))
+    assert "(9m 30s left when this card was updated)" in line
+
+
+def test_jit_card_says_when_access_ended_and_how_late() -> None:
+    late = text_of(by_id(slack.approval_card(SAMPLES["jit_revoked"]), BlockId.GRANT))
+    assert late == "🔒 *Ended* 2026-06-09 19:44 UTC (due 2026-06-09 19:43 UTC, 1m 15s late)"
+    on_time = replace(GRANT_REVOKED, revoked_at=GRANT_REVOKED.due_at + timedelta(seconds=4))  # type: ignore[operator]
+    line = text_of(by_id(slack.approval_card(replace(SAMPLES["jit_revoked"], grant=on_time)), BlockId.GRANT))
+    assert line == "🔒 *Ended* 2026-06-09 19:43 UTC (due 2026-06-09 19:43 UTC)"  # 4 s is not "late"
+
+
+def test_jit_card_says_who_ended_it_early() -> None:
+    line = text_of(by_id(slack.approval_card(SAMPLES["jit_released"]), BlockId.GRANT))
+    assert (
+        line == "🔒 *Ended* 2026-06-09 18:10 UTC: released early by <@U0123REQUESTER> (it was due 2026-06-09 19:43 UTC)"
+    )
+    ending = text_of(by_id(slack.approval_card(replace(SAMPLES["jit_active"], grant=GRANT_ENDING)), BlockId.GRANT))
+    assert ending.startswith("⏳ *Ending now*: revoked early by <@U0123APPROVER> at 2026-06-09 18:10 UTC")
+
+
+def test_jit_card_escapes_who_ended_it() -> None:
+    hostile = replace(
+        GRANT_REVOKED, ended_early="revoked_early", ended_early_by="<!channel> *boss*", resource="<!here>"
+    )
+    card = slack.approval_card(replace(SAMPLES["jit_revoked"], grant=hostile))
+    validate(card["blocks"])
+    for text in mrkdwn_texts(card):
+        assert "<!channel>" not in text and "<!here>" not in text
+
+
+def test_your_access_lists_grants_with_time_left_and_release() -> None:
+    blocks = access_home.your_access([GRANT_ACTIVE, GRANT_ENDING, GRANT_REVOKED])
+    view = {"type": "home", "blocks": blocks}
+    View(**view).validate_json()
+    item = by_id(view, f"{BlockId.HOME_ACCESS}.12")
+    assert text_of(item) == "🔓 *prod-admins* · until 2026-06-09 19:43 UTC · 1h 59m left · grant 12"
+    assert item["accessory"]["action_id"] == ActionId.JIT_RELEASE
+    assert GrantButton.parse(item["accessory"]["value"]).grant_id == 12
+    assert "confirm" in item["accessory"]
+    ending = by_id(view, f"{BlockId.HOME_ACCESS}.13")  # already ending: nothing to press
+    assert "ending now" in text_of(ending) and "accessory" not in ending
+    assert len([b for b in blocks if b["block_id"].startswith(f"{BlockId.HOME_ACCESS}.")]) == 2  # revoked: gone
+    empty = {"type": "home", "blocks": access_home.your_access([])}
+    assert "/access" in text_of(by_id(empty, f"{BlockId.HOME_ACCESS}.empty"))
+
+
+def test_active_grants_for_approvers_are_capped_with_revoke_buttons() -> None:
+    view = {"type": "home", "blocks": access_home.active_grants(HOME_GRANTS, 25)}
+    View(**view).validate_json()
+    assert text_of(by_id(view, BlockId.HOME_GRANTS)) == "*Active access grants (25)*"
+    items = [b for b in view["blocks"] if b["block_id"].startswith(f"{BlockId.HOME_GRANTS}.")]
+    assert len(items) == 10
+    assert [b["block_id"] for b in items][:2] == [f"{BlockId.HOME_GRANTS}.13", f"{BlockId.HOME_GRANTS}.30"]
+    assert text_of(by_id(view, f"{BlockId.HOME_MORE}.grants")) == "… and 15 more"
+    first = by_id(view, f"{BlockId.HOME_GRANTS}.30")
+    assert "<@U0000PERSON> (user0@acme.com)" in text_of(first) and "1h 32m left" in text_of(first)
+    assert (first["accessory"]["action_id"], first["accessory"]["style"]) == (ActionId.JIT_REVOKE, "danger")
+    assert "accessory" not in by_id(view, f"{BlockId.HOME_GRANTS}.13")
+
+
+def test_home_places_access_sections_and_stays_under_100_blocks() -> None:
+    pending = [replace(AWAITING, run_id=f"run_p{i}") for i in range(40)]
+    runs = [replace(SUMMARIES[0], run_id=f"run_r{i}") for i in range(40)]
+    mine = [replace(GRANT_ACTIVE, grant_id=100 + i) for i in range(15)]
+    extra = [{"type": "section", "text": {"type": "mrkdwn", "text": f"x{i}"}} for i in range(200)]
+    view = home.home_view(
+        pending,
+        runs,
+        runs,
+        True,
+        extra,
+        access=access_home.your_access(mine),
+        grants=access_home.active_grants(HOME_GRANTS, 40),
+    )
+    View(**view).validate_json()
+    assert len(view["blocks"]) == 100
+    ids = [b["block_id"] for b in view["blocks"] if "block_id" in b]
+    assert len(ids) == len(set(ids))
+    order = [ids.index(str(x)) for x in (BlockId.HOME_PENDING, BlockId.HOME_GRANTS, BlockId.HOME_RECENT)]
+    assert order == sorted(order) and ids.index(BlockId.HOME_ACCESS) < ids.index(BlockId.HOME_MINE)
+    assert text_of(by_id(view, f"{BlockId.HOME_MORE}.access")) == "… and 5 more"
+    requester = home.home_view([], [], [], False, access=access_home.your_access(mine[:1]), grants=[])
+    assert not has(requester, BlockId.HOME_GRANTS) and has(requester, f"{BlockId.HOME_ACCESS}.100")
 
 
 # --- modals -----------------------------------------------------------------------------------------------------

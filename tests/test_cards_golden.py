@@ -22,10 +22,10 @@ from slack_sdk.models.views import View
 
 from opsgate.cards.adaptive import approval as teams
 from opsgate.cards.adaptive import forms as teams_forms
+from opsgate.cards.blockkit import access_home, home, messages, modals
 from opsgate.cards.blockkit import approval as slack
-from opsgate.cards.blockkit import home, messages, modals
 from opsgate.cards.ids import DenyModalMetadata
-from opsgate.cards.samples import PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
+from opsgate.cards.samples import GRANT_ACTIVE, HOME_GRANTS, PLAN_HASH, RUNBOOKS, SAMPLES, SUMMARIES
 from opsgate.cards.text import RefusalKind
 
 PROCESSING = replace(SAMPLES["processing"], run_id="run_01JXMFA0009")
@@ -79,6 +79,20 @@ SLACK_VIEWS.update(
             [{"type": "section", "block_id": "jira.summary", "text": {"type": "mrkdwn", "text": "*Jira*: 4 open"}}],
         ),
         "slack_home_requester": lambda: home.home_view([SAMPLES["awaiting"]], SUMMARIES, SUMMARIES[:2], False),
+        "slack_home_access_requester": lambda: home.home_view(
+            [], [], SUMMARIES[:2], False, access=access_home.your_access([GRANT_ACTIVE, HOME_GRANTS[0]])
+        ),
+        "slack_home_access_approver": lambda: home.home_view(
+            [SAMPLES["awaiting"]],
+            SUMMARIES[:3],
+            SUMMARIES[:2],
+            True,
+            access=access_home.your_access([]),
+            grants=access_home.active_grants(HOME_GRANTS[:10], len(HOME_GRANTS)),
+        ),
+        "slack_home_access_none": lambda: home.home_view(
+            [], [], [], True, access=access_home.your_access([]), grants=access_home.active_grants([], 0)
+        ),
         "slack_modal_deny": lambda: modals.deny_reason_modal(
             DenyModalMetadata(run_id="run_01JXMFA0001", plan_hash=PLAN_HASH, channel="C0APPROVALS", message_ts="1.2"),
             "MFA Reset for Sarah Chen",

@@ -1,26 +1,27 @@
-"""``/access`` through the real Bolt app against the fake Slack: one-liner, modal, approval, notices, release."""
+"""``/access`` through the real Bolt app against the fake Slack: one-liner, modal, approval, notices, release, and
+the grant on the run's card (active until when, re-rendered at the expiry warning and when access ends)."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from opsgate.bot.executor import attach as attach_executor
 from opsgate.bot.jit import Revoker, attach
-from opsgate.cards.ids import ActionId
-from opsgate.handlers import slack
+from opsgate.cards.ids import ActionId, BlockId
 from opsgate.handlers.slack import access
 from opsgate.store import jit as rows
 from tests.fakes.slack import FakeSlack, slash_command_body, view_submission_body
 from tests.jit_support import seed_catalog
-from tests.test_slack_harness import ALICE, CHANNEL, MIA, SlackHarness, slack_env
+from tests.test_slack_harness import ALICE, CHANNEL, MIA, SlackHarness, block_text, has_block, slack_env
 
 
 def _wire(h: SlackHarness) -> Revoker:
+    """JIT on the harness's gate (``/access`` itself is registered by the Slack app, as in production)."""
     attach_executor(h.gate)  # sandbox mode: no Okta/Graph credentials, calls are recorded
     revoker = attach(h.gate)
     seed_catalog(h.gate.services)
-    access.register(h.http.server.app[slack.BOLT])
     return revoker
 
 
@@ -124,4 +125,59 @@ async def test_modal_lists_the_catalog_and_validates(db_url: str) -> None:
         await h.settle()
         assert [g.duration_seconds for g in _grants(h)] == [1800]
         assert "Asked for prod-admin for 30m" in json.dumps(h.fake.dm_messages(MIA[0]))
+        h.assert_clean()
+
+
+async def _granted(h: SlackHarness) -> Any:
+    await _access(h, "prod-admin 2h hotfix", "req")
+    (grant,) = _grants(h)
+    assert not has_block(h.card(grant.run_id), BlockId.GRANT)  # waiting: resource and duration only
+    assert "*Resource*\\nprod-admin" in json.dumps(h.card(grant.run_id)["blocks"])
+    await h.click(ALICE, h.card(grant.run_id), ActionId.APPROVE)
+    await h.eventually(lambda: _grants(h)[0].status == "active")
+    await h.settle()
+    return _grants(h)[0]
+
+
+async def test_the_card_shows_the_active_grant_and_when_it_ended(db_url: str) -> None:
+    async with slack_env(db_url) as h:
+        revoker = _wire(h)
+        grant = await _granted(h)
+        card = h.card(grant.run_id)
+        line = block_text(card, BlockId.GRANT)
+        assert line.startswith("🔓 *Active* until ") and "left when this card was updated" in line
+        assert "1h 59m left" in line or "2h left" in line
+
+        # Ten minutes before the end the warning re-renders the card once (its "time left" is as of each render).
+        versions = len(h.fake.message_versions(CHANNEL, card["ts"]))
+        assert grant.due_at is not None
+        await revoker.warn_expiring(grant.due_at - timedelta(minutes=5))
+        await h.settle()
+        assert len(h.fake.message_versions(CHANNEL, card["ts"])) == versions + 1
+        await revoker.warn_expiring(grant.due_at - timedelta(minutes=4))  # claimed once: no second update
+        await h.settle()
+        assert len(h.fake.message_versions(CHANNEL, card["ts"])) == versions + 1
+
+        # Due, revoked by the poll: the card (not a run transition) is re-rendered with when it ended.
+        done = await revoker.revoke_due(grant.due_at + timedelta(seconds=90))
+        assert len(done) == 1
+        await h.settle()
+        line = block_text(h.card(grant.run_id), BlockId.GRANT)
+        assert line.startswith("🔒 *Ended* ") and "1m 30s late" in line
+        assert h.run(grant.run_id).status == "succeeded"  # the run itself did not move
+        h.assert_clean()
+
+
+async def test_the_card_says_who_revoked_early(db_url: str) -> None:
+    async with slack_env(db_url) as h:
+        revoker = _wire(h)
+        grant = await _granted(h)
+        url = FakeSlack.response_url(h.fake_url, "alice-revoke")
+        await h.post(slash_command_body("/access", f"revoke {grant.id}", user_id=ALICE[0], response_url=url))
+        await h.settle()
+        assert len(await revoker.revoke_due()) == 1
+        await h.settle()
+        line = block_text(h.card(grant.run_id), BlockId.GRANT)
+        assert line.startswith("🔒 *Ended* ") and f"revoked early by <@{ALICE[0]}>" in line
+        assert "(it was due " in line
         h.assert_clean()

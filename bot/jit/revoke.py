@@ -4,27 +4,37 @@ Every replica polls (``gate.scheduler``); the work is claimed from the database,
 however many replicas run, and a revocation missed while every process was down runs at the first poll after
 start, its lateness recorded on the audit chain. A claim is a lease (``revoke_claimed_until``): a replica that
 dies mid-revocation leaves the grant active and claimable again once the lease passes.
+
+What people see follows the grant, through the outbox in the same transaction as the change: the revocation and
+the expiry warning re-render the run's approval card (``chat.card_update``, as a run transition does), and the
+grant becoming active or ending re-publishes the requester's home view (``jit.home``, best effort; Slack's App
+Home registers itself with :func:`add_home_publisher`). A release or an early revoke only makes the grant due: the
+card changes when the removal is done, seconds later, not in between.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import structlog
+from sqlmodel import Session
 
 from opsgate.bot.chat import ChatUnavailable
 from opsgate.bot.connector_factory import ConnectorSet
 from opsgate.bot.jit.jira import KIND as JIRA_KIND
 from opsgate.bot.jit.jira import JitJira, enqueue_jira
-from opsgate.bot.jit.service import NOTICE, JitService, _at, enqueue_notice
+from opsgate.bot.jit.service import NOTICE, RUNBOOK_ID, JitService, _at, enqueue_notice
+from opsgate.bot.notifications import request_card_update
 from opsgate.bot.outbox_worker import RetryLater
 from opsgate.runbooks.connectors import ConnectorError, ConnectorHalt, ErrorCode
-from opsgate.store import audit
+from opsgate.store import audit, outbox
 from opsgate.store import jit as rows
 from opsgate.store import runs as run_rows
+from opsgate.store.audit import AuditRecord
 from opsgate.store.models import JitGrant, Run, utcnow
 from opsgate.store.outbox import OutboxItem
 
@@ -37,6 +47,43 @@ LEASE = timedelta(seconds=60)
 WARN_AHEAD = timedelta(minutes=10)
 BATCH = 50
 CONCURRENCY = 8  # removals in flight per replica (one claimed batch at a time)
+HOME = "jit.home"  # outbox kind: show the requester their App Home again (granted, ended)
+HOME_PUBLISHERS = "jit_home_publishers"  # gate.extras key: {surface name: HomePublisher}
+HOME_GIVE_UP = timedelta(hours=1)  # a tab is re-published whenever it is opened anyway
+
+# (requester, requester email) -> publish that person's home view on one surface. Raises ChatUnavailable for
+# temporary trouble (the item is retried); anything else is logged and dropped (best effort).
+HomePublisher = Callable[[str, str], Awaitable[None]]
+
+
+def add_home_publisher(gate: OpsGate, surface: str, publisher: HomePublisher) -> None:
+    """A chat surface with a home view (Slack's App Home) registers how to re-publish it for a requester; once per
+    surface (registering again replaces)."""
+    gate.extras.setdefault(HOME_PUBLISHERS, {})[surface] = publisher
+
+
+def enqueue_home(session: Session, grant: JitGrant, key: int | str) -> None:
+    """Re-publish the requester's home view after their grant started or ended (same transaction as the change)."""
+    outbox.enqueue(
+        session,
+        org_id=grant.org_id,
+        kind=HOME,
+        dedupe_key=f"jit.home:{grant.id}:{key}",
+        payload={"grant_id": grant.id, "requester": grant.requester, "email": grant.requester_email},
+        run_id=grant.run_id,
+        give_up_after=HOME_GIVE_UP,
+    )
+
+
+def on_run_transition(session: Session, run: Run, event: str, record: AuditRecord) -> None:
+    """A just-in-time run that succeeded made its grant active (the JIT service's listener ran first, in this
+    transaction): the requester's home view then lists it. The card itself is re-rendered by the run's own
+    ``chat.card_update``."""
+    if run.runbook_id != RUNBOOK_ID or event != "succeeded":
+        return
+    grant = rows.grant_for_run(session, run.id)
+    if grant is not None and grant.status == rows.ACTIVE:
+        enqueue_home(session, grant, record.seq)
 
 
 @dataclass(frozen=True)
@@ -155,7 +202,7 @@ class Revoker:
             due = row.due_at or actual
             late = max(0.0, (actual - due).total_seconds())
             rows.save_grant(session, row, {"status": "revoked", "revoked_at": actual, "revoke_claimed_until": None})
-            audit.append(
+            record = audit.append(
                 session,
                 org_id=row.org_id,
                 actor="system:jit",
@@ -177,6 +224,10 @@ class Revoker:
                 session, row, "revoked",
                 f"Access revoked at {_at(actual)} (due {_at(due)}, {round(late)} s late): {detail}.",
             )  # fmt: skip
+            # Not a run transition, so nothing else re-renders the card: it now says when access ended (and who
+            # ended it early); the requester's App Home drops the grant.
+            request_card_update(session, org_id=row.org_id, run_id=row.run_id, event="jit.revoked", seq=record.seq)
+            enqueue_home(session, row, record.seq)
             assert row.id is not None
             return Revocation(row.id, row.run_id, removed, late, detail)
 
@@ -193,6 +244,8 @@ class Revoker:
                     f"Your access to {grant.resource} ends at {_at(grant.due_at)} (in under 10 minutes). "
                     "Ask to extend with a new request if you still need it.",
                 )
+                # The card's "time left" is as of its last render: bring it up to date once, 10 minutes ahead.
+                request_card_update(session, org_id=grant.org_id, run_id=grant.run_id, event="jit.expiring")
             return [g.id for g in warned if g.id is not None]
 
     async def warn_expiring(self, now: datetime | None = None) -> list[int]:
@@ -222,10 +275,24 @@ class Revoker:
         with self.services.read_session() as session:
             return run_rows.get(session, run_id)
 
+    async def deliver_home(self, item: OutboxItem) -> None:
+        """Best effort: each surface with a home view re-publishes it for the requester. Temporary trouble retries
+        the item (for up to an hour); any other failure is logged and dropped, since the tab is rebuilt whenever
+        it is opened."""
+        requester, email = str(item.payload.get("requester") or ""), str(item.payload.get("email") or "")
+        publishers: dict[str, HomePublisher] = self.gate.extras.get(HOME_PUBLISHERS) or {}
+        for surface, publish in sorted(publishers.items()):
+            try:
+                await publish(requester, email)
+            except ChatUnavailable as exc:
+                raise RetryLater(f"{surface}: {exc}", exc.retry_after) from exc
+            except Exception:
+                log.exception("jit_home_not_published", surface=surface, grant=item.payload.get("grant_id"))
+
 
 def attach(gate: OpsGate, *, connectors: ConnectorSet | None = None) -> Revoker:
-    """Wire JIT into a gate: the run listener, the notice handler and the periodic revocation job. The service is
-    ``gate.extras["jit"]``, the revoker ``gate.extras["jit_revoker"]``."""
+    """Wire JIT into a gate: the run listeners, the notice and home-view handlers and the periodic revocation job.
+    The service is ``gate.extras["jit"]``, the revoker ``gate.extras["jit_revoker"]``."""
     service = JitService(gate)
     revoker = Revoker(gate, service, connectors)
     first = "jit" not in gate.extras
@@ -235,7 +302,9 @@ def attach(gate: OpsGate, *, connectors: ConnectorSet | None = None) -> Revoker:
         gate.runs.on_transition(
             lambda session, run, event, record: gate.extras["jit"].on_transition(session, run, event, record)
         )
+        gate.runs.on_transition(on_run_transition)  # after the service's listener: the grant is active by then
         gate.outbox.register(NOTICE, lambda item: gate.extras["jit_revoker"].deliver_notice(item))
+        gate.outbox.register(HOME, lambda item: gate.extras["jit_revoker"].deliver_home(item))
         gate.outbox.register(JIRA_KIND, JitJira(gate).deliver)
 
         async def job() -> None:

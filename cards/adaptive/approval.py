@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import grant_text as g
 from .. import text as t
 from ..ids import BlockId, DecisionButton, InputId, Verb
 from ..limits import DENY_REASON_MAX, SUMMARY_TEXT, TEAMS_TEXT
@@ -46,6 +47,8 @@ def _facts(view: ApprovalView) -> list[tuple[str, str]]:
         facts.append(("Jira issue", md.link(view.issue_url, view.issue_key)))
     if view.deadline and view.status == "awaiting_approval":
         facts.append(("Deadline", md.date(view.deadline)))
+    if view.grant is not None:
+        facts += [("Resource", g.resource_label(view.grant, md)), ("Duration", md.fit(view.grant.duration, 50))]
     facts += [
         (PLAIN.fit(key.replace("_", " ").capitalize(), 100), md.fit(view.extra[key], 500)) for key in sorted(view.extra)
     ]
@@ -100,6 +103,9 @@ def refresh(view: ApprovalView, user_ids: Sequence[str] = ()) -> dict[str, Any]:
 def approval_card(view: ApprovalView, refresh_user_ids: Sequence[str] = ()) -> dict[str, Any]:
     """The approval card for any state of the run.
 
+    A just-in-time run (``view.grant``) adds Resource and Duration facts and, once granted, the "Access" line
+    (``BlockId.GRANT``).
+
     ``refresh_user_ids`` (Teams user MRIs, e.g. the approvers) makes Teams refresh the card automatically for
     them; without it the refresh still happens on demand.
     """
@@ -119,6 +125,10 @@ def approval_card(view: ApprovalView, refresh_user_ids: Sequence[str] = ()) -> d
     if view.summary:
         body.append(text_block(f"**Request:** {md.fit(view.summary, SUMMARY_TEXT)}", eid=BlockId.SUMMARY))
     body.append(fact_set(_facts(view), eid=BlockId.FIELDS))
+    grant = g.state_line(view.grant, md) if view.grant is not None else None
+    if grant and view.grant is not None:
+        color = "good" if view.grant.status == "active" and not g.ending(view.grant) else "default"
+        body.append(text_block(grant, eid=BlockId.GRANT, color=color))  # bounded: every part is cut to fit
     body.append(
         text_block(
             f"**Classification:** {t.classification_line(view, md, TEAMS_TEXT - 20)}", eid=BlockId.CLASSIFICATION

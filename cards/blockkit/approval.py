@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import grant_text as g
 from .. import text as t
 from ..ids import ActionId, BlockId, DecisionButton
 from ..limits import SLACK_FALLBACK_TEXT, SLACK_FIELD_TEXT, SLACK_SECTION_FIELDS, SLACK_SECTION_TEXT, SUMMARY_TEXT
@@ -30,6 +31,9 @@ def _fields(view: ApprovalView) -> list[str]:
         out.append(f"*Jira issue*\n{md.link(view.issue_url, view.issue_key)}")
     if view.deadline and view.status == "awaiting_approval":
         out.append(f"*Deadline*\n{md.date(view.deadline)}")
+    if view.grant is not None:
+        out.append(f"*Resource*\n{g.resource_label(view.grant, md)}")
+        out.append(f"*Duration*\n{md.fit(view.grant.duration, 50)}")
     for key in sorted(view.extra):
         if len(out) == SLACK_SECTION_FIELDS:
             break
@@ -77,6 +81,9 @@ def fallback(view: ApprovalView) -> str:
 def approval_card(view: ApprovalView) -> dict[str, Any]:
     """The approval card for any state of the run.
 
+    A just-in-time run (``view.grant``) shows the resource and the requested duration, and once granted an
+    "Access" section (``BlockId.GRANT``): active until when, ending now, or ended when and by whom.
+
     Awaiting approval: Approve / Deny buttons (``BlockId.ACTIONS``), or a "Processing..." context
     (``BlockId.PROCESSING``) while ``view.processing``. Decided: who, when and the outcome in
     ``BlockId.STATUS``, then the execution results, the failure and, for a retryable failure, a
@@ -89,6 +96,9 @@ def approval_card(view: ApprovalView) -> dict[str, Any]:
     if view.summary:
         blocks.append(section(f"*Request:* {md.fit(view.summary, SUMMARY_TEXT)}", BlockId.SUMMARY))
     blocks.append(fields(_fields(view), BlockId.FIELDS))
+    grant = g.state_line(view.grant, md) if view.grant is not None else None
+    if grant:
+        blocks.append(section(grant, BlockId.GRANT))
     classification = "*Classification:* "
     blocks.append(
         section(

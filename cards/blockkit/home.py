@@ -1,4 +1,5 @@
-"""The App Home tab: pending approvals (approvers only, with their buttons), recent decisions, my requests.
+"""The App Home tab: pending approvals (approvers only, with their buttons), recent decisions, my requests, and
+with just-in-time access on, the org's active grants (approvers) and your own (:mod:`.access_home`).
 
 A home view holds at most 100 blocks; every list is capped and ends with "… and N more", and caller-supplied
 ``extra_sections`` (e.g. a read-only Jira summary) are cut to what still fits.
@@ -89,8 +90,14 @@ def home_view(
     mine: Sequence[RunSummaryView],
     is_approver: bool,
     extra_sections: Sequence[dict[str, Any]] = (),
+    *,
+    access: Sequence[Block] = (),
+    grants: Sequence[Block] = (),
 ) -> dict[str, Any]:
-    """The ``views.publish`` view. ``pending`` and ``recent`` are shown to approvers only."""
+    """The ``views.publish`` view. ``pending`` and ``recent`` are shown to approvers only.
+
+    With just-in-time access on, ``grants`` (:func:`.access_home.active_grants`, approvers only) follows the
+    pending approvals and ``access`` (:func:`.access_home.your_access`) precedes "Your requests"."""
     blocks: list[Block] = [
         header("OpsGate", BlockId.HOME_HEADER),
         actions(
@@ -100,9 +107,15 @@ def home_view(
     ]
     if is_approver:
         blocks += _pending(pending)
+        if grants:
+            blocks.append(divider(block_id(BlockId.HOME_GRANTS, "divider")))
+            blocks += grants
         blocks.append(divider(block_id(BlockId.HOME_RECENT, "divider")))
         blocks += _run_list(recent, BlockId.HOME_RECENT, "Recent decisions", "No decisions yet.")
         blocks.append(divider(block_id(BlockId.HOME_MINE, "divider")))
+    if access:
+        blocks += access
+        blocks.append(divider(block_id(BlockId.HOME_ACCESS, "divider")))
     blocks += _run_list(mine, BlockId.HOME_MINE, "Your requests", "You have not requested anything yet.")
     if extra_sections:
         room = SLACK_VIEW_BLOCKS - len(blocks) - 1  # the divider

@@ -4,7 +4,9 @@
 - ``/access RESOURCE [DURATION] reason...`` requests in one line (``/access prod-db-admin 2h hotfix for INC-42``);
 - ``/access release [GRANT_ID]`` ends your active grants (or one) now;
 - ``/access list`` shows the catalog and your active grants;
-- ``/access revoke GRANT_ID`` (approvers) ends someone's grant now.
+- ``/access revoke GRANT_ID`` (approvers) ends someone's grant now;
+- App Home's "Release" (your grant) and "Revoke" (approvers) buttons do the same as the two commands; a
+  non-approver's Revoke press is refused privately.
 
 Each listener acks at once and answers privately through ``response_url`` from a background task; errors of the
 service (not in the catalog, too long) reach the user through the one Slack error map. The requester is the
@@ -13,6 +15,7 @@ Slack user and their profile email; the run refuses their own approval.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -24,14 +27,22 @@ from opsgate.bot.durations import DurationError, format_duration, parse_duration
 from opsgate.bot.errors import OpsGateError, ValidationFailed
 from opsgate.bot.jit import JitService
 from opsgate.bot.jit.catalog import describe, list_resources
+from opsgate.bot.jit.revoke import add_home_publisher
+from opsgate.cards.ids import ActionId, GrantButton
 from opsgate.handlers.slack.approvers import actor
+from opsgate.handlers.slack.errors import tell
+from opsgate.handlers.slack.home import publish
+from opsgate.handlers.slack.payloads import Where, action_value
 from opsgate.handlers.slack.present import note
-from opsgate.handlers.slack.runtime import SlackRuntime, runtime
+from opsgate.handlers.slack.runtime import SlackRuntime, runtime, runtime_of
+from opsgate.handlers.slack.surface import unavailable
 from opsgate.store.models import JitResource, utcnow
 
 COMMAND = "/access"
 CALLBACK = "opsgate.jit.request"
 RESOURCE, DURATION, REASON = "jit_resource", "jit_duration", "jit_reason"
+NOT_APPROVER = "Only OpsGate approvers can revoke someone's access early."
+MALFORMED = "That button is out of date; open the Home tab again."
 USAGE = (
     f"Usage: `{COMMAND}` (a form), `{COMMAND} RESOURCE [DURATION] reason...` (e.g. `{COMMAND} prod-db-admin 2h "
     f"hotfix`), `{COMMAND} release [GRANT_ID]`, `{COMMAND} list`; approvers: `{COMMAND} revoke GRANT_ID`."
@@ -130,7 +141,9 @@ async def request(rt: SlackRuntime, user: str, text: str, respond: AsyncRespond)
     )
 
 
-async def release(rt: SlackRuntime, user: str, arg: str, respond: AsyncRespond) -> None:
+async def release_now(rt: SlackRuntime, user: str, arg: str) -> tuple[bool, str]:
+    """``/access release [GRANT_ID]`` and App Home's Release: end the user's active grants (or one) now. Returns
+    whether anything was released and what to tell them."""
     service = _service(rt)
     email = await _requester(rt, user)
     org_id = await rt.gate.services.db(lambda: rt.gate.services.default_org_id)
@@ -138,8 +151,7 @@ async def release(rt: SlackRuntime, user: str, arg: str, respond: AsyncRespond) 
     if arg.strip():
         grants = [g for g in grants if str(g.id) == arg.strip()]
     if not grants:
-        await _say(respond, "You have no active grant to release." if not arg else f"No active grant {arg} of yours.")
-        return
+        return False, "You have no active grant to release." if not arg else f"No active grant {arg} of yours."
     now = utcnow()
     for grant in grants:
         assert grant.id is not None
@@ -147,26 +159,34 @@ async def release(rt: SlackRuntime, user: str, arg: str, respond: AsyncRespond) 
             service.end_early, org_id, grant.id, actor=actor(user), email=email, is_approver=False, now=now
         )
     names = ", ".join(f"{g.resource} (grant {g.id})" for g in grants)
-    await _say(respond, f"Released {names}; access is removed within a minute.")
+    return True, f"Released {names}; access is removed within a minute."
+
+
+async def release(rt: SlackRuntime, user: str, arg: str, respond: AsyncRespond) -> None:
+    _done, text = await release_now(rt, user, arg)
+    await _say(respond, text)
+
+
+async def revoke_now(rt: SlackRuntime, user: str, grant_id: int) -> tuple[bool, str]:
+    """``/access revoke GRANT_ID`` and App Home's Revoke (approvers only): end someone's grant now. Returns
+    whether it is ending because of this press and what to tell the approver."""
+    if not await rt.approvers.is_approver(user):
+        return False, NOT_APPROVER
+    service = _service(rt)
+    services = rt.gate.services
+    org_id = await services.db(lambda: services.default_org_id)
+    grant = await services.db(service.end_early, org_id, grant_id, actor=actor(user), email=None, is_approver=True)
+    if grant.status == "active":
+        return True, f"Revoking {grant.resource} from {grant.requester_email} (grant {grant.id}) now."
+    return False, f"Grant {grant.id} is already {grant.status}."
 
 
 async def revoke(rt: SlackRuntime, user: str, arg: str, respond: AsyncRespond) -> None:
     if not arg.strip().isdigit():
         await _say(respond, f"Usage: `{COMMAND} revoke GRANT_ID`")
         return
-    if not await rt.approvers.is_approver(user):
-        await _say(respond, "Only OpsGate approvers can revoke someone's access early.")
-        return
-    service = _service(rt)
-    services = rt.gate.services
-    org_id = await services.db(lambda: services.default_org_id)
-    grant = await services.db(
-        service.end_early, org_id, int(arg.strip()), actor=actor(user), email=None, is_approver=True
-    )
-    if grant.status == "active":
-        await _say(respond, f"Revoking {grant.resource} from {grant.requester_email} (grant {grant.id}) now.")
-    else:
-        await _say(respond, f"Grant {grant.id} is already {grant.status}.")
+    _done, text = await revoke_now(rt, user, int(arg.strip()))
+    await _say(respond, text)
 
 
 async def listing(rt: SlackRuntime, user: str, respond: AsyncRespond) -> None:
@@ -252,6 +272,95 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltConte
     )
 
 
+# --- App Home buttons (cards.blockkit.access_home) -------------------------------------------------------------
+
+
+def _grant_id(body: dict[str, Any]) -> int | None:
+    value = action_value(body)
+    if value is None:
+        return None
+    try:
+        return GrantButton.parse(value).grant_id
+    except ValueError:
+        return None
+
+
+async def _after_press(rt: SlackRuntime, where: Where, done: bool, text: str) -> None:
+    """Show the clicker their tab again (the grant now "ending now", or gone) and, when nothing changed, why:
+    privately (App Home has no channel, so a DM from the app)."""
+    assert where.user_id is not None
+    if where.view_type == "home":
+        await publish(rt, where.user_id)
+    if not done or where.view_type != "home":
+        await tell(rt.client, where, note(text))
+
+
+async def release_pressed(rt: SlackRuntime, where: Where, grant_id: int | None) -> None:
+    assert where.user_id is not None
+    if grant_id is None:
+        await tell(rt.client, where, note(MALFORMED))
+        return
+    done, text = await release_now(rt, where.user_id, str(grant_id))
+    await _after_press(rt, where, done, text)
+
+
+async def revoke_pressed(rt: SlackRuntime, where: Where, grant_id: int | None) -> None:
+    assert where.user_id is not None
+    if grant_id is None:
+        await tell(rt.client, where, note(MALFORMED))
+        return
+    if not await rt.approvers.is_approver(where.user_id):  # a stale tab or a forged press: nothing is touched
+        await tell(rt.client, where, note(NOT_APPROVER))
+        return
+    done, text = await revoke_now(rt, where.user_id, grant_id)
+    await _after_press(rt, where, done, text)
+
+
+async def on_release(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    await ack()
+    rt = runtime(context)
+    rt.later(release_pressed(rt, Where.of(body), _grant_id(body)), context, body)
+
+
+async def on_revoke(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    await ack()
+    rt = runtime(context)
+    rt.later(revoke_pressed(rt, Where.of(body), _grant_id(body)), context, body)
+
+
+def home_publisher(rt: SlackRuntime) -> Callable[[str, str], Awaitable[None]]:
+    """Re-publish a requester's App Home (the ``jit.home`` outbox item: their grant became active or ended). The
+    requester is found by their Slack id, or by email for a request made elsewhere; nobody found, nothing to do."""
+
+    async def republish(requester: str, email: str) -> None:
+        user = await rt.surface.requester_user(requester)
+        if user is None and email:
+            try:
+                found = await rt.directory.user_by_email(email)
+            except Exception as exc:
+                _temporary(exc, "users.lookupByEmail")
+                raise
+            user = found.id if found is not None and not found.deleted and not found.is_bot else None
+        if user is None:
+            return
+        try:
+            await publish(rt, user)
+        except Exception as exc:
+            _temporary(exc, "views.publish")
+            raise
+
+    return republish
+
+
+def _temporary(exc: Exception, what: str) -> None:
+    mapped = unavailable(exc, what)
+    if mapped is not None:
+        raise mapped from exc
+
+
 def register(app: AsyncApp) -> None:
     app.command(COMMAND)(on_command)
     app.view(CALLBACK)(on_submit)
+    app.action(str(ActionId.JIT_RELEASE))(on_release)
+    app.action(str(ActionId.JIT_REVOKE))(on_revoke)
+    add_home_publisher(runtime_of(app).gate, "slack", home_publisher(runtime_of(app)))

@@ -1,6 +1,11 @@
 """App Home: for approvers, the approvals waiting for them (with their buttons) and recent decisions; for everyone,
 their own requests and where they stand; then any sections other rooms registered (e.g. the Jira summary).
 
+With just-in-time access on (``gate.extras["jit"]``), approvers also see the org's active grants with a Revoke
+button each, and everyone sees their own active grants ("Your access") with time left and a Release button
+(both handled in :mod:`.access`). The tab is published when it is opened, after a press in it, and for a requester
+when their grant becomes active or ends (the ``jit.home`` outbox item, :mod:`.access` registers the publisher).
+
 Sections are registered on the Bolt app (:func:`register_home_section`), not in a module global, so every assembled
 app has its own. A section that fails is left out (and logged); the rest of the tab still renders.
 """
@@ -15,14 +20,18 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from opsgate.bot.approval_views import summary_view
+from opsgate.bot.jit.views import home_grants
 from opsgate.bot.run_lists import pending_runs, recent_decisions
 from opsgate.bot.run_queries import list_runs
+from opsgate.cards.blockkit.access_home import active_grants, your_access
+from opsgate.cards.blockkit.blocks import Block
 from opsgate.cards.blockkit.home import home_view
 from opsgate.cards.blockkit.modals import request_runbook_modal
 from opsgate.cards.ids import ActionId
 from opsgate.handlers.slack.approvers import actor
 from opsgate.handlers.slack.requests import runbook_choices
 from opsgate.handlers.slack.runtime import HomeRequest, HomeSection, SlackRuntime, runtime, runtime_of
+from opsgate.store.models import utcnow
 
 log = structlog.get_logger("opsgate.slack.home")
 
@@ -44,6 +53,24 @@ async def _extra(rt: SlackRuntime, request: HomeRequest) -> list[dict[str, Any]]
     return blocks
 
 
+async def _access(
+    rt: SlackRuntime, org_id: int, email: str | None, is_approver: bool
+) -> tuple[list[Block], list[Block]]:
+    """With just-in-time access on: "Your access" (everyone) and "Active access grants" (approvers). Like an extra
+    section, a failure here leaves them out and the rest of the tab still renders."""
+    if rt.gate.extras.get("jit") is None:
+        return [], []
+    services = rt.gate.services
+    try:
+        found = await services.db(
+            home_grants, services, org_id=org_id, email=email, is_approver=is_approver, as_of=utcnow()
+        )
+    except Exception:
+        log.exception("home_access_failed")
+        return [], []
+    return your_access(found.mine), active_grants(found.org, found.org_total) if is_approver else []
+
+
 async def build_home(rt: SlackRuntime, user_id: str) -> dict[str, Any]:
     """The ``views.publish`` view for one user."""
     gate = rt.gate
@@ -52,9 +79,11 @@ async def build_home(rt: SlackRuntime, user_id: str) -> dict[str, Any]:
     is_approver = await rt.approvers.is_approver(user_id)
     pending: Sequence[Any] = []
     recent: Sequence[Any] = []
-    if is_approver:
+    email: str | None = None
+    if is_approver or gate.extras.get("jit") is not None:
         profile = await rt.directory.user(user_id)
         email = profile.email if profile else None
+    if is_approver:
         runs = await services.db(
             pending_runs, services, org_id=org_id, limit=LIST_LIMIT, for_actor=actor(user_id), for_email=email
         )
@@ -63,7 +92,16 @@ async def build_home(rt: SlackRuntime, user_id: str) -> dict[str, Any]:
         recent = [summary_view(run) for run in decided]
     mine = await services.db(list_runs, services, org_id=org_id, requester=actor(user_id), limit=LIST_LIMIT)
     request = HomeRequest(gate=gate, client=rt.client, user_id=user_id, is_approver=is_approver)
-    return home_view(pending, recent, [summary_view(r) for r in mine], is_approver, await _extra(rt, request))
+    access, grants = await _access(rt, org_id, email, is_approver)
+    return home_view(
+        pending,
+        recent,
+        [summary_view(r) for r in mine],
+        is_approver,
+        await _extra(rt, request),
+        access=access,
+        grants=grants,
+    )
 
 
 async def publish(rt: SlackRuntime, user_id: str) -> None:
