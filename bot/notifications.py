@@ -7,6 +7,8 @@ re-planned run gets a fresh card and a replayed request none).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session
 
 from opsgate.store import audit, outbox
@@ -14,7 +16,34 @@ from opsgate.store.models import Run
 
 CARD_REQUEST = "chat.approval_card"
 CARD_UPDATE = "chat.card_update"
+THREAD_LINE = "chat.thread_line"  # one post under one copy of a card: its note, or a reminder
 EXECUTE = "run.execute"
+NOTE_GIVE_UP = timedelta(days=1)
+REMINDER_GIVE_UP = timedelta(hours=1)  # a reminder an hour late is noise
+
+
+def request_thread_line(
+    session: Session,
+    *,
+    org_id: int,
+    run_id: str,
+    surface: str,
+    message_id: str,
+    what: str,
+    key: str,
+) -> None:
+    """One post under one posted copy of a run's card (``what``: ``note`` for the classification note, ``reminder``
+    for a reminder), its own outbox row: a copy whose thread fails is retried alone, and the dedupe ``key`` means a
+    retried card update never posts a reminder twice under a copy that already has it."""
+    outbox.enqueue(
+        session,
+        org_id=org_id,
+        kind=THREAD_LINE,
+        dedupe_key=f"thread:{run_id}:{surface}:{message_id}:{key}",
+        run_id=run_id,
+        payload={"run_id": run_id, "surface": surface, "message_id": message_id, "what": what},
+        give_up_after=NOTE_GIVE_UP if what == "note" else REMINDER_GIVE_UP,
+    )
 
 
 def request_cards(session: Session, run: Run, event: str, record: audit.AuditRecord) -> None:

@@ -8,7 +8,10 @@ import itertools
 
 from sqlalchemy import text
 
+from opsgate.bot.chat import ChatUnavailable, PostedMessage
 from opsgate.cards.ids import ActionId, BlockId
+from opsgate.cards.views import ApprovalView
+from opsgate.store import chat_messages
 from opsgate.store.models import utcnow
 from tests.helpers import count
 from tests.test_slack_harness import ALICE, CHANNEL, MIA, SARAH, SlackHarness, block_text, has_button, slack_env
@@ -133,4 +136,76 @@ async def test_the_reporter_in_slack_is_told_who_decided(db_url: str) -> None:
         assert dms and f"<@{ALICE[0]}>" in dms[-1]["text"]
         assert h.fake.dm_messages(SARAH[0]) == []
         assert count(h.gate.services, "SELECT count(*) FROM chat_messages WHERE run_id = :r", r=run_id) == 1
+        h.assert_clean()
+
+
+
+async def test_a_thread_note_that_fails_is_retried_alone_never_a_second_card(db_url: str) -> None:
+    async with slack_env(db_url, configure=lambda fake: fake.fail("chat.postMessage", 503, threaded=True)) as h:
+        run_id = (await h.ingest())["runId"]
+        await h.settle()
+        card = h.card(run_id)
+        assert h.fake.thread_replies(CHANNEL, str(card["ts"])) == []  # the note met the outage
+        _make_due(h)
+        await h.settle()
+        assert len(h.fake.channel_messages(CHANNEL)) == 1, "the card is not posted again"
+        (note,) = h.fake.thread_replies(CHANNEL, str(card["ts"]))
+        assert "ITSM-" in note["text"] or "ITSM-" in str(note.get("blocks"))
+        h.assert_clean()
+
+
+async def test_a_reminder_is_posted_once_even_when_the_card_update_is_retried(db_url: str) -> None:
+    async with slack_env(db_url) as h:
+        run_id = (await h.ingest())["runId"]
+        await h.settle()
+        h.fake.fail("chat.update", 503, times=1)  # the reminder's card update fails once, then succeeds
+        later = utcnow() + dt.timedelta(hours=5)
+        assert await h.gate.services.db(h.gate.runs.remind_due, dt.timedelta(hours=4), later) == [run_id]
+        await h.settle()
+        _make_due(h)
+        await h.settle()
+        replies = h.fake.thread_replies(CHANNEL, str(h.card(run_id)["ts"]))
+        assert [("Reminder" in r["text"]) for r in replies] == [False, True]
+        assert [c.ok for c in h.fake.calls_of("chat.update")][-2:] == [False, True]
+        h.assert_clean()
+
+
+class _FlakySurface:
+    """A second surface holding a copy of the card, whose first card update fails (a Teams outage, say)."""
+
+    name = "teams"
+
+    def __init__(self) -> None:
+        self.updates = 0
+        self.lines: list[str] = []
+
+    async def update_approval(self, posted: PostedMessage, view: ApprovalView) -> None:
+        self.updates += 1
+        if self.updates == 1:
+            raise ChatUnavailable("connector down", 0.0)
+
+    async def post_in_thread(self, posted: PostedMessage, text: str) -> None:
+        self.lines.append(text)
+
+
+async def test_a_reminder_is_not_repeated_under_one_copy_when_another_copy_fails(db_url: str) -> None:
+    async with slack_env(db_url) as h:
+        run_id = (await h.ingest())["runId"]
+        await h.settle()
+        flaky = _FlakySurface()
+        h.gate.surfaces["teams"] = flaky  # type: ignore[assignment]
+        run = h.run(run_id)
+        with h.gate.services.transaction() as session:
+            chat_messages.record(
+                session, org_id=run.org_id, run_id=run_id, surface="teams", kind="approval",
+                channel="19:approvals", message_id="1700000000001", plan_hash=run.plan_hash,
+            )  # fmt: skip
+        later = utcnow() + dt.timedelta(hours=5)
+        assert await h.gate.services.db(h.gate.runs.remind_due, dt.timedelta(hours=4), later) == [run_id]
+        await h.settle()
+        _make_due(h)
+        await h.settle()
+        replies = h.fake.thread_replies(CHANNEL, str(h.card(run_id)["ts"]))
+        assert sum("Reminder" in r["text"] for r in replies) == 1, "one reminder under the Slack copy"
+        assert flaky.updates == 2 and len(flaky.lines) == 1
         h.assert_clean()

@@ -84,6 +84,10 @@ class _Fault:
     remaining: int
     status: int
     retry_after: int | None
+    threaded: bool | None = None  # only calls in a thread (True) / outside one (False); None: any
+
+    def applies(self, args: dict[str, Any]) -> bool:
+        return self.remaining > 0 and (self.threaded is None or self.threaded == bool(args.get("thread_ts")))
 
 
 @dataclass
@@ -286,9 +290,10 @@ class FakeSlack:
         """The next ``times`` calls of ``method`` ("*" for any) answer 429 with ``Retry-After``."""
         self._faults.setdefault(method, []).append(_Fault(times, 429, retry_after))
 
-    def fail(self, method: str, status: int = 503, times: int = 1) -> None:
-        """The next ``times`` calls of ``method`` ("*" for any) answer HTTP ``status``."""
-        self._faults.setdefault(method, []).append(_Fault(times, status, None))
+    def fail(self, method: str, status: int = 503, times: int = 1, *, threaded: bool | None = None) -> None:
+        """The next ``times`` calls of ``method`` ("*" for any) answer HTTP ``status``; with ``threaded``, only
+        calls in a thread (True) or outside one (False) count."""
+        self._faults.setdefault(method, []).append(_Fault(times, status, None, threaded))
 
     # ---- state for assertions -------------------------------------------------------------------------
 
@@ -365,7 +370,7 @@ class FakeSlack:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         self._check_retry_after(method, call.time)
         for key in (method, "*"):
-            fault = next((f for f in self._faults.get(key, []) if f.remaining > 0), None)
+            fault = next((f for f in self._faults.get(key, []) if f.applies(args)), None)
             if fault is not None:
                 fault.remaining -= 1
                 if fault.status == 429:
