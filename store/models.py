@@ -280,3 +280,13 @@ class JitReconcileLease(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_until: datetime | None = _ts()
     reconciled_at: datetime | None = _ts()
+
+
+class ChatPacing(SQLModel, table=True):
+    """Outbound pacing shared by every replica (``opsgate.handlers.slack.pacing``): per key, the wall-clock time
+    (epoch seconds) before which nobody may make that call: ``slack:post:<channel>`` (one post per second per
+    channel) and ``slack:method:<method>`` (after a 429 with ``Retry-After``)."""
+
+    __tablename__ = "chat_pacing"
+    key: str = Field(primary_key=True, max_length=200)
+    not_before: float = 0.0

@@ -25,11 +25,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from opsgate.bot.chat_pacing import SharedPacing
 from opsgate.bot.gate import OpsGate
 from opsgate.handlers.slack import actions, commands, errors, events, home, socket_mode, views
 from opsgate.handlers.slack.approvers import Approvers
 from opsgate.handlers.slack.directory import SlackDirectory
-from opsgate.handlers.slack.pacing import PacedWebClient
+from opsgate.handlers.slack.pacing import PacedWebClient, Pacer
 from opsgate.handlers.slack.runtime import OpsGateBoltApp, SlackRuntime, middleware
 from opsgate.handlers.slack.surface import SlackSurface
 
@@ -61,7 +62,12 @@ __all__ = ["BOLT", "SLACK", "build_bolt_app", "build_runtime", "register", "room
 def build_runtime(gate: OpsGate) -> SlackRuntime:
     settings = gate.services.settings
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    client = PacedWebClient(token=token, base_url=settings.slack_api_url or DEFAULT_API_URL, timeout=HTTP_TIMEOUT)
+    client = PacedWebClient(
+        token=token,
+        base_url=settings.slack_api_url or DEFAULT_API_URL,
+        timeout=HTTP_TIMEOUT,
+        pacer=Pacer(shared=SharedPacing(gate.services)),  # every replica keeps Slack's per-workspace limits
+    )
     directory = SlackDirectory(client, ttl=settings.approver_cache.total_seconds())
     return SlackRuntime(
         gate=gate,

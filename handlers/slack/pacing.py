@@ -12,8 +12,9 @@ would wait longer than the caller's patience raises :class:`SlackBusy` (carrying
 the outbox then reschedules the card rather than blocking every other delivery. A 429 whose ``Retry-After`` fits
 the patience is retried once, after the wait; a longer one is raised as :class:`SlackBusy`.
 
-Slack's limits are per workspace, so several replicas can still exceed them together; Slack then answers 429 and
-the rule above applies on each replica.
+Slack's limits are per workspace, so the app's pacer also keeps both rules in the database
+(:class:`~opsgate.bot.chat_pacing.SharedPacing`): a post reserves its channel's slot there too, and a 429 holds the
+method back for every replica, so several replicas together still post at most once per second per channel.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import contextlib
 import contextvars
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -36,6 +37,14 @@ PACED_POST = "chat.postMessage"
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class Shared(Protocol):
+    """The schedule every replica sees (wall-clock epoch seconds): ``opsgate.bot.chat_pacing.SharedPacing``."""
+
+    async def not_before(self, key: str) -> float: ...
+    async def reserve(self, key: str, *, earliest: float, interval: float, patience: float) -> float: ...
+    async def push_back(self, key: str, until: float) -> None: ...
 
 _patience: contextvars.ContextVar[float | None] = contextvars.ContextVar("opsgate_slack_patience", default=None)
 
@@ -81,11 +90,13 @@ class Pacer:
         max_wait: float = DEFAULT_PATIENCE,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        shared: Shared | None = None,
     ) -> None:
         self.post_interval = post_interval
         self.max_wait = max_wait
         self.clock = clock
         self.sleep = sleep
+        self.shared = shared
         self._next_post: dict[str, float] = {}  # channel -> earliest time of its next post
         self._blocked: dict[str, float] = {}  # method -> not before (after a 429)
 
@@ -104,8 +115,10 @@ class Pacer:
         delay = start - now
         if delay > self.patience():
             raise SlackBusy(method, delay)
+        if self.shared is not None:
+            delay = await self._shared_delay(method, channel, delay)
         if method == PACED_POST and channel:
-            self._next_post[channel] = start + self.post_interval
+            self._next_post[channel] = max(self._next_post.get(channel, 0.0), now + delay + self.post_interval)
         if delay > 0:
             await self.sleep(delay)
         # Another 429 may have arrived while we slept; honour it too.
@@ -115,10 +128,32 @@ class Pacer:
                 raise SlackBusy(method, later)
             await self.sleep(later)
 
+    async def _shared_delay(self, method: str, channel: str | None, local_delay: float) -> float:
+        """The delay the other replicas impose (their 429s, their posts to this channel), on top of ours."""
+        assert self.shared is not None
+        wall = time.time()
+        earliest = max(wall + local_delay, await self.shared.not_before(f"slack:method:{method}"))
+        if method == PACED_POST and channel:
+            earliest = await self.shared.reserve(
+                f"slack:post:{channel}",
+                earliest=earliest,
+                interval=self.post_interval,
+                patience=self.patience(),
+            )
+        delay = max(local_delay, earliest - wall)
+        if delay > self.patience():
+            raise SlackBusy(method, delay)
+        return delay
+
     def rate_limited(self, method: str, retry_after: float) -> None:
         """A 429 arrived now for ``method``: nobody calls it again for ``retry_after`` seconds."""
         until = self.clock() + retry_after
         self._blocked[method] = max(self._blocked.get(method, 0.0), until)
+
+    async def share_rate_limit(self, method: str, retry_after: float) -> None:
+        """Tell the other replicas about a 429 (no-op without a shared schedule)."""
+        if self.shared is not None:
+            await self.shared.push_back(f"slack:method:{method}", time.time() + retry_after)
 
 
 def _channel_of(*sources: Any) -> str | None:
@@ -167,6 +202,7 @@ class PacedWebClient(AsyncWebClient):
                     raise
                 retry_after = retry_after_of(exc)
                 self.pacer.rate_limited(api_method, retry_after)
+                await self.pacer.share_rate_limit(api_method, retry_after)
                 if retried or retry_after > self.pacer.patience():
                     raise SlackBusy(api_method, retry_after) from exc
                 retried = True
