@@ -234,7 +234,7 @@ def attach(
     executor = Executor(gate, connectors=connectors, retry=retry, worker_id=worker_id)
     first = "executor" not in gate.extras
     gate.extras["executor"] = executor  # attaching again replaces the executor (tests); the job finds the new one
-    gate.outbox.register(EXECUTE, executor.handle)
+    gate.outbox.register(EXECUTE, executor.handle, detached=True)  # a slow Okta call never holds cards back
     if first:
 
         async def recover() -> None:

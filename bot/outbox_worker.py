@@ -9,7 +9,7 @@ permanent trouble (404, 403); anything else is treated as temporary and logged a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,17 +53,29 @@ class OutboxWorker:
         self.backoff = backoff or Backoff()
         self.handlers: dict[str, Handler] = {}
         self.give_up_handlers: dict[str, GiveUpHandler] = {}
-        self._kicks: set[asyncio.Task[int]] = set()
+        self.detached: set[str] = set()
+        # Deliveries under way outside the tick: kicks, and detached handlers (tests wait for these to settle).
+        self._kicks: set[asyncio.Task[object]] = set()
 
-    def register(self, kind: str, handler: Handler, on_give_up: GiveUpHandler | None = None) -> None:
+    def register(
+        self, kind: str, handler: Handler, on_give_up: GiveUpHandler | None = None, *, detached: bool = False
+    ) -> None:
+        """``detached``: the handler may take long (a runbook's execution against Okta and Graph), so it runs as
+        its own task and the tick goes on delivering cards and comments meanwhile; its outcome is recorded when it
+        ends. Its row stays claimed by the lease, and whatever the handler does must itself be safe against a second
+        delivery (the executor claims the run)."""
         self.handlers[kind] = handler
         if on_give_up is not None:
             self.give_up_handlers[kind] = on_give_up
+        if detached:
+            self.detached.add(kind)
 
     def kick(self) -> None:
         """Deliver soon rather than at the next tick (after a click, so the card updates at once)."""
-        loop = asyncio.get_running_loop()
-        task = loop.create_task(self.run_once())
+        self._background(self.run_once())
+
+    def _background(self, work: Coroutine[object, object, object]) -> None:
+        task: asyncio.Task[object] = asyncio.get_running_loop().create_task(work)
         self._kicks.add(task)
         task.add_done_callback(self._kicks.discard)
 
@@ -78,7 +90,10 @@ class OutboxWorker:
         for _ in range(rounds):
             items = await self.services.db(self._claim, kinds, limit)
             for item in items:
-                await self._deliver(item)
+                if item.kind in self.detached:
+                    self._background(self._deliver(item))
+                else:
+                    await self._deliver(item)
             attempted += len(items)
             if len(items) < limit:
                 break

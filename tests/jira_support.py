@@ -122,7 +122,11 @@ class Env:
         if kicked:
             await asyncio.gather(*kicked, return_exceptions=True)
         for _ in range(rounds):
-            if not await self.gate.outbox.run_once():
+            delivered = await self.gate.outbox.run_once()
+            detached = list(getattr(self.gate.outbox, "_kicks", ()))  # executions run beside the tick
+            if detached:
+                await asyncio.gather(*detached, return_exceptions=True)
+            elif not delivered:
                 return
 
     def make_due(self, kind: str | None = None) -> None:

@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from opsgate.bot.notifications import CARD_UPDATE
 from opsgate.runbooks.base import PlanStep
 from opsgate.runbooks.execution import PlanRunner
 from opsgate.runbooks.steps import Connectors
-from opsgate.store import outbox
+from opsgate.store.models import OutboxMessage
 from tests.execution_support import Env, open_env, writes
 
 
@@ -53,7 +54,8 @@ async def test_mfa_reset_removes_every_factor(env: Env) -> None:
         "run.succeeded",
     ]
     with env.services.read_session() as session:  # the card is re-rendered after the result is recorded
-        updates = [r.payload["event"] for r in outbox.pending(session, run_id=run.id, kind=CARD_UPDATE)]
+        rows = session.execute(select(OutboxMessage).where(col(OutboxMessage.run_id) == run.id)).scalars()
+        updates = [r.payload["event"] for r in rows if r.kind == CARD_UPDATE]
     assert "succeeded" in updates
 
 
