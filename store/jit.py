@@ -110,12 +110,30 @@ def active_members(session: Session, *, org_id: int, resource: str) -> set[str]:
     return {str(email).lower() for email in session.execute(q).scalars()}
 
 
+def _due_revocations(q: Any, now: datetime) -> Any:
+    return q.where(col(JitGrant.status) == ACTIVE, col(JitGrant.due_at) <= now).where(
+        or_(col(JitGrant.revoke_claimed_until).is_(None), col(JitGrant.revoke_claimed_until) < now)
+    )
+
+
+def _due_warnings(q: Any, now: datetime, ahead: timedelta) -> Any:
+    return q.where(col(JitGrant.status) == ACTIVE, col(JitGrant.warned_at).is_(None)).where(
+        col(JitGrant.due_at) > now, col(JitGrant.due_at) <= now + ahead
+    )
+
+
+def any_due(session: Session, *, now: datetime, ahead: timedelta) -> tuple[bool, bool]:
+    """(a revocation is due, a warning is due): asked in a read session first, so the poll every few seconds takes
+    the write lock only when there is work."""
+    revoke = session.execute(_due_revocations(select(col(JitGrant.id)), now).limit(1)).first() is not None
+    warn = session.execute(_due_warnings(select(col(JitGrant.id)), now, ahead).limit(1)).first() is not None
+    return revoke, warn
+
+
 def claim_due_revocations(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[JitGrant]:
     """Active grants whose time is up and that no live worker holds; each is leased until ``now + lease``."""
     q = (
-        select(JitGrant)
-        .where(col(JitGrant.status) == ACTIVE, col(JitGrant.due_at) <= now)
-        .where(or_(col(JitGrant.revoke_claimed_until).is_(None), col(JitGrant.revoke_claimed_until) < now))
+        _due_revocations(select(JitGrant), now)
         .order_by(col(JitGrant.due_at), col(JitGrant.id))
         .limit(limit)
         .execution_options(populate_existing=True)
@@ -129,9 +147,7 @@ def claim_due_revocations(session: Session, *, now: datetime, lease: timedelta, 
 def claim_warnings(session: Session, *, now: datetime, ahead: timedelta, limit: int) -> list[JitGrant]:
     """Active grants ending within ``ahead`` not yet warned; each is marked warned (claimed once)."""
     q = (
-        select(JitGrant)
-        .where(col(JitGrant.status) == ACTIVE, col(JitGrant.warned_at).is_(None))
-        .where(col(JitGrant.due_at) > now, col(JitGrant.due_at) <= now + ahead)
+        _due_warnings(select(JitGrant), now, ahead)
         .order_by(col(JitGrant.due_at), col(JitGrant.id))
         .limit(limit)
         .execution_options(populate_existing=True)

@@ -110,7 +110,13 @@ class Revoker:
             self._connectors = found if isinstance(found, ConnectorSet) else ConnectorSet(self.services.settings)
         return self._connectors
 
+    def _due(self, now: datetime) -> tuple[bool, bool]:
+        with self.services.read_session() as session:
+            return rows.any_due(session, now=now, ahead=WARN_AHEAD)
+
     def _claim(self, now: datetime, limit: int) -> list[JitGrant]:
+        if not self._due(now)[0]:
+            return []
         with self.services.transaction() as session:
             return rows.claim_due_revocations(session, now=now, lease=LEASE, limit=limit)
 
@@ -234,6 +240,8 @@ class Revoker:
     # --- warnings -------------------------------------------------------------------------------------------------
 
     def _warn(self, now: datetime) -> list[int]:
+        if not self._due(now)[1]:
+            return []
         with self.services.transaction() as session:
             warned = rows.claim_warnings(session, now=now, ahead=WARN_AHEAD, limit=BATCH)
             for grant in warned:
