@@ -1,10 +1,13 @@
-"""Quality floors on our own held-out ticket sets (tests/data/heldout-*.jsonl), so that a regression fails the
-build.
+"""Quality floors on our own labelled ticket sets (tests/data/), so that a regression fails the build.
 
-Each set was written to the contract in shared/data/README.md and scored untouched once, before any rule was
-tuned on it (the scores are recorded in tests/data/README.md); the rules were then fixed for general causes, so
-these files now guard against regressions, they no longer estimate accuracy on unseen tickets. Floors: intent
-accuracy >= 0.95 and unsafe rate <= 0.01, the goal the classifier is judged by on held-out tickets.
+Each held-out set (``heldout-*.jsonl``) was written to the contract in shared/data/README.md and scored untouched
+once, before any rule was tuned on it (the untouched scores are recorded in tests/data/README.md); the rules were
+then fixed for general causes, so these files now guard against regressions, they no longer estimate accuracy on
+unseen tickets. ``tuning-7.jsonl`` holds the probes written while fixing rounds 6-9 (never an estimate).
+
+The floors sit just below what the sets measure today (every set 100% intent and 0 unsafe, the tuning set one
+deliberate quiet miss): per set, intent accuracy >= 0.98 and unsafe rate <= 0.01 (the goal; under 100 tickets
+that means no unsafe proposal at all); pooled over every held-out set, intent >= 0.995 and unsafe <= 0.002.
 """
 
 from __future__ import annotations
@@ -14,28 +17,39 @@ from pathlib import Path
 import pytest
 
 from opsgate.runbooks.classifier import EmbeddedClassifier
-from opsgate.runbooks.classifier.scoring import Report, load, score
+from opsgate.runbooks.classifier.scoring import Labelled, Report, load, score
 
 DATA = Path(__file__).resolve().parent / "data"
 HELD_OUT = sorted(DATA.glob("heldout-*.jsonl"))
-INTENT_FLOOR = 0.95
-UNSAFE_CEILING = 0.01
+TUNING = DATA / "tuning-7.jsonl"
+SET_INTENT_FLOOR = 0.98
+SET_UNSAFE_CEILING = 0.01
+POOLED_INTENT_FLOOR = 0.995
+POOLED_UNSAFE_CEILING = 0.002
 
 
-def _check(report: Report) -> None:
+def _check(report: Report, *, intent: float, unsafe: float) -> None:
     overall = report.overall
     failing = ", ".join(o.case.id for o in report.failures)
-    unsafe = ", ".join(o.case.id for o in report.outcomes if o.unsafe)
-    assert overall.rate(overall.intent) >= INTENT_FLOOR, f"intent accuracy below {INTENT_FLOOR}: {failing}"
-    assert overall.rate(overall.unsafe) <= UNSAFE_CEILING, f"unsafe rate above {UNSAFE_CEILING}: {unsafe}"
+    unsafe_ids = ", ".join(o.case.id for o in report.outcomes if o.unsafe)
+    assert overall.rate(overall.intent) >= intent, f"intent accuracy below {intent}: {failing}"
+    assert overall.rate(overall.unsafe) <= unsafe, f"unsafe rate above {unsafe}: {unsafe_ids}"
 
 
-def test_heldout_2_is_present_and_large_enough() -> None:
-    cases = load(DATA / "heldout-2.jsonl")
-    assert len(cases) >= 200
-    assert len({c.id for c in cases}) == len(cases), "ticket ids must be unique"
+def test_heldout_sets_are_present_with_unique_ids() -> None:
+    names = {p.stem for p in HELD_OUT}
+    assert {f"heldout-{n}" for n in range(2, 12)} <= names
+    assert len(load(DATA / "heldout-2.jsonl")) >= 200
+    every: list[Labelled] = [c for p in [*HELD_OUT, TUNING] for c in load(p)]
+    assert len({c.id for c in every}) == len(every), "ticket ids must be unique across the sets"
 
 
-@pytest.mark.parametrize("path", HELD_OUT, ids=[p.stem for p in HELD_OUT])
-def test_heldout_quality_floors(path: Path) -> None:
-    _check(score(load(path), EmbeddedClassifier().classify_sync))
+@pytest.mark.parametrize("path", [*HELD_OUT, TUNING], ids=[p.stem for p in [*HELD_OUT, TUNING]])
+def test_quality_floors_per_set(path: Path) -> None:
+    _check(score(load(path), EmbeddedClassifier().classify_sync), intent=SET_INTENT_FLOOR, unsafe=SET_UNSAFE_CEILING)
+
+
+def test_quality_floors_pooled_over_the_heldout_sets() -> None:
+    cases = [c for p in HELD_OUT for c in load(p)]
+    report = score(cases, EmbeddedClassifier().classify_sync)
+    _check(report, intent=POOLED_INTENT_FLOOR, unsafe=POOLED_UNSAFE_CEILING)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from opsgate.runbooks.intents import Intent
 
 from .cues import alt, cue, either, first_hit, hits, near
 from .evidence import Evidence
 from .lexicon import ACCOUNT, COMPROMISED, EXPIRED, FORGOT, LOCKED, PASSWORD, RESET, UNLOCK
+from .mfa import CANT_LOGIN
 from .systems import device_lock
 from .text import Prepared
+
+PASSWORD_WORD = re.compile(PASSWORD)
 
 _META = r"(?!\s+(?:e-?mails?|templates?|pages?|portal|process|policy|policies|procedure|flow|tool|feature|button|screen|form|wording|footer|message|notifications?|self-service|sspr))"
 
@@ -71,10 +76,26 @@ PW_CANT_CHANGE = cue(
     negatable=False,
 )
 PW_HOWTO = cue("how do I reset", r"how (?:do|can|should) i (?:reset|recover) (?:my|the) " + PASSWORD)
+# the verb before the password and its negation after it: "ich weiss mein Passwort nicht mehr"
+PW_FORGOT_POST = cue(
+    "forgot",
+    r"\b(?:weiss|weet|husker|minns)\b(?: \w+){0,2}? "
+    + PASSWORD
+    + r" (?:\w+ )?(?:nicht mehr|niet meer|ikke(?: lenger| mere)?|inte(?: langre)?)\b",
+    negatable=False,
+    requires=PASSWORD,
+)
+# "Password" as the summary, "forgot it again, can you reset" as the body: the pronoun stands for the password
+PW_FORGOT_IT = cue(
+    "forgot it",
+    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
+    r"\bes vergessen\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
+    negatable=False,
+)
 _REFUSED = (
-    r"(?:refused|rejected|not accepted|doesn't work|isn't working|stopped working|no longer works|wrong|incorrect|"
-    r"invalid|funktioniert nicht|ne fonctionne|no funciona|non funziona|nao funciona|werkt niet|virker ikke|"
-    r"fungerar inte|fungerer ikke)"
+    r"(?:refused|rejected|not accepted|doesn't work|isn't working|stopped working|no longer works|won't work|"
+    r"doesn't work any ?more|wrong|incorrect|invalid|funktioniert (?:\w+ ){0,3}nicht|ne fonctionne|no funciona|"
+    r"non funziona|nao funciona|werkt niet|virker ikke|fungerar inte|fungerer ikke)"
 )
 PW_REFUSED = cue("password refused", either(PASSWORD, _REFUSED, 5), requires=_REFUSED)
 PW_SEND_RESET = cue(
@@ -119,11 +140,14 @@ KNOWS = cue(
         r"(?:sei|conheco|lembro) (?:a|a minha) " + PASSWORD,
         r"(?:ken|weet) (?:mijn|het) " + PASSWORD,
         r"man " + PASSWORD,
-        r"(?:husker|kjenner|kender|vet|ved|minns|kommer ihag) (?:\w+ )?" + PASSWORD,
+        r"(?:husker|kjenner|kender|vet|ved|minns|kommer ihag|muistan|tiedan|znam|pamietam) (?:\w+ )?" + PASSWORD,
+        PASSWORD + r" (?:la|lo) (?:so|conosco|ricordo)\b",
+        PASSWORD + r" (?:eu )?(?:sei|conheco|lembro)\b",
         PASSWORD + r" (?:weet|ken) ik",
         r"not an? " + PASSWORD + r" (?:problem|issue)",
     ),
     negatable=True,
+    requires=PASSWORD,  # every branch names the password (the French "je connais le bon" follows "mot de passe")
 )
 MISTYPE = cue(
     "wrong attempts",
@@ -157,7 +181,9 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     """(password_reset, account_unlock) evidence, resolved against each other by rule 9."""
     pw = Evidence(Intent.PASSWORD_RESET)
     un = Evidence(Intent.ACCOUNT_UNLOCK)
-    strong = hits(p, (PW_FORGOT, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
+    strong = hits(p, (PW_FORGOT, PW_FORGOT_POST, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
+    if not strong and PASSWORD_WORD.search(p.low.split("\n", 1)[0]):
+        strong = hits(p, (PW_FORGOT_IT,))
     reset = first_hit(p, PW_RESET)
     weak = hits(p, (PW_REFUSED, PW_SEND_RESET))
     locked = first_hit(p, LOCK)
@@ -183,6 +209,9 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     elif weak and locked:
         pw.add(weak)
         pw.raise_to(0.55)
+    elif weak and weak[0].name == "password refused" and knows is None and (cant := first_hit(p, CANT_LOGIN)):
+        pw.add([*weak, cant])  # "password won't work, can't get in to anything": a reset, unless an unlock is said
+        pw.raise_to(0.65)
     elif weak:
         pw.add(weak)
         pw.raise_to(0.45)

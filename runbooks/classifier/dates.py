@@ -42,7 +42,8 @@ _START_WORDS = re.compile(
     r"effective|incorpora\w*|empieza|comienza|inicio|fecha de alta|arrivee|arrive|rejoint|rejoindra|prise de poste|"
     r"debut|commence|a partir du|a compter du|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
     r"comeca|admissao|startdatum|startdato|accueill\w*|accogli\w*|begruss\w*|welcom\w*|bienvenid\w*|velkommen|valkommen|welkom|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*|ingreso|"
-    r"tiltraede\w*|tiltredelse|tilltrade)\b"
+    r"tiltraede\w*|tiltredelse|tilltrade|entra|entrara|entrera|ingress\w*|admitid[oa]|contratad[oa]|treedt in dienst|"
+    r"borjar|begynner|begynder|tiltraeder)\b"
 )
 _START_AFTER = re.compile(
     r"\b(?:starts?|starting|joins?|joining|begins?|entra|entrera|inizia|comincia|empieza|comienza|se incorpora|"
@@ -50,7 +51,7 @@ _START_AFTER = re.compile(
 )
 # "ab 02.03.2026", "vanaf 1 april 2026", "from 4 May 2026": a start only right before the date
 _START_RIGHT_BEFORE = re.compile(
-    r"\b(?:ab|vanaf|from|a partir del?|a partir de|dal|desde|des le|fra og med|fran och med)\s+(?:(?:the|le|el|dem|den)\s+)?"
+    r"\b(?:ab|vanaf|per|met ingang van|from|a partir del?|a partir de|a partire dal?|dal|desde|des le|fra og med|fran och med|fra|fran)\s+(?:(?:the|le|el|dem|den)\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$"
 )
 START_KEYS = re.compile(

@@ -10,7 +10,7 @@ from typing import Any
 
 from opsgate.runbooks.intents import Intent
 
-from . import guards, questions
+from . import guards, multi, questions
 from .access import password_evidence
 from .dates import start_date
 from .emails import unconfirmed
@@ -140,7 +140,17 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     soft = guards.soft_closure(p)
     if soft is not None and best.score < 0.85:
         raise _stop(f'says the problem is solved ("{soft}")', 0.8, best)
-    several = guards.several_requests(p)
+    everywhere = _every_start(p, best)
+    several = (
+        multi.several_requests(p)
+        or multi.second_request(
+            p,
+            everywhere,
+            group=best.intent is Intent.GROUP_MEMBERSHIP,
+            licence=best.intent is Intent.LICENSE_ASSIGN,  # "desktop Excel crashes on F3" explains a licence request
+        )
+        or multi.other_ask(p, everywhere)
+    )
     if several is not None:
         raise _stop(f'several requests in one ticket ("{several}")', 0.85, best)
 
@@ -199,6 +209,17 @@ def _starts(p: Prepared, ev: Evidence) -> list[int]:
         i = p.cue.find(w)
         if i >= 0:
             out.append(i)
+    return out
+
+
+def _every_start(p: Prepared, ev: Evidence) -> list[int]:
+    """Every place the words that decided ``ev`` occur (a summary often repeats the body's words)."""
+    out = []
+    for w in ev.words:
+        i = p.cue.find(w)
+        while i >= 0:
+            out.append(i)
+            i = p.cue.find(w, i + 1)
     return out
 
 

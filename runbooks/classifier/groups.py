@@ -72,9 +72,10 @@ _SKIP_IDENT = frozenset(
 ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
-    r"anad\w*|agreg\w*|inclu\w*|meter(?:me|le)?|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
+    r"anad\w*|agreg\w*|inclu\w*|meter(?:me|le)?|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
+    r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
-    r"baet\w*|nehm\w* (?:\S+ ){0,6}auf|voeg\w* (?:\S+ ){0,6}toe|trag\w* (?:\S+ ){0,6}ein|tilfoj\w*|lagg (?:\w+ )?till|legg\w* (?:\w+ )?til|legge (?:\w+ )?til)\b"
+    r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til)\b"
 )
 REMOVE = FastRe(
     r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|drop (?:me|him|her)|delete (?:me|him|her)|"

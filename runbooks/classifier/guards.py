@@ -34,10 +34,43 @@ _INJECTION = FastRe(
             r"reading|handling|triaging|treat|approve|mark)\b",
             r"\bapprove (?:it |this |the request |everything )?without (?:review|approval|checks?|checking|a card|"
             r"(?:a )?human)\b|\btreat (?:it|this|the (?:ticket|request)) as (?:pre-?)?approved\b",
+            # "marca este ticket como aprobado", "ohne Freigabe ausführen", "sans validation": skipping the approval
+            r"\b(?:marca\w*|mark\w*|marque\w*|segna\w*|markeer\w*|markier\w*|trata\w*|traite\w*|behandl\w*)\b[^.\n]{0,30}"
+            r"\b(?:aprobad[oa]|aprovad[oa]|approuve\w*|approvat[oa]|goedgekeurd|genehmigt|freigegeben)\b",
+            r"\b(?:sin|sans|ohne|senza|sem|zonder|without) (?:\w+ )?(?:revision|validation|verification|freigabe|"
+            r"genehmigung|prufung|revisione|approvazione|controllo|revisao|aprovacao|verificacao|goedkeuring|controle|"
+            r"review|approval|tarjeta|carte|karte|scheda|cartao|kaart)\b[^.\n]{0,40}\b(?:ausfuhr\w*|durchfuhr\w*|"
+            r"ejecut\w*|aplica\w*|execut\w*|esegu\w*|uitvoer\w*|process\w*|approv\w*|aprob\w*|aprova\w*|genehmig\w*)"
+            r"|\b(?:ausfuhr\w*|durchfuhr\w*|ejecut\w*|aplica\w*|execut\w*|esegu\w*|uitvoer\w*|aprueba\w*|approuv\w*|"
+            r"approva\w*|aprova\w*|genehmig\w*|goedkeur\w*)\b[^.\n]{0,30}\b(?:sin|sans|ohne|senza|sem|zonder) (?:\w+ )?"
+            r"(?:revision|validation|verification|freigabe|genehmigung|prufung|revisione|approvazione|controllo|revisao|"
+            r"aprovacao|verificacao|goedkeuring|controle|tarjeta|carte|karte|scheda|cartao|kaart)\b",
+            r"\b(?:no (?:generes|crees|muestres) (?:la |una |ninguna )?tarjeta|pas de carte|keine karte|"
+            r"nessuna scheda|sem cartao|geen kaart)\b",
+            r"\b(?:if you(?:'re| are) an? (?:ai|bot|llm|assistant|language model|automated)|si eres una? (?:ia|bot|"
+            r"asistente)|si vous etes une? (?:ia|bot|assistant)|wenn du (?:eine ki|ein bot)|se sei (?:un'ia|un bot|"
+            r"un assistente)|se (?:es|voce e) uma? (?:ia|bot)|als je een (?:ai|bot) bent|om du ar en (?:ai|bot))\b",
+            r"\b(?:no hace falta|no es necesari[oa]|pas besoin d[e']|nicht notig|non serve|non e necessari[oa]|"
+            r"nao e (?:preciso|necessari[oa])|niet nodig|no need for|not necessary|unnecessary|sin necesidad de)\b"
+            r"[^.\n]{0,20}\b(?:revision|validation|verification|prufung|freigabe|revisione|approvazione|revisao|aprovacao|"
+            r"controle|goedkeuring|review|approval|the card|una tarjeta|la tarjeta)\b",
+            r"\b(?:bereits|schon|ya|deja|gia|ja|al) (?:genehmigt|freigegeben|aprobad[oa]|approuve\w*|approvat[oa]|"
+            r"aprovad[oa]|goedgekeurd)\b[^.\n]{0,80}\b(?:ohne|sin|sans|senza|sem|zonder|direkt|directamente|"
+            r"directement|direttamente|diretamente|direct|sofort)\b",
             r"\bto (?:whatever|any|the) (?:ai|bot|llm|model|assistant|automation|classifier)\b",
             r"\b(?:dear|hey|hi|hello|attention|attn)(?:, |: | )(?:ai|bot|classifier|assistant|chatgpt|llm|model|opsgate)\b",
             r"nota para el asistente|note (?:pour|a) l'assistant|hinweis (?:an|fur) (?:den|die) (?:bot|ki|assistent)|"
             r"\ban die ki\b|\bai (?:reads|reading|processing|that reads)\b",
+            # a note addressed to the automation, in the ticket languages
+            r"\b(?:nota|note|notiz|hinweis|nachricht|anweisung\w*|mensaje|message|messaggio|mensagem|bericht|opmerking|"
+            r"istruzion[ei]|instrucciones|instructions|instrucoes|instructies|instruktion\w*|"
+            r"importante|wichtig|belangrijk|attention|atencion|attenzione|atencao|let op|achtung)\b[ :,]+(?:para|pour|per|fur|"
+            r"an|voor|aan|al|au|a|ao|alla|to|for)\s+(?:el |la |le |l'|il |lo |o |a |den |die |das |de |het |the )?"
+            r"(?:sistema|systeme|system|systeem|asistente|assistant|assistente|assistent|ki|ia|ai|bot|robot|automat\w*|"
+            r"ki-\w+|ai-\w+|ia-\w+)\b",
+            r"\b(?:sistema automatico|systeme automatique|automatische? system\w*|automatische systeem|asistente "
+            r"(?:automatico|virtual)|assistant (?:automatique|virtuel)|assistente (?:automatico|virtuale)|ki-system\w*|"
+            r"ki-assistent\w*|ai-systeem|systeme d'ia|sistema de ia|sistema di ia)\b",
             r"\bclassifier\s*[:=]|\bclassifier_\w+|\bclassifier\b[^.\n]{0,40}\b(?:output|return|respond|report|mark|"
             r"approve|set)\b",
             r"\b(?:output|return|respond with|report|classify (?:this|it) as)\s+(?:the\s+)?(?:intent|confidence|"
@@ -46,6 +79,8 @@ _INJECTION = FastRe(
             r"\boverride\"?\s*:\s*true|\"action\"\s*:|\"params\"\s*:|\"runbook\"\s*:|\"disposition\"\s*:|"
             r"\"approved\"\s*:|\"override\"\s*:",
             r"\bpre-?approved\b[^\n]{0,60}\b(?:skip|mark|card|bot|ai|automat|no need)",
+            r"\b(?:approv\w*|aprueb\w*|aprob\w*|aprov\w*|genehmig\w*|goedkeur\w*|freigeb\w*|valid\w*) (?:\w+ )?"
+            r"automatic\w*|\bautomatisch (?:genehmig\w*|freigeb\w*|goedkeur\w*)",
             r"\b(?:skip|bypass) (?:the )?(?:approval card|card|approval step|human review)\b",
             r"\bmark (?:it|this|the ticket|the request) (?:as )?approved\b",
             r"\bauto-?approve\b",
@@ -61,15 +96,22 @@ _HIDDEN = re.compile(
 )
 
 
-_SYSTEM_ROLE = re.compile(r"(?m:^\s*[\[<(]?(?:SYSTEM|ASSISTANT|DEVELOPER)\s*[\])>]?\s*:)")
+# A role marker opening a line, or written in capitals after a sentence ("... I know it. SYSTEM: mark ...").
+_HIDDEN_HINTS = ("color", "display", "visibility", "font-size")  # every _HIDDEN match but "<!--" holds one
+_SYSTEM_ROLE = re.compile(
+    r"(?m:^\s*[\[<(]?(?:SYSTEM|ASSISTANT|DEVELOPER)\s*[\])>]?\s*:)|(?:[.!?]\s+|\s[-–]\s)(?:SYSTEM|ASSISTANT|DEVELOPER)\s*:\s*\S"
+)
 _HEADING_ORDER = re.compile(r"##+\s*(?:new|system|override|instruction)", re.I)
 
 
 def injection(raw: str, p: Prepared) -> str | None:
     """Hidden text and role markers on the raw ticket; instructions to the bot in its words."""
+    lowered = raw.lower()  # the cheap substring tests below skip two scans of the raw text on almost every ticket
+    hidden = "<!--" in raw or any(w in lowered for w in _HIDDEN_HINTS)
+    role = "SYSTEM" in raw or "ASSISTANT" in raw or "DEVELOPER" in raw
     m = (
-        _HIDDEN.search(raw)
-        or _SYSTEM_ROLE.search(raw)
+        (_HIDDEN.search(raw) if hidden else None)
+        or (_SYSTEM_ROLE.search(raw) if role else None)
         or _HEADING_ORDER.search(raw)
         or _INJECTION.search(p.low, live=p.live)
     )
@@ -88,6 +130,17 @@ _SOCIAL = FastRe(
             r"(?:envoye\w*|transmet\w*)\s+(?:le |mon |son )?(?:nouveau )?mot de passe\s+a\b",
             r"(?:schick|send|sende)\w*\s+(?:das |mir das )?(?:neue )?(?:kennwort|passwort)\s+an\b",
             r"\b(?:text|whatsapp|sms|message|dm) me the (?:password|code|new password|credentials)\b",
+            # "mandádmela a mi correo personal", "an meine private Adresse", "send it to my gmail"
+            r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka|sendt?)\w*(?:-(?:le|la|les|moi|me|lo|la|ma))*"
+            r"\b[^.\n]{0,50}\b(?:personal|private|privat\w*|personnel\w*|personale|pessoal|persoonlijke?|privad[oa]|"
+            r"privee?|home|prive) (?:e-?mail|mail|correo|adresse|address|indirizzo|endereco|adres|mailadres|account|"
+            r"cuenta|compte|konto)\b",
+            r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka|sendt?)\w*(?:-(?:le|la|les|moi|me|lo|la|ma))*"
+            r"\b[^.\n]{0,50}\b(?:e-?mail|mail|correo|adresse|indirizzo|endereco|mailadres|cuenta|compte|conta) "
+            r"(?:electronico )?(?:personal|privad[oa]|personnelle|privee|personale|privato|pessoal|privat)\b",
+            r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka)\w*\b[^.\n]{0,50}\b(?:to|a|an|naar|til|till|"
+            r"para|au|alla|ao) (?:my |mi |mon |ma |meine |mijn |min |il mio |o meu |la mia )?(?:gmail|hotmail|yahoo|"
+            r"icloud|webmail|outlook\.com|gmx|proton\w*)\b",
             r"\b(?:password|credentials|passcode|reset)\b[^.\n]{0,80}\b(?:send|email|e-mail|forward|give|text|pass)\w* (?:it|"
             r"them|the (?:new |temporary |temp )?(?:one|password|credentials|link)) (?:on )?to (?:my |our |his |her |a )?"
             r"(?:colleague|co-?worker|assistant|manager|boss|wife|husband|partner|friend|pa|secretary|daughter|son|"
@@ -103,7 +156,26 @@ _SOCIAL = FastRe(
             r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b[^.\n]{0,40}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
             r"(?:to|back to) me\b",
             r"\bverbal(?:ly)? approv\w*",
-            r"\bno time for (?:the |a |any )?(?:review|approval|verification|checks?|process)\b",
+            r"\bapprov\w* (?:\w+ ){0,3}(?:verbally|by phone|over the phone|on the phone|in person|orally)\b|"
+            r"\bverbal (?:ok|okay|go-ahead|sign-off|consent|approval)\b",
+            r"\b(?:aprobad[oa]|aprovad[oa]|autorizad[oa]|approuve\w*|valide\w*|genehmigt|freigegeben|approvat[oa]|"
+            r"autorizzat[oa]|goedgekeurd) (?:\w+ ){0,3}(?:verbalmente|de palabra|por telefono|oralement|verbalement|"
+            r"par telephone|mundlich|telefonisch|a voce|verbalmente|al telefono|mondeling|telefonisch)\b|"
+            r"\b(?:mundliche|telefonische) (?:freigabe|genehmigung|zusage)\b|\bmondelinge goedkeuring\b|"
+            r"\b(?:verbalmente|de palabra|oralement|verbalement|mundlich|telefonisch|a voce|mondeling|muntligt|muntlig)"
+            r" (?:\w+ ){0,2}(?:aprobad[oa]|approuve\w*|genehmigt|approvat[oa]|aprovad[oa]|goedgekeurd|akkoord|"
+            r"freigegeben|godkant|godkjent|godkendt)\b",
+            r"\bno time for (?:the |a |any )?(?:\w+ )?(?:review|approval|verification|checks?|process)\b",
+            r"\bno hay tiempo para (?:la |el |las |los )?(?:revision|aprobacion|verificacion|comprobacion)|"
+            r"\bpas le temps (?:de |pour )(?:la )?(?:valid|verifi|revision|controle)\w*|"
+            r"\bkeine zeit fur (?:die |eine )?(?:freigabe|prufung|genehmigung|kontrolle)|"
+            r"\bnon c'e tempo per (?:la |il )?(?:verifica|approvazione|revisione|controllo)|"
+            r"\bnao ha tempo para (?:a |o )?(?:verificacao|aprovacao|revisao)|"
+            r"\bgeen tijd voor (?:de |een )?(?:\w+ )?(?:controle|goedkeuring|review|procedure)",
+            r"\b(?:no time for|no hay tiempo para|pas le temps (?:de|pour)|keine zeit fur|non c'e tempo per|"
+            r"nao ha tempo para|ingen tid (?:for|till)) (?:the |la |el |le |die |den |il |a |o |de )?(?:\w+ )?"
+            r"(?:procedure|procedura|procedimiento|procedimento|verfahren|prozess|process|proces|formalities|paperwork|"
+            r"tramites|formalites|formalitaten)",
             r"\b(?:skip|bypass) (?:the )?(?:approval|verification|review|checks?|process|usual process)\b",
             r"\b(?:don't|do not|never) (?:contact|call|phone|tell|involve|loop in|inform|notify|cc|check with|verify "
             r"with) (?:hr|human resources|personnel|security|it security|the security team|anyone|the ceo|the cfo|"
@@ -225,7 +297,8 @@ def closure_or_noise(p: Prepared) -> str | None:
 
 _SOLVED = FastRe(
     r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
-    r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|\balready "
+    r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
+    r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\balready "
     r"(?:fixed|sorted|resolved|done|working)\b|\bsorted itself out\b|\b(?:sorted|fixed|resolved) (?:the|my|out)\b|\bno longer (?:a problem|an issue)\b|"
     r"\bya (?:funciona|esta resuelto)\b|\bc'est (?:resolu|regle)\b|\bfunktioniert (?:wieder|jetzt)\b|\bhat sich erledigt\b|"
     r"\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|sorting|fixing|adding|"
@@ -246,67 +319,11 @@ def solved_at(p: Prepared, pos: int) -> bool:
     return _SOLVED.search(p.cue, lo, end.start() if end else pos + 240, live=p.live) is not None
 
 
+def solved_in(p: Prepared, lo: int, hi: int) -> bool:
+    """Whether ``cue[lo:hi]`` says its problem is solved ("the fix from last month held up, all working")."""
+    return _SOLVED.search(p.cue, lo, hi, live=p.live) is not None
+
+
 def soft_closure(p: Prepared) -> str | None:
     m = _CLOSED_SOFT.search(p.cue, live=p.live)
     return m.group(0) if m else None
-
-
-# --- rule 16: several requests ------------------------------------------------------------------------------
-_MULTI = FastRe(
-    "|".join(
-        (
-            r"\b(?:two|three|several|a few|a couple of|couple of) (?:things|requests|issues|items|changes)\b|"
-            r"\b2 things|\b2 requests|\b3 things",
-            r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
-            r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
-            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you)\b|"
-            r"\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
-            r"separate|different) note\b|"
-            r"\b(?:monitor|printer|laptop|keyboard|mouse|screen|headset|dock|docking station|scanner|projector|webcam|"
-            r"camera|charger)\b[^.\n]{0,40}\b(?:died|dead|broken|broke|not working|isn't working|doesn't work|stopped "
-            r"working|jammed|won't turn on)\b[^.\n]{0,15}\b(?:too|as well|also)\b|"
-            r"\b(?:and|then|but) also (?:add|remove|reset|unlock|assign|give|create|disable|suspend|grant|install|put|"
-            r"change|order|move|enable|set up|sort out|fix)\b|\balso\b[^.\n]{0,50}\b(?:needs (?:a new|new|fixing|"
-            r"replacing|a refill)|is broken|isn't working|doesn't work|stopped working|won't (?:print|work|turn on))\b",
-            r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
-            r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
-            r"\b(?:aussi|egalement) besoin\b|\bdeux choses\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
-            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b",
-            r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
-            r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
-            r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
-            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b|"
-            r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
-            r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
-            r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
-            r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b|"
-            r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
-            r"bada)\b|(?:\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
-            r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"
-            r"nostr[ei]|nossas|nossos|vores|vara) (?:mfa|2fa|wachtwoorden|contrasenas|cuentas|comptes|mots de passe|"
-            r"passworter|konten|password|account|senhas|contas|telefoons|moviles|telephones|handys)\b|"
-            r"\b(?:und|and|also|plus|ademas|aussi|ausserdem|inoltre|tambem|ook|y (?:mi|la|el)|e (?:la|il|o|a|mia|mio)|"
-            r"et (?:mon|ma|la|le)|en (?:mijn|de|het)) (?:\w+ ){0,2}(?:drucker|impresora|"
-            r"imprimante|stampante|impressora|printer|monitor|bildschirm|pantalla|ecran|schermo|scherm|tastatur|teclado|"
-            r"clavier|tastiera|toetsenbord|scanner|headset)\b[^.\n]{0,40}\b(?:druckt nicht|funktioniert nicht|geht nicht|"
-            r"kaputt|defekt|no funciona|no imprime|roto|rota|ne marche|ne fonctionne|casse|non funziona|non stampa|"
-            r"nao funciona|avariad[oa]|werkt niet|doet het niet|kapot|died|dead|broken|not working|jammed)|"
-            r"\b(?:ademas|ausserdem|aussi|en plus|inoltre|alem disso|daarnaast|and also)\b(?:,? \S+){0,6}? (?:no (?:carga|enciende|"
-            r"arranca|funciona|imprime)|geht nicht|funktioniert nicht|ladt nicht|startet nicht|ne (?:charge|demarre|marche|"
-            r"fonctionne) (?:plus|pas)|non (?:carica|si accende|funziona)|nao (?:carrega|liga|funciona)|laadt niet|"
-            r"start niet|werkt niet|won't (?:charge|turn on|start)|isn't working|doesn't work)\b|"
-            r"\b(?:whole|entire) (?:\w+ )?(?:team|department|dept|office|branch|staff|company|floor|shift|crew|class)\b|"
-            r"\b(?:they|we) all\b|\beach of (?:them|us)\b|"
-            r"\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
-            r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
-            r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
-            r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all|are both)\b|\bour (?:accounts|passwords|"
-            r"phones|logins)\b",
-        )
-    )
-)
-
-
-def several_requests(p: Prepared) -> str | None:
-    m = _MULTI.search(p.cue, live=p.live)
-    return " ".join(m.group(0).split()) if m else None

@@ -1,13 +1,15 @@
 """Multilingual word lists, as regular-expression fragments over folded text (lower case, no accents).
 
-English, Spanish, French and German are covered in depth; Italian, Portuguese, Dutch and a little of the Nordic
-languages where a word or two carries the meaning. Keep each list to words that mean the same thing in every
-context they can appear in; anything ambiguous belongs in a combination in :mod:`.access` or :mod:`.lifecycle`.
+English, Spanish, French and German are covered in depth; Italian, Portuguese, Dutch and the Nordic languages
+for the everyday words of each intent, with a little Finnish, Icelandic and Polish. Keep each list to words that
+mean the same thing in every context they can appear in; anything ambiguous belongs in a combination in
+:mod:`.access` or :mod:`.lifecycle`. The second-factor and phone words live in :mod:`.lexicon_mfa`.
 """
 
 from __future__ import annotations
 
 from .cues import alt
+from .lexicon_mfa import MFA, PHONE, PHONE_EVENT
 
 B = r"\b"
 
@@ -39,7 +41,15 @@ FORGOT = alt(
     r"can't (?:remember|recall|recollect)",
     r"couldn't (?:remember|recall)",
     r"(?:don't|do not|no longer) (?:remember|recall|know)",
-    r"not sure (?:what|which)",
+    r"not sure (?:\w+ ){0,2}(?:what|which|if|whether)",
+    r"(?:unsure|uncertain) (?:\w+ ){0,2}(?:what|which|of)",
+    r"weiss (?:\w+ )?nicht,? ob",
+    r"no se si",
+    r"ne sais (?:pas|plus) si",
+    r"non so se",
+    r"nao sei se",
+    r"weet (?:\w+ )?niet of",
+    r"vet inte om",
     r"blank(?:ed)? on",
     r"blanked",
     r"lost my",
@@ -78,6 +88,16 @@ FORGOT = alt(
     r"glemt",
     r"glomt",
     r"zapomnia\w*",
+    r"unohd\w*",
+    r"en muista",
+    r"husker ikke",
+    r"(?:gone|went|slipped|vanished) (?:\w+ ){0,2}out of my (?:head|mind)",
+    r"slipped my mind",
+    r"for the life of me",
+    r"no clue (?:what|which)",
+    r"minns inte",
+    r"kan (?:ikke|inte) (?:huske|komma ihag)",
+    r"nie pamietam",
 )
 RESET = alt(
     r"reset\w*",
@@ -105,6 +125,10 @@ RESET = alt(
     r"aterstall\w*",
     r"nulstil\w*",
     r"tilbakestill\w*",
+    r"nollat\w*",
+    r"nollaa\w*",
+    r"zresetowa\w*",
+    r"resetowa\w*",
 )
 EXPIRED = alt(
     r"expired",
@@ -142,147 +166,10 @@ COMPROMISED = alt(
     r"(?:weird|strange|unknown|unrecogni[sz]ed|unusual|foreign) (?:sign-?ins?|log-?ins?|logins?)",
 )
 
-# --- second factor -----------------------------------------------------------------------------------------
-MFA = alt(
-    r"mfa",
-    r"2fa",
-    r"2step",
-    r"2-step",
-    r"two[- ]?(?:factor|step)",
-    r"(?:second|2nd) factor",
-    r"multi-?factor",
-    r"authenticat(?:or|ion app|e app)\w*",
-    r"okta verify",
-    r"verify app",
-    r"yubi ?keys?",
-    r"security keys?",
-    r"hardware (?:key|token)",
-    r"(?:sms|text|verification|one-time|otp) (?:codes?|messages?|verification)",
-    r"verification (?:app|texts?)",
-    r"push (?:notifications?|requests?|approvals?|prompts?)",
-    r"double authentification",
-    r"authentification (?:a deux facteurs|forte|double|multifacteur)",
-    r"deux facteurs",
-    r"doble (?:factor|autenticacion)",
-    r"dos (?:factores|pasos)",
-    r"segundo factor",
-    r"autenticacion (?:en dos pasos|de dos factores|multifactor)",
-    r"verificacion en dos pasos",
-    r"app de (?:verificacion|autenticacion)",
-    r"aplicacion de (?:verificacion|autenticacion)",
-    r"codigos? de verificacion",
-    r"zwei-?faktor\w*",
-    r"2-faktor\w*",
-    r"mehr-?faktor\w*",
-    r"authentifizierungs?-?app",
-    r"due fattori",
-    r"doppia autenticazione",
-    r"verifica in due passaggi",
-    r"dois fatores",
-    r"duas etapas",
-    r"autenticacao multifator",
-    r"tweestaps\w*",
-    r"twee-?factor\w*",
-    r"tveggja thatta",
-    r"dwuskladnikow\w*",
-    r"tvafaktor\w*",
-    r"tofaktor\w*",
-)
-PHONE = alt(
-    r"phones?",
-    r"handsets?",
-    r"mobiles?",
-    r"cell(?:phone)?",
-    r"iphone",
-    r"android",
-    r"samsung",
-    r"pixel",
-    r"sim(?: card)?",
-    r"telefon\w*",
-    r"telephone",
-    r"portable",
-    r"movil",
-    r"celular",
-    r"handy",
-    r"smartphone",
-    r"cellulare",
-    r"telemovel",
-    r"telefoon",
-    r"simi",
-    r"simanum\w*",
-    r"device",
-    r"gerat",
-    r"appareil",
-    r"dispositivo",
-)
-PHONE_EVENT = alt(
-    r"lost",
-    r"los[te] (?:my|her|his)",
-    r"stolen",
-    r"stole",
-    r"robbed",
-    r"broke\w*",
-    r"smashed",
-    r"cracked",
-    r"dropped",
-    r"died",
-    r"dead",
-    r"replaced",
-    r"replacement",
-    r"new",
-    r"wiped",
-    r"factory[- ]reset",
-    r"restor\w*",
-    r"traded in",
-    r"trade-in",
-    r"upgraded",
-    r"switched",
-    r"changed",
-    r"ported",
-    r"swapped",
-    r"damaged",
-    r"water damage",
-    r"nuev[oa]",
-    r"rob(?:aron|ado|o)",
-    r"perd\w+",
-    r"rot[oa]",
-    r"nouv(?:eau|el|elle)",
-    r"vole",
-    r"perdu",
-    r"casse",
-    r"neue[sn]?",
-    r"kaputt",
-    r"verloren",
-    r"gestohlen",
-    r"defekt",
-    r"runtergefallen",
-    r"ersatz\w*",
-    r"nuov[oa]",
-    r"rubat[oa]",
-    r"pers[oa]",
-    r"rott[oa]",
-    r"nov[oa]",
-    r"roubad[oa]",
-    r"roub(?:aram|ou)",
-    r"furtad[oa]",
-    r"mist(?:et|ede)",
-    r"tappade",
-    r"stjal\w*",
-    r"stulen",
-    r"nieuwe?",
-    r"kwijt",
-    r"gestolen",
-    r"kapot",
-    r"nyr",
-    r"nowy",
-    r"ny\b",
-    r"nyjan",
-)
-
 # --- accounts ----------------------------------------------------------------------------------------------
 LOCKED = alt(
-    r"locked(?: out)?",
-    r"lock(?:ed|s)? (?:me|him|her) out",
+    r"(?<!un)locked(?: out)?",
+    r"(?<!un)lock(?:ed|s)? (?:me|him|her) out",
     r"lock-?out",
     r"lockout",
     r"locks? me out",
@@ -300,6 +187,9 @@ LOCKED = alt(
     r"\b(?:er|ar|blev|ble|blitt|vart|har blitt) last\b",
     r"\blast ute\b",
     r"lukittu",
+    r"spaerret",
+    r"buitengesloten",
+    r"utelast",
     r"zablokowan\w*",
 )
 UNLOCK = alt(
@@ -317,9 +207,10 @@ UNLOCK = alt(
     r"ontgrendel\w*",
     r"deblokk\w*",
     r"odblok\w*",
-    r"las[ae] (?:\w+ )?op+\b",
+    r"las[ae] (?:\w+ ){0,2}op+\b",
     r"lasa upp",
     r"opna\w*",
+    r"avat(?:a|kaa)\b",
 )
 ACCOUNT = alt(
     r"accounts?",
@@ -347,6 +238,7 @@ ACCOUNT = alt(
     r"adgang\w*",
     r"aðgang\w*",
     r"gebruiker\w*",
+    r"tili\w*",
 )
 LICENCE_WORD = alt(
     r"licen[cs]es?\b",
@@ -363,6 +255,8 @@ LICENCE_WORD = alt(
     r"abonnement",
     r"suscripcion",
     r"leyfi",
+    r"licencj\w*",
+    r"lisenssi\w*",
 )
 GROUP_WORD = alt(
     r"groups?",
@@ -376,3 +270,20 @@ GROUP_WORD = alt(
     r"security groups?",
     r"hop(?:ur|inn|num)",
 )
+
+__all__ = [
+    "ACCOUNT",
+    "COMPROMISED",
+    "EXPIRED",
+    "FORGOT",
+    "GROUP_WORD",
+    "LICENCE_WORD",
+    "LOCKED",
+    "MFA",
+    "PASSWORD",
+    "PHONE",
+    "PHONE_EVENT",
+    "RESET",
+    "UNLOCK",
+    "B",
+]

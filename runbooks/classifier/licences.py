@@ -22,7 +22,12 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:ms|microsoft)[\s-]project\b(?:[\s-]+(?:plan\s?[135]|online|professional|lizenz))?"
             r"|\bproject\s+(?:plan\s?[135]|online|professional)\b"
-            r"|\bproject[\s-]+" + LICENCE_WORD
+            r"|\bproject[\s-]+"
+            + LICENCE_WORD
+            # listed beside another licence: "Visio and Project", "E3 + Project"
+            + r"|(?<=\bvisio )(?:and|&|\+|y|et|und|e|en|og|och) project\b"
+            + r"|\bproject(?= (?:and|&|\+|y|et|und|e|en|og|och) (?:visio|e[135]|f3)\b)"
+            + r"|(?<=\be[135] )(?:and|&|\+|y|et|und|e|en|og|och) project\b"
         ),
     ),
     ("E1", ("e1",), re.compile(r"\b" + _M365 + r"(?:enterprise\s)?e1\b")),
@@ -121,6 +126,7 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
     mentioned: list[str] = []
     words: list[str] = []
     olds: list[str] = []
+    renewed: set[str] = set()  # named again as the new one: "from Visio Plan 1 to Visio Plan 2"
     for start, end, name, word in found:
         if name not in mentioned:
             mentioned.append(name)
@@ -128,16 +134,20 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
         if (_OLD.search(before) and not _NEW.search(before[-12:])) or _ALREADY.match(text, end, end + 40):
             olds.append(name)
             continue
+        if name in olds and _NEW.search(before[-12:]):
+            renewed.add(name)
         if name not in asked:
             asked.append(name)
             words.append(word)
+        elif len(word) > len(words[asked.index(name)]):
+            words[asked.index(name)] = word  # "Visio" then "Visio Plan 2": the plan name says it is the licence
     for i in range(len(found) - 1):
         between = text[found[i][1] : found[i + 1][0]]
         if _ARROW.match(between) and found[i][2] not in olds:
             olds.append(found[i][2])
     if olds:
         # what the user has (or had) is not what they ask for: "on Basic ... move me to Standard"
-        kept = [(n, w) for n, w in zip(asked, words, strict=True) if n not in olds]
+        kept = [(n, w) for n, w in zip(asked, words, strict=True) if n not in olds or n in renewed]
         asked = [n for n, _ in kept]
         words = [w for _, w in kept]
     removal = None

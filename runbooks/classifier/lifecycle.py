@@ -1,5 +1,5 @@
-"""Evidence for the account-lifecycle intents: ``new_hire``, ``offboarding``, ``license_assign`` and
-``group_membership`` (rules 11-14)."""
+"""Evidence for the account-lifecycle intents: ``new_hire``, ``license_assign`` and ``group_membership`` (rules
+11, 12, 14); ``offboarding`` is read in :mod:`.leavers` and re-exported here."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .cues import Hit, alt, cue, first_hit, near
 from .dates import START_KEYS
 from .evidence import Evidence
 from .groups import CREATE_OR_PERMS, GroupMention, find_groups
+from .leavers import REACTIVATE, offboarding_evidence
 from .lexicon import LICENCE_WORD
 from .licences import LicenceFinding, find_licences
 from .names import AMBIGUOUS_FIRST, FIRST_KEYS, FULL_KEYS, LAST_KEYS
@@ -27,7 +28,8 @@ NEW_HIRE = cue(
         r"onboarding",
         r"on-boarding",
         r"(?:we've|we have|we) (?:just )?hired",
-        r"has (?:signed|accepted)(?: (?:the|her|his|their) (?:contract|offer))?",
+        r"has (?:signed|accepted)(?! (?:an? )?(?:role|job|position|offer|post) (?:elsewhere|at|with|in))"
+        r"(?: (?:the|her|his|their) (?:contract|offer))?",
         r"(?:is|will be) joining",
         r"\bjoins (?:us|the|our|on \w+ \d|on \d)",
         r"\bjoining (?:us|the (?:team|company|practice|school|firm|office)|our|on \w+ \d|on \d|from \d)",
@@ -44,6 +46,7 @@ NEW_HIRE = cue(
         r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
         r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|ausbildungsstart",
+        r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
         r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
         r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",
         r"nov[oa] (?:colaborador\w*|funcionari[oa])|admissao",
@@ -51,6 +54,7 @@ NEW_HIRE = cue(
         r"nyr starfsmadur|nyr starfsmann",
         r"\bny (?:medarbetare|medarbejder|medarbeider|ansatt|anstalld|ansat|kollega)|\bnyansat\w*|\bnyanstalld",
         r"nuevo ingreso|(?:damos|dad|den|demos) de alta",
+        r"uusi tyontekija\w*|nowy pracownik|nowa pracownica|nowego pracownika",
     ),
 )
 CREATE_ACCOUNT = cue(
@@ -62,7 +66,8 @@ CREATE_ACCOUNT = cue(
         r"crear(?:le)? (?:una |la |su )?cuenta",
         r"creer (?:un |son |le |leur )?(?:compte|acces)",
         r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen",
-        r"creare (?:un |l')?(?:account|utenza)",
+        r"crea(?:re|te|rgli|rle|telo|tela) (?:un |l'|l' |la sua |il suo )?(?:account|utenza)",
+        r"criar(?:-lhe)? (?:uma |a )?conta",
         r"criar (?:uma |a )?conta",
         r"account aanmaken",
         r"(?:create|set up|make|crear|creer|anlegen|creare|criar|aanmaken|opprett\w*|skapa)\s+(?:\w+\s+)?[a-z0-9][\w.+-]*@",
@@ -93,141 +98,6 @@ NEW_ROLE = cue(
     r"emplead[oa]|dipendente|funcionari[oa])\b",
 )
 
-# --- offboarding ---------------------------------------------------------------------------------------------
-LEAVER = cue(
-    "leaver",
-    alt(
-        r"\bleavers?\b",
-        r"\bleaving\b",
-        r"\bleaves (?:us|the company|on|today|tomorrow|at|next|this|after)",
-        r"left (?:the company|us|the firm|the business|the organi[sz]ation)",
-        r"last (?:working )?day",
-        r"separation(?: date| notice)?",
-        r"(?:exit|leaving|termination|leave) date",
-        r"(?:end|date) of employment",
-        r"employment end\w*",
-        r"involuntary",
-        r"final day",
-        r"resign\w*",
-        r"terminat\w*",
-        r"dismiss\w*",
-        r"\bfired\b",
-        r"let go",
-        r"laid off",
-        r"redundan\w*",
-        r"contract (?:has )?(?:ended|ends|end|is over|finished|expired|expires|terminated|runs out|ran out)",
-        r"end of (?:(?:his|her|their|the) )?(?:contract|season|internship|placement|assignment|engagement)",
-        r"(?:contractor|intern|internship|placement|assignment|season) (?:has |is )?(?:finished|ended|over|complete\w*)",
-        r"(?:contract|internship|placement|assignment|secondment|apprenticeship)s? (?:\S+ ){0,8}?(?:ends|ended|"
-        r"finishes|finished|expires|expired|is over|comes to an end|runs out|ran out|terminates)",
-        r"(?:ends|ended|finishes|finished|completes|completed) (?:his|her|their) (?:contract|internship|placement|"
-        r"apprenticeship)",
-        r"contrato (?:\S+ ){0,8}?(?:termin\w*|finaliz\w*|acab\w*|venc\w*|expir\w*)",
-        r"(?:termina|terminan|finaliza|acaba) (?:su|el) contrato",
-        r"contrat (?:\S+ ){0,8}?(?:termine|terminera|prend fin|se termine|s'acheve|expire)",
-        r"(?:termine|achève|acheve|finit) (?:son|sa) (?:contrat|stage|mission|alternance)",
-        r"(?:fin|la fin) (?:de |du )(?:son |sa )?(?:contrat|stage|mission|alternance)",
-        r"vertrag (?:\S+ ){0,8}?(?:endet|lauft aus|ausgelaufen|beendet)|praktikum (?:\S+ ){0,8}?endet",
-        r"(?:termina|terminera|scade|finisce) (?:il |lo |o )?(?:suo |seu )?(?:contratto|contrato|stage|tirocinio)",
-        r"contratto (?:\S+ ){0,8}?(?:termina|scade|scaduto|finisce|terminato)|(?:fine|termine) (?:dello |del )?stage",
-        r"contrato (?:\S+ ){0,8}?(?:terminou|termina|acaba|acabou)",
-        r"contract (?:\S+ ){0,8}?(?:loopt af|eindigt|afgelopen)|stage (?:\S+ ){0,8}?(?:eindigt|afgelopen)",
-        r"finished with us",
-        r"\bstopt (?:per|bij ons|met werken|eind)|\bgaat (?:bij ons )?weg\b",
-        r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have )?(?:finished|"
-        r"completed|ended|wrapped up)\b",
-        r"finished (?:for|with) (?:the |this )?(?:season|summer|winter|year|harvest)",
-        r"retir(?:ed|ing|ement|es)",
-        r"passed away",
-        r"deceased",
-        r"has died",
-        r"offboard\w*",
-        r"off-board\w*",
-        r"\bbaja\b",
-        r"finaliza su contrato",
-        r"fin(?:al)? de (?:su )?contrato",
-        r"(?:deja|abandona) la empresa",
-        r"se (?:va|marcha) de la empresa",
-        r"ultimo dia",
-        r"jubila\w*",
-        r"fallec\w*",
-        r"despid\w*",
-        r"\bcese\b",
-        r"\bdepart\b",
-        r"quitte (?:le cabinet|la societe|l'entreprise|nous|l'equipe|le groupe)",
-        r"demission\w*",
-        r"fin de (?:son )?contrat",
-        r"licencie\w*",
-        r"retraite",
-        r"\bdeces\b",
-        r"decede\w*",
-        r"dernier jour",
-        r"austritt\w*",
-        r"ausscheid\w*",
-        r"scheidet \w* ?aus",
-        r"verlasst (?:das unternehmen|uns|die firma)",
-        r"kundig\w*",
-        r"ruhestand",
-        r"letzter (?:arbeits)?tag",
-        r"verstorben",
-        r"vertragsende",
-        r"licenziament\w*|cessazione|(?:e |rapporto (?:\S+ ){0,4}?)cessat[oa]|fine (?:della )?stagione",
-        r"(?:chegou|chega|chegara) ao (?:fim|termo)|fim d[oa] (?:contrato|temporada|estagio|epoca)|fin de (?:la )?temporada|"
-        r"fin de (?:la )?saison",
-        r"\bslut(?:ar|ter|tar)\b|uppsagning|oppsigelse|opsigelse|(?:sista|siste|sidste) (?:arbetsdag|arbeidsdag|arbejdsdag)|"
-        r"gar (?:pa|i) pension|pensjon\w*",
-        r"dimission\w*|dimess[oa]|lascia (?:l'azienda|la societa)|ultimo giorno|pensione|fine (?:del )?contratto|licenziat\w*",
-        r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa|(?:sai|deixa|saira|deixara|vai sair|"
-        r"vai deixar) da empresa|"
-        r"(?:sai|deixa) a empresa",
-        r"uit dienst|vertrekt|laatste werkdag|ontslag\w*|pensioen",
-        r"haett\w*|sidasti dagur",
-    ),
-)
-SUSPEND = cue(
-    "suspend",
-    alt(
-        r"suspend\w*",
-        r"disabl\w*",
-        r"deactivat\w*",
-        r"de-activat\w*",
-        r"deprovision\w*",
-        r"close (?:\w+ ){0,2}(?:account|accounts|access|mailbox)",
-        r"block (?:\w+ ){0,2}(?:account|access)",
-        r"(?:remove|revoke|cut off|cut|shut off|end|terminate) (?:all |his |her |their |the )?(?:\w+ )?access",
-        r"lock (?:his|her|their|the) account",
-        r"offboard\w*",
-        r"desactiv\w*",
-        r"dar de baja",
-        r"(?:bloque\w*|cerr\w*|cancel\w*|desactiv\w*|suspend\w*) (?:su|la|sus) cuentas?",
-        r"suspendr\w*",
-        r"(?:bloquer|fermer|cloturer) (?:son|le) compte",
-        r"(?<!ent)(?<!ge)sperr(?:en|ung|t)\b",
-        r"zu sperren",
-        r"deaktivier\w*",
-        r"stilleg\w*",
-        r"disattiv\w*",
-        r"sospend\w*",
-        r"bloccare (?:il suo |l')account",
-        r"desativ\w*",
-        r"bloquear a conta",
-        r"deactiveer\w*",
-        r"blokkeer\w*",
-        r"blokker\w*",
-        r"deactiver\w*",
-        r"uitschakel\w*",
-        r"loka (?:\w+ )?(?:adgang\w*|reikning\w*)",
-        r"(?:stang|steng\w*|luk|sparra|sperre|inaktiver\w*|deaktiver\w*) (?:av )?(?:\w+ )?(?:konto\w*|adgang\w*|tilgang\w*)",
-    ),
-)
-REACTIVATE = cue(
-    "reactivate",
-    r"reactivat\w*|re-activat\w*|reenabl\w*|re-enabl\w*|reinstat\w*|rehir\w*|re-hir\w*|\brejoin(?:s|ed|ing)?\b|re-join\w*|returning (?:employee|from)|back from "
-    r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
-    r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
-)
-_MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|zwei-faktor|doble factor")
-
 
 _EMAIL_KEY = re.compile(r"e-?mail|correo|courriel|epost|mail")
 
@@ -237,7 +107,8 @@ def starter_form(p: Prepared) -> Hit | None:
     if len(p.fields) < 3:
         return None
     keys = {k for k, v in p.fields if v}
-    named = bool(keys & FULL_KEYS) or (bool(keys & (FIRST_KEYS | AMBIGUOUS_FIRST)) and bool(keys & LAST_KEYS))
+    surname = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)  # French forms: Prénom / Nom
+    named = bool(keys & FULL_KEYS) or (bool(keys & (FIRST_KEYS | AMBIGUOUS_FIRST)) and surname)
     emailed = any(_EMAIL_KEY.search(k) and "@" in v for k, v in p.fields)
     start = next((k for k in keys if START_KEYS.search(k) and not k.startswith(("last", "end"))), None)
     return Hit("starter form", f"{start}:", 0) if named and emailed and start else None
@@ -272,27 +143,6 @@ def new_hire_evidence(p: Prepared) -> Evidence:
     return ev
 
 
-def offboarding_evidence(p: Prepared) -> Evidence:
-    ev = Evidence(Intent.OFFBOARDING)
-    leaver = first_hit(p, LEAVER)
-    suspend = first_hit(p, SUSPEND)
-    if suspend is not None and _MFA_NEAR.search(p.cue, max(0, suspend.start - 40), suspend.start + 60):
-        suspend = None  # "disable MFA" is a security bypass, not a leaver
-    if leaver is not None and suspend is not None:
-        ev.add([leaver, suspend])
-        ev.raise_to(0.9)
-    elif leaver is not None:
-        ev.add(leaver)
-        ev.raise_to(0.72 if leaver.words.startswith(("offboard", "off-board", "leaver", "austritt", "baja")) else 0.5)
-    elif suspend is not None:
-        ev.add(suspend)
-        ev.raise_to(0.45)
-    again = first_hit(p, REACTIVATE)
-    if again is not None and ev.score:
-        ev.veto = f'reactivating a returning employee ("{again.words}")'
-    return ev
-
-
 # --- license_assign ------------------------------------------------------------------------------------------
 _ASK_VERB = (
     r"(?:assign|need|needs|request|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|require|order|"
@@ -305,7 +155,9 @@ LICENCE_ASK = cue(
         r"\b(?:asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
         r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|"
         r"voudrais|aurais besoin|hatte gern|gostaria|zou graag|krijgen|bekommen|erhalten|obtenir|ottenere|conseguir|"
-        r"receber|obter|trenger|behover|brug for)\b",
+        r"receber|obter|trenger|behover|brug for|tarvitsen|potrzebuj\w*|tarvitsisin|haluaisin|vil gerne have|vil gjerne ha|"
+        r"skulle gerne have|skulle gjerne hatt|vill ha|skulle vilja ha)\b",
+        r"\b(?:kan|kunne|ma|far|skal) (?:jeg|jag|eg|vi|ni|dere|i) (?:\w+ )?(?:fa|tildele|tilldela|tildela)\b",
         r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me|requested|request\b|"
         r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
@@ -316,7 +168,10 @@ LICENCE_ASK = cue(
 
 INSTALL = cue(
     "install",
-    r"\b(?:install\w*|instalar\w*|instala(?:r|d|ci[oó]n)\w*|installer|installieren|installiert|installare|"
+    # the verb, or "installation of": "the press installation schedule" is no software install
+    r"\b(?:install(?:ed|ing|s)?\b(?!-)|installation (?:of|von|de|di)\b|(?:software|app) installation|instalar\w*|instalad\w*|"
+    r"instalacion de|installer|installieren|installiert|installare|installat[oa]|installeren|geinstalleerd|"
+    r"installera|installere|"
     r"software cent(?:er|re)|download\w*|descargar|telecharger|herunterladen)\b",
 )
 

@@ -63,7 +63,7 @@ MFA_ENROL = cue(
 PHONE_EVT = cue(
     "phone",
     alt(
-        either(PHONE_EVENT, PHONE, 3),
+        either(PHONE_EVENT + r"\b", PHONE + r"\b", 3),  # whole words: "perso" is not "personnel"
         r"factory[- ]reset",
         r"android ?-?>? ?(?:to )?iphone|iphone ?-?>? ?(?:to )?android",
         r"ersatz(?:gerat|handy|telefon)",

@@ -104,7 +104,13 @@ STOP = frozenset(
     word teams sharepoint onedrive zoom slack jira laptop tablet device app application portal website site
     server network internet login sign session access file folder drive calendar monitor keyboard mouse help again
     sorry problem problems issue issues question quick still asap important fyi update authenticator verify google
-    apple samsung iphone android""".split()
+    apple samsung iphone android contrasena clave passwort kennwort wachtwoord senha palavra passe mot acceso acces
+    zugang conta accesso toegang gruppe grupo groupe groep gruppo licencia lizenz licenza licenca licentie
+    sadly unfortunately apparently suddenly since now then also again still somehow luckily finally meanwhile today
+    tonight lately recently just everyone's yubikey duo citrix intune entra azure leider heute seit jetzt gestern
+    plotzlich hoy ayer desde ahora lamentablemente aujourd'hui hier depuis maintenant malheureusement oggi ieri
+    purtroppo adesso hoje ontem desde agora infelizmente vandaag gisteren sinds helaas nu idag igar tyvarr dessverre
+    desvaerre nu""".split()
 )
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
@@ -169,10 +175,14 @@ def trailing_run(before: str) -> list[str]:
     return clean_tokens(run)
 
 
-def _parts(tokens: list[str]) -> list[tuple[int, str]]:
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue", "å": "aa", "Å": "aa"})
+
+
+def _parts(tokens: list[str], *, transliterate: bool = False) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for i, token in enumerate(tokens):
-        for part in re.split(r"[-'’]", fold(token)):
+        word = token.translate(_TRANSLIT) if transliterate else token
+        for part in re.split(r"[-'’]", fold(word)):
             part = re.sub(r"[^a-z]", "", part)
             if part:
                 out.append((i, part))
@@ -185,8 +195,11 @@ def spells_local(tokens: list[str], local: str) -> bool:
     target = re.sub(r"[^a-z]", "", fold(local))
     if not target or not tokens:
         return False
-    parts = _parts(tokens)
-    return _spell(tuple(parts), target)
+    if _spell(tuple(_parts(tokens)), target):
+        return True
+    # an address often writes an umlaut out: Lena Brückner -> lena.brueckner@, Åsa Ek -> aasa.ek@
+    spelled_out = _parts(tokens, transliterate=True)
+    return spelled_out != _parts(tokens) and _spell(tuple(spelled_out), target)
 
 
 @lru_cache(maxsize=4096)

@@ -56,6 +56,39 @@ _POLICY = FastRe(
             r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
             r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
             r"\bjust sharing\b|\bjust venting\b|\ball fine\b|\bnothing (?:to do|needed|required)\b",
+            # who may do what, and what a rule requires, asked in general
+            r"\bcan (?:team ?lead(?:er)?s|managers|supervisors|admins|line managers|heads? of \w+|we|employees|staff|users) "
+            r"(?:\w+ ){0,2}(?:unlock|reset|add|remove|assign|approve|disable|create)\b[^.?\n]{0,60}\?",
+            # what a whole group of people must or may do, asked as a question ("est-ce que les apprentis doivent ... ?")
+            # (not "I'm staff on the news desk, I can't install Word ... could IT move me to E3?")
+            r"(?<!i'm )(?<!i am )(?<!as )\b(?:apprentis|stagiaires|employes|salaries|collaborateurs|interns|trainees|apprentices|employees|staff|"
+            r"contractors|becari[oa]s|emplead[oa]s|trabajador[ea]s|practicantes|azubis|praktikant\w*|mitarbeiter\w*|"
+            r"stagisti|tirocinanti|dipendenti|apprendisti|estagiari[oa]s|funcionari[oa]s|colaborador[ea]s|stagiairs|"
+            r"medewerkers|leerlingen|praktikanter|anstallda|ansatte|laerlinger)\b[^.?\n]{0,20}\b(?:doivent|peuvent|ont|"
+            r"must|need|have to|should|can|deben|tienen que|pueden|necesitan|mussen|durfen|brauchen|sollen|devono|"
+            r"possono|hanno|devem|tem de|tem que|podem|precisam|moeten|mogen|hebben|maste|far|behover|ma|skal|trenger)"
+            r"(?= )[^.?\n]{0,120}\?",
+            # managers as the subject of "unlock/reset", asked as a question: who may do it, not a request to do it
+            r"\b(?:capireparto|capi|responsabili|manager|managers|teamleiter\w*|vorgesetzte\w*|jefes|jefas|encargad[oa]s|"
+            r"responsables|chefs|gerentes|chefes|leidinggevenden|teamleiders|supervisors|team ?leads|team ?leaders|"
+            r"line managers|heads of department|chefer|ledere|ledare)\b[^.?\n]{0,40}\b(?:sbloccar\w*|resettar\w*|"
+            r"reimpostar\w*|desbloquear\w*|resetear\w*|restablecer\w*|debloquer|reinitialiser|entsperren|zurucksetzen|"
+            r"repor|ontgrendelen|deblokkeren|resetten|unlock|reset|lasa upp|lase opp|nulstille|tilbakestille|aterstalla)"
+            r"\b[^\n]{0,120}\?",
+            r"\bor (?:does|do|must|should) (?:it|this|that|we|they|i) (?:always |still )?(?:go|have to go|need to go|"
+            r"have to be raised|have to ask) (?:through|via|to)\b",
+            r"\b(?:do|does|will|would) (?:an? |the |our )?(?:\w+ ){0,2}(?:licen[cs]es?|accounts?|passwords?|groups?|"
+            r"requests?|resets?) (?:need|require|have to)\b",
+            r"\b(?:i|we) (?:might|may) (?:need|request|want|ask for) (?:one|it|this|that|them)?\b[^.?\n]{0,30}\b(?:later|"
+            r"next|in the future|at some point|eventually)\b",
+            r"\b(?:what(?:'s| is) the (?:minimum|maximum|max|min)|minimum (?:password )?length)\b",
+            r"\bif (?:you|someone|somebody|one|a user|an employee|a colleague) (?:\w+ )?(?:gets?|types?|enters?|forgets?|"
+            r"loses?|mistypes?)\b",
+            r"\b(?:wenn man|si uno|si l'on|si on|se uno|se alguem|als je|als iemand|om man|hvis man|hvis en)\b",
+            r"\b(?:wie lange|cuanto tiempo|combien de temps|quanto tempo|hoe lang|hur lange|hvor (?:lenge|laenge|lange))"
+            r"\b[^.?\n]{0,60}\?",
+            r"\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
+            r"so para informacao|ter info|bara for info|kun til info|just for info|for information only)\b",
         )
     )
 )
@@ -69,7 +102,10 @@ def policy_question(p: Prepared) -> str | None:
 # --- a reported phishing message -------------------------------------------------------------------------
 _PHISH_REPORT = FastRe(
     r"\b(?:email|e-mail|mail|message|text|sms|link)\b[^.\n]{0,40}\b(?:asking|asks|asked|telling) (?:me |us |you )?to "
-    r"(?:reset|verify|confirm|update|change|re-?enter)\b"
+    r"(?:reset|verify|confirm|update|change|re-?enter|unlock|click|log ?in|sign ?in|enter|provide|share|validate|"
+    r"keep)\b"
+    r"|\b(?:email|e-mail|mail|message|text|sms)\b[^.\n]{0,20}\b(?:saying|says|said|claiming|claims|warning|warns|"
+    r"threatening|pretending)\b"
     r"|\b(?:e-?mail|mail|correo|courriel|messaggio|mensagem|mensaje|nachricht|bericht|sms)\b[^.\n]{0,40}\b(?:chiede|"
     r"chiedeva|pide|pedia|demande|demandait|fordert|auffordert|pede|pedia|vraagt|ber)\b"
 )
@@ -102,7 +138,10 @@ _HOWTO = FastRe(
     r"\bcomo (?:puedo|hago|se)\b|\bwie (?:kann|muss|mache) ich\b|\bcome (?:posso|faccio)\b|\bhoe (?:kan|moet) ik\b"
 )
 _LATER = FastRe(
-    r"\b(?:next (?:week|month|year|monday|tuesday|wednesday|thursday|friday|time)|in advance|ahead of time|before it "
+    r"\b(?:for the future|in (?:the )?future|(?:if|should) (?:it|that|this) ever|one day|someday|"
+    r"para el futuro|en el futuro|pour l'avenir|a l'avenir|fur die zukunft|in zukunft|per il futuro|in futuro|"
+    r"para o futuro|no futuro|voor de toekomst|in de toekomst|"
+    r"next (?:week|month|year|monday|tuesday|wednesday|thursday|friday|time)|in advance|ahead of time|before it "
     r"expires|when it expires|(?:want|like) to be (?:ready|prepared)|just in case|for future reference|for "
     r"later|when the time comes|in case (?:it|i|that) (?:happens|ever)|nothing urgent|not urgent|la semaine prochaine|"
     r"la proxima semana|nachste woche|la prossima settimana|volgende week)\b"

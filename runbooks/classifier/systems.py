@@ -82,6 +82,11 @@ def sentence_bounds(text: str, at: int, reach: int = 240) -> tuple[int, int]:
     return lo, after.start() if after else min(len(text), at + reach)
 
 
+_LURE = re.compile(
+    r"(?:look(?:ed|s|ing)? like|pretend\w* to be|posing as|disguised as|claim\w* to be|supposedly from|purport\w* to "
+    r"be|made to look like|fake|spoofed|parec\w*|ressembl\w*|sah \w+ aus wie|sembrava|leek op)(?: an?| the| un[ae]?| "
+    r"ein\w*| een)?(?: \w+){0,2} $"
+)
 _PHONE_LOCK = frozenset({"pin", "pins", "puk"})  # "wiped after too many wrong PIN attempts": the phone's own lock
 
 
@@ -95,8 +100,12 @@ def other_system(
         if lo > 1:  # and the sentence before (empty across a blank line)
             lo = max(sentence_bounds(p.cue, lo - 1)[0], lo - 160)
         m = OTHER_SYSTEM.search(p.cue, lo, hi, live=p.live)
-        if m and not (second_factor and m.group(0) in _PHONE_LOCK):
-            return m.group(0)
+        while m is not None:
+            lure = _LURE.search(p.cue, max(0, m.start() - 60), m.start())
+            # the look of a phishing message ("an email that looked like DocuSign") is not the account meant
+            if lure is None and not (second_factor and m.group(0) in _PHONE_LOCK):
+                return m.group(0)
+            m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
     if second_factor:
         m = _NAMED_FACTOR.search(p.text)
         if m and _foreign_app(m.group(1).lower()):
@@ -126,7 +135,11 @@ def _foreign_app(word: str) -> bool:
 _NAMED_FACTOR = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:2FA|MFA|two-factor|2-step|authenticator code)\b")
 _LABELS = frozenset(
     "affected new reset forgot forgotten expired current old temporary initial my your his her their our the this that "
-    "please help hi hello dear request subject re fw fwd urgent".split()
+    "please help hi hello dear request subject re fw fwd urgent "
+    # the same little words in the other ticket languages: "Graag MFA opnieuw instellen", "Bitte MFA zurücksetzen"
+    "graag bitte por favor svp merci grazie obrigado obrigada tack takk tak venligst vennligst snalla kiitos mein meine "
+    "mijn mon ma mes mi mis il la le o a meu minha min mitt mine neue neues nieuwe nouvelle nouveau nuevo nueva nuovo "
+    "nuova novo nova ny nytt uusi hallo hola bonjour ciao ola hoi hej hei moi dringend urgente".split()
 )
 _COMPANY_LOGIN = frozenset(
     {

@@ -78,9 +78,9 @@ def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) 
         return TargetResult(None, f"{shared[0].email} is a system or shared mailbox", others)
     if len(others) == 1:
         mention = others[0]
-        own = introduced_as_own(p, mention) and third_party_reference(p) is None
+        own = introduced_as_own(p, mention) and third_party_reference(p, reporter) is None
         return TargetResult(target_from_text(p, mention, own=own), None, others)
-    third_party = third_party_reference(p)
+    third_party = third_party_reference(p, reporter)
     if third_party is not None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
     shared_account = _SHARED_ACCOUNT.search(p.cue, live=p.live)

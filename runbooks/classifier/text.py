@@ -293,8 +293,14 @@ def field_key(label: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(label))
 
 
+_PAIR_SEPARATOR = re.compile(r";[ \t]*(?=[A-Za-zÀ-ÿ][\w -]{0,30}[:=])")
+
+
 def parse_fields(text: str) -> list[tuple[str, str]]:
-    """Form fields in order: ``Label: value`` lines and JSON string members (the value in original case)."""
+    """Form fields in order: ``Label: value`` lines (several on a line when ``;`` separates them:
+    ``first_name=Grace; last_name=Oduya``) and JSON string members (the value in original case)."""
+    if ";" in text:
+        text = _PAIR_SEPARATOR.sub("\n", text)
     fields = [(field_key(m.group(1)), m.group(2).strip()) for m in _FIELD.finditer(text)]
     if '"' in text:
         fields.extend((field_key(m.group(1)), m.group(2).strip()) for m in _JSON_PAIR.finditer(text))

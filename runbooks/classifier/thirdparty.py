@@ -7,6 +7,7 @@ import re
 
 from .fastre import FastRe
 from .names import is_name_token, is_title
+from .subjects import named_subject
 from .text import Prepared
 
 _THIRD_LOW = FastRe(
@@ -60,7 +61,20 @@ _THIRD_LOW = FastRe(
 )
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herrn?|Frau|Mme|Mlle|Madame|Monsieur|Ma[iî]tre|Sr|Sra|Señora?|Don|Doña|Sig|Signora?|Dott)"
 _TITLE_NAME = _TITLE + r"\.?\s+[A-Z][\w'’-]+"
-_PLAIN_NAME = r"[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+)?"
+_PARTICLE = r"(?:van|von|de|der|den|da|das|dos|do|di|del|della|du|la|le|ter|ten|te)"
+# "Daan de Vries", "Sophie van den Berg": name words with lower-case particles between them
+_PLAIN_NAME = r"[A-Z][a-z][\w'’-]+(?:\s+(?:" + _PARTICLE + r"\s+){0,2}[A-Z][a-z][\w'’-]+)?"
+_FULL_NAME = r"[A-Z][a-z][\w'’-]+\s+(?:" + _PARTICLE + r"\s+){0,2}[A-Z][a-z][\w'’-]+"
+# request verbs of the other ticket languages that take the person as their object ("añadid a Marta Gil al grupo")
+_OBJECT_VERBS = tuple(
+    """entsperr anad agreg quit desbloque resete restablec ajout retir debloqu reinitialis desactiv hinzufug entfern
+    sperr deaktivier aggiung rimuov togli sblocc disattiv adicion removam remover remova desativ toevoeg verwijder
+    ontgrendel deblokk voeg""".split()
+)
+_AFTER_OBJECT = (
+    r"(?:'s\b|\s+(?i:from|to|out|off|aus|zur|zum|in|al|del|au|du|aux|de|des|dal|dallo|dalla|ao|do|da|dos|das|aan|uit|"
+    r"bij|til|fra|i)\b|\s*[?.!,]|\s*$)"
+)
 _THIRD_TEXT = (
     (
         re.compile(
@@ -107,8 +121,19 @@ _THIRD_TEXT = (
     (
         ("unlock", "reset", "remove", "add", "suspend", "disable", "deactivate", "offboard", "take", "entsperren"),
         re.compile(
-            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)\s+"
-            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")(?:'s\b|\s+(?:from|to|out|off|aus|zur)\b|\s*[?.!,]|\s*$)"
+            # [ \t]: a summary "unlock" and a body "Locked out, ..." are two lines, not "unlock Locked"
+            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)[ \t]+"
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")" + _AFTER_OBJECT
+        ),
+    ),
+    (
+        _OBJECT_VERBS,
+        re.compile(
+            r"\b(?i:entsperr\w*|a[ñn]ad\w*|agreg\w*|quit\w*|desbloque\w*|resete\w*|restablec\w*|ajout\w*|retir\w*|"
+            r"d[ée]bloqu\w*|r[ée]initialis\w*|d[ée]sactiv\w*|hinzuf[üu]g\w*|entfern\w*|sperr\w*|deaktivier\w*|"
+            r"aggiung\w*|rimuov\w*|togli\w*|sblocc\w*|disattiv\w*|adicion\w*|remov[ae]\w*|desativ\w*|toevoeg\w*|"
+            r"verwijder\w*|ontgrendel\w*|deblokk\w*|voeg)[ \t]+(?:(?i:a|al|o|le|la|il|lo|de|het)[ \t]+)?"
+            r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")" + _AFTER_OBJECT
         ),
     ),
     (
@@ -160,15 +185,19 @@ _THIRD_TEXT = (
     ),
     (
         re.compile(
-            r" (?:to|into|from|out of|zur|in die|aus der|von der|al|del|au|du|aan|uit|ao|do|da|dal|nel) (?:the |de |het |der )?"
-            r"(?:group|gruppe|grupo|groupe|groep|gruppo)\b"
+            r" (?:to|into|from|out of|zur|in die|aus der|von der|al|del|au|du|aan|uit|ao|do|da|dal|nel|til|i|fra) "
+            r"(?:the |de |het |der )?(?:group|gruppen?|grupo|groupe|groep|gruppo)\b"
         ),
         re.compile(
             r"(?P<who>"
             + _TITLE_NAME
-            + r"|[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+)\s+(?i:to|into|from|out of|zur|in die|aus der|"
-            r"von der|al|del|au|du|aan|uit|ao|do|da|dal|nel)\s+(?i:the\s+|de\s+|het\s+|der\s+)?(?i:group|gruppe|grupo|groupe|"
-            r"groep|gruppo)\b"
+            + r"|"
+            + _FULL_NAME
+            # a verb may stand between the name and the group in Dutch ("Daan de Vries toevoegen aan de groep")
+            + r")\s+(?:(?i:toevoegen|verwijderen|halen|zetten|plaatsen|hinzuf[üu]gen|aufnehmen|entfernen|nehmen|"
+            r"tilf[øo]je|legge|l[äa]gga|fjerne)\s+)?(?i:to|into|from|out of|zur|in die|aus der|"
+            r"von der|al|del|au|du|aan|uit|ao|do|da|dal|nel|til|i|fra)\s+(?i:the\s+|de\s+|het\s+|der\s+)?(?i:group|gruppe|"
+            r"gruppen|grupo|groupe|groep|gruppo)\b"
         ),
     ),
     (
@@ -186,14 +215,19 @@ _THIRD_TEXT = (
 )
 
 
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+
+
 def _is_person(who: str) -> bool:
     tokens = [t for t in who.split() if not is_title(t)]
-    return bool(tokens) and all(is_name_token(t) for t in tokens)
+    if not tokens or tokens[0] in _PARTICLES or tokens[-1] in _PARTICLES:
+        return False
+    return all(is_name_token(t) or t in _PARTICLES for t in tokens)
 
 
-def third_party_reference(p: Prepared) -> str | None:
+def third_party_reference(p: Prepared, reporter: str | None = None) -> str | None:
     """Words that put the request on someone other than the writer ("he forgot", "für Herrn Albrecht",
-    "Dr. Kaplan is locked out", "take him out of")."""
+    "Dr. Kaplan is locked out", "take him out of", "Marco ha dimenticato la password")."""
     m = _THIRD_LOW.search(p.cue, live=p.live)
     if m:
         return m.group(0)
@@ -213,4 +247,4 @@ def third_party_reference(p: Prepared) -> str | None:
                     continue
                 return " ".join(f"{lead.group(0)}{found.group(0)}".split())
             return " ".join(found.group(0).split())
-    return None
+    return named_subject(p, reporter)

@@ -1,0 +1,358 @@
+"""Rule 16: several requests in one ticket -> no_action.
+
+Found three ways, from the most to the least explicit: a connector or a count ("also", "ademas", "two things",
+"both"); a known kind of second problem in a sentence apart from the request (broken equipment or software, an
+install, access to a share, "either / non plus / tampoco", someone asked to come and look); and, structurally, any
+sentence apart from the request that uses no runbook word yet asks IT for something with an object ("can you send
+me the expenses template") or reports a present-tense fault ("the coffee machine doesn't work"). A sentence that
+says its problem is solved, or that no action is needed, is background and never counts. Quiet beats unsafe: an
+IT admin loses a minute on a missed proposal, but a wrong one invites a rubber stamp.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cues import alt
+from .fastre import FastRe
+from .guards import solved_in
+from .lexicon import ACCOUNT, GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, PHONE, RESET, UNLOCK
+from .text import Prepared
+
+_SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n")
+
+
+# --- rule 16: several requests ------------------------------------------------------------------------------
+_MULTI = FastRe(
+    "|".join(
+        (
+            r"\b(?:two|three|several|a few|a couple of|couple of) (?:things|requests|issues|items|changes)\b|"
+            r"\b2 things|\b2 requests|\b3 things",
+            r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
+            r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
+            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you)\b|"
+            r"\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
+            r"separate|different) note\b|"
+            r"\b(?:monitor|printer|laptop|keyboard|mouse|screen|headset|dock|docking station|scanner|projector|webcam|"
+            r"camera|charger)\b[^.\n]{0,40}\b(?:died|dead|broken|broke|not working|isn't working|doesn't work|stopped "
+            r"working|jammed|won't turn on)\b[^.\n]{0,15}\b(?:too|as well|also)\b|"
+            r"\b(?:and|then|but) also (?:add|remove|reset|unlock|assign|give|create|disable|suspend|grant|install|put|"
+            r"change|order|move|enable|set up|sort out|fix)\b|\balso\b[^.\n]{0,50}\b(?:needs (?:a new|new|fixing|"
+            r"replacing|a refill)|is broken|isn't working|doesn't work|stopped working|won't (?:print|work|turn on))\b",
+            r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
+            r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
+            r"\b(?:aussi|egalement) besoin\b|\bdeux choses\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
+            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b",
+            r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
+            r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
+            r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
+            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b|"
+            r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
+            r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
+            r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
+            r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b|"
+            r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
+            r"bada)\b|(?:\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
+            r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"
+            r"nostr[ei]|nossas|nossos|vores|vara) (?:mfa|2fa|wachtwoorden|contrasenas|cuentas|comptes|mots de passe|"
+            r"passworter|konten|password|account|senhas|contas|telefoons|moviles|telephones|handys)\b|"
+            r"\b(?:und|and|also|plus|ademas|aussi|ausserdem|inoltre|tambem|ook|y (?:mi|la|el)|e (?:la|il|o|a|mia|mio)|"
+            r"et (?:mon|ma|la|le)|en (?:mijn|de|het)) (?:\w+ ){0,2}(?:drucker|impresora|"
+            r"imprimante|stampante|impressora|printer|monitor|bildschirm|pantalla|ecran|schermo|scherm|tastatur|teclado|"
+            r"clavier|tastiera|toetsenbord|scanner|headset)\b[^.\n]{0,40}\b(?:druckt nicht|funktioniert nicht|geht nicht|"
+            r"kaputt|defekt|no funciona|no imprime|roto|rota|ne marche|ne fonctionne|casse|non funziona|non stampa|"
+            r"nao funciona|avariad[oa]|werkt niet|doet het niet|kapot|died|dead|broken|not working|jammed)|"
+            r"\b(?:ademas|ausserdem|aussi|en plus|inoltre|alem disso|daarnaast|and also)\b(?:,? \S+){0,6}? (?:no (?:carga|enciende|"
+            r"arranca|funciona|imprime)|geht nicht|funktioniert nicht|ladt nicht|startet nicht|ne (?:charge|demarre|marche|"
+            r"fonctionne) (?:plus|pas)|non (?:carica|si accende|funziona)|nao (?:carrega|liga|funciona)|laadt niet|"
+            r"start niet|werkt niet|won't (?:charge|turn on|start)|isn't working|doesn't work)\b|"
+            r"\b(?:whole|entire) (?:\w+ )?(?:team|department|dept|office|branch|staff|company|floor|shift|crew|class)\b|"
+            r"\b(?:they|we) all\b|\beach of (?:them|us)\b|"
+            r"\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
+            r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
+            r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
+            r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all|are both)\b|\bour (?:accounts|passwords|"
+            r"phones|logins)\b",
+        )
+    )
+)
+
+
+_COUNTED = re.compile(r"(?:two|three|several|a few|a couple of|couple of|2|3) (?:things|requests|issues|items|changes)")
+
+
+def several_requests(p: Prepared) -> str | None:
+    """Words saying the ticket asks for more than one thing. "Two things: the printer is sorted now, thanks. And I
+    need a Visio licence" counts one solved problem and one request: a count is dropped when something is said
+    to be solved."""
+    m = _MULTI.search(p.cue, live=p.live)
+    while m is not None and _not_two(p, m):
+        m = _MULTI.search(p.cue, m.end(), live=p.live)
+    return " ".join(m.group(0).split()) if m else None
+
+
+_WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
+
+
+def _not_two(p: Prepared, m: re.Match[str]) -> bool:
+    """A match that does not mean two requests: a count beside a solved problem, or "if ... or not" (a doubt)."""
+    if _COUNTED.fullmatch(m.group(0)):
+        return solved_in(p, 0, len(p.cue))
+    if m.group(0) == "or not":
+        lo = max(0, m.start() - 120)
+        return _WHETHER.search(p.cue, lo, m.start()) is not None
+    return False
+
+
+# --- rule 16: a second problem with equipment, in a sentence of its own ---------------------------------------
+_EQUIPMENT = FastRe(
+    r"\b(?:printers?|monitors?|screens?|keyboards?|mouse|headsets?|docks?|docking station|scanners?|projectors?|webcams?|"
+    r"chargers?|laptops?|notebooks?|computers?|drucker|bildschirm|tastatur|maus|rechner|impresoras?|"
+    r"pantallas?|teclado|raton|portatil|ordenador|imprimantes?|ecran|clavier|souris|ordinateur|stampanti?|schermo|"
+    r"tastiera|portatile|impressoras?|ecra|computador|scherm|toetsenbord|muis|skrivare|skriver|skjerm|skarm|"
+    r"tangentbord|wifi|wi-fi|wlan|internet|network|reseau|netzwerk|rete|rede|netwerk|plotters?|copiers?|photocopiers?|"
+    r"fax|label printer|traceur|plotter|kopierer|fotocopiadora|fotocopiatrice|copiadora)\b"
+)
+_EQUIPMENT_FAULT = FastRe(
+    r"\b(?:not working|isn't working|doesn't work|won't (?:print|turn on|start|charge|connect|work|boot)|stopped working|"
+    r"broken|died|is dead|jammed|keeps (?:crashing|freezing|disconnecting|flickering)|crashes|flickers|"
+    r"no (?:funciona|imprime|enciende|carga|arranca)|funktioniert nicht|geht nicht|druckt (?:nicht|nur)|startet nicht|"
+    r"ladt nicht|kaputt|defekt|flackert|ne (?:marche|fonctionne|demarre|charge|s'allume|imprime) (?:plus|pas)|en panne|"
+    r"non (?:funziona|stampa|si accende|carica|parte)|guast[oa]|nao (?:funciona|imprime|liga|carrega)|avariad[oa]|"
+    r"werkt niet|doet het niet|print niet|start niet|laadt niet|kapot|virker ikke|fungerar inte|fungerer ikke|"
+    r"funkar inte|trasig|keeps (?:dropping|disconnecting|restarting|rebooting|logging me out)|drops? (?:off|out)|"
+    r"dropping (?:off|out)|won't connect|can't connect|printing (?:everything|all|only|blank|in)|parpadea|no se ve|scintille|n'affiche rien|zeigt (?:nichts|kein bild)|sfarfalla|non si vede|"
+    r"pisca|nao aparece|knippert|geeft geen beeld|flimrer|flimmer)\b"
+)
+# software that malfunctions (crashes, freezes, stops syncing) is a problem of its own; "can't get into Outlook" is
+# the login's consequence and is not listed
+_SOFTWARE = FastRe(
+    r"\b(?:outlook|teams|excel|word|onedrive|sharepoint|calendar|calendario|kalender|agenda|browser|chrome|zoom|"
+    r"intranet|erp|crm|app)\b"
+)
+_SOFTWARE_FAULT = FastRe(
+    r"\b(?:keeps (?:crashing|freezing|closing|hanging)|crash(?:es|ing)|freez(?:es|ing)|(?:isn't|not|stopped|won't) "
+    r"sync(?:ing)?|no sincroniza|ne se synchronise (?:plus|pas)|synchronisiert (?:\w+ )?nicht|sturzt (?:\w+ )?ab|"
+    r"non si sincronizza|nao sincroniza|synchroniseert niet|loopt vast|se cuelga|plante|"
+    # wrong behaviour reported: "shows all desks as taken even though the office is empty", "gives an error"
+    r"even though|although|(?:shows|gives|throws) an? error|error message|fehlermeldung|mensaje de error|"
+    r"message d'erreur|messaggio di errore|mensagem de erro|foutmelding)\b"
+)
+_EQUIPMENT_ASK = FastRe(
+    r"\b(?:please|pls|can you|could you|can someone|could someone|would you|bitte|konnt ihr|konnen sie|por favor|"
+    r"podeis|podriais|podrian|pueden|pouvez|pourriez|merci de|per favore|potete|potreste|podem|podiam|kunnen jullie|"
+    r"kun je|graag|kan ni|kan dere|kan i|venligst|vennligst|snalla)\b[^.!?\n]{0,60}\b(?:check|look at|take a look|fix|repair|replace|swap|prufen|uberprufen|reparieren|anschauen|ansehen|tauschen|"
+    r"austauschen|revisar|revisad|mirar|mirad|arreglar|arreglad|reparar|verifier|regarder|reparer|remplacer|controllare|"
+    r"controllate|sistemare|sistemate|riparare|sostituire|verificar|arranjar|consertar|substituir|nakijken|bekijken|"
+    r"repareren|vervangen|kolla|sjekke|tjekke|fixa|reparera)\b"
+)
+
+
+_SECOND_ASK = FastRe(
+    r"\b(?:please|pls|can you|could you|can someone|could someone|would you|bitte|konnt ihr|konnen sie|por favor|"
+    r"podeis|podriais|podrian|pueden|pouvez|pourriez|merci de|per favore|potete|potreste|podem|podiam|kunnen jullie|"
+    r"kun je|graag|kan ni|kan dere|kan i|venligst|vennligst|snalla)\b[^.!?\n]{0,60}\b(?:install|order|"
+    r"installier\w*|bestell\w*|instal(?:ar|ad|en|eis)\b|pedi(?:r|d)\b|installer|commander|installare|installate|ordinare|"
+    r"instalar|instalem|encomendar|installeren|bestellen|installera|installere|bestille)\b"
+)
+_RESOURCE = (
+    r"(?:vpn|share|shared drive|network drive|folder|drive|sharepoint|site|channel|server|database|repo|repository|"
+    r"shared mailbox|calendar|carpeta|unidad|dossier|lecteur|ordner|laufwerk|cartella|unita|pasta|unidade|map|schijf|"
+    r"mapp|mappe)"
+)
+_ACCESS = r"(?:access|acceso|acces|zugriff|zugang|accesso|acesso|toegang|atkomst|tilgang|adgang)"
+_ACCESS_ASK = FastRe(
+    r"\b(?:need|needs|require|request|want|give me|grant me|(?:can|could|may) i (?:get|have)|necesito|necesitaria|"
+    r"besoin|brauche|benotige|bisogno|mi serve|preciso|precisava|nodig|behover|trenger|brug for)\b[^.!?\n]{0,30}"
+    r"(?:\b"
+    + _ACCESS
+    + r"\b[^.!?\n]{0,30}\b"
+    + _RESOURCE
+    + r"|\b"
+    + _RESOURCE
+    + r" (?:\w+ )?"
+    + _ACCESS
+    + r")\b|\b(?:access|acceso|acces|zugriff|zugang|accesso|acesso|toegang)\b (?:to |a |al |au |auf |zum |zur |alla |ao |tot )?"
+    r"(?:the |la |el |le |den |die |das |il |o |a |de |het )?"
+    + _RESOURCE
+    + r"\b[^.!?\n]{0,30}\b(?:please|por favor|svp|bitte|per favore|graag|needed|necesario|notig|nodig)\b"
+)
+
+
+# "... isn't syncing either", "ne marche pas non plus": another problem, said to come on top
+_ALSO_BROKEN = FastRe(
+    r"\b(?:isn't|doesn't|won't|can't|not|no longer|aren't|don't)\b[^.!?\n]{0,60}\beither\b|\bnon plus\b|\btampoco\b|"
+    r"\bauch nicht\b|\b(?:neanche|nemmeno|neppure)\b|\btambem nao\b|\book niet\b|\bheller ikke\b|\binte heller\b"
+)
+# ... said of something other than the login itself ("je ne connais pas mon mot de passe non plus" is the same problem)
+_LOGIN_WORDS = FastRe(
+    r"\b(?:pass ?words?|passwor[dt]\w*|kennw[oe]rt\w*|contrasen\w+|clave|mots? de passe|senhas?|wachtwoord\w*|"
+    r"palavras?-passe|passord\w*|losenord\w*|adgangskode\w*|accounts?|konto\w*|cuentas?|comptes?|conta|login|"
+    r"mfa|2fa|authenticat\w*|locked|gesperrt|bloque\w*|bloccat\w*|geblokkeerd)\b"
+)
+# a sentence opening with "also" about equipment: "Also the A0 plotter is printing everything in magenta"
+_ALSO_OPENER = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:and )?(?:also|plus|ademas|aussi|en plus|ausserdem|inoltre|alem disso|daarnaast|dessutom|"
+    r"desuden|ogsa)\b"
+)
+
+
+def software_problem(p: Prepared, starts: list[int]) -> str | None:
+    """Rule 16 without a connector: "Excel keeps crashing" in a sentence of its own, beside the request."""
+    if not _SOFTWARE.maybe(p.live) or not _SOFTWARE_FAULT.maybe(p.live):
+        return None
+    for m in _SOFTWARE_FAULT.finditer(p.cue, live=p.live):
+        lo, hi = _sentence(p, m.start())
+        if any(lo <= s < hi for s in starts) or _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live):
+            continue
+        if _SOFTWARE.search(p.cue, lo, hi, live=p.live) and not solved_in(p, lo, hi):
+            return " ".join(p.cue[lo:hi].split())[:80]
+    return None
+
+
+# "The hoist in room 14 has a warning light on, can someone look?": asked to look at something that is not the login
+_LOOK_ASK = FastRe(
+    r"\b(?:can|could|would) (?:someone|somebody|you|anyone|one of you) (?:please )?(?:come and )?(?:look|check|have a "
+    r"look|take a look|fix|repair|come)\b|\b(?:podeis|podriais|puede alguien) (?:mirar|revisar|arreglar)\w*|"
+    r"\b(?:pouvez-vous|pourriez-vous|quelqu'un peut-il) (?:regarder|verifier|reparer|passer)\b|"
+    r"\b(?:konnt ihr|kann (?:sich )?(?:jemand|einer)) (?:\w+ )?(?:anschauen|ansehen|prufen|reparieren|vorbeikommen)\b|"
+    r"\b(?:potete|puo qualcuno) (?:\w+ )?(?:controllare|guardare|sistemare|riparare)\b|"
+    r"\b(?:podem|alguem pode) (?:\w+ )?(?:verificar|ver|arranjar|reparar)\b|"
+    r"\b(?:kunnen jullie|kan iemand) (?:\w+ )?(?:kijken|nakijken|repareren)\b"
+)
+# ... unless the sentence asks about the request itself: "can you check why", "could you look into it"
+_WHY = re.compile(
+    r"\b(?:why|por que|porque|pourquoi|warum|perche|waarom|varfor|hvorfor)\b|\b(?:look|check|fix|sort|repair|come)"
+    r"(?: (?:at|into|over|out))? (?:it|this|that|me|things|my account|mine)\b"
+)
+# access to a share or folder asked for, in any sentence: "... und mir außerdem Zugriff auf den Ordner X geben"
+_ACCESS_GIVE = FastRe(
+    r"\b(?:access|acceso|acces|zugriff|zugang|accesso|acesso|toegang|atkomst|tilgang|adgang)\b (?:\S+ ){0,5}?"
+    + _RESOURCE
+    + r"\b[^.!?\n]{0,40}\b(?:geben|gewahren|einrichten|dar|donner|dare|geven|ge|gi|give|grant)\b"
+)
+
+
+def second_request(p: Prepared, starts: list[int], *, group: bool, licence: bool = False) -> str | None:
+    """Rule 16 without a connector: a sentence of its own asks for something else -- broken equipment or software,
+    an install, someone to come and look at a thing, or (unless the request is a group, which is how access is
+    given) access to a share, folder or VPN."""
+    found = equipment_problem(p, starts) or (None if licence else software_problem(p, starts))
+    if found is not None:
+        return found
+    if not group:
+        given = _ACCESS_GIVE.search(p.cue, live=p.live) if _ACCESS_GIVE.maybe(p.live) else None
+        if given is not None:
+            return " ".join(given.group(0).split())[:80]
+    checks = (_SECOND_ASK, _ALSO_BROKEN, _LOOK_ASK) if group else (_SECOND_ASK, _ALSO_BROKEN, _LOOK_ASK, _ACCESS_ASK)
+    for check in checks:
+        if not check.maybe(p.live):
+            continue
+        m = check.search(p.cue, live=p.live)
+        while m is not None:
+            lo, hi = _sentence(p, m.start())
+            about_login = check in (_ALSO_BROKEN, _LOOK_ASK) and (
+                _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live) is not None
+                or (check is _LOOK_ASK and _WHY.search(p.cue, lo, hi) is not None)
+            )
+            if not about_login and not any(lo <= s < hi for s in starts):
+                return " ".join(m.group(0).split())[:80]
+            m = check.search(p.cue, m.end(), live=p.live)
+    return None
+
+
+def _sentence(p: Prepared, at: int) -> tuple[int, int]:
+    lo = 0
+    for stop in _SENTENCE.finditer(p.cue, max(0, at - 240), at):
+        lo = stop.end()
+    end = _SENTENCE.search(p.cue, at)
+    return lo, end.start() if end else len(p.cue)
+
+
+# a problem told as background: "the tablet died, so I finished on paper (no action needed)"
+_NOTHING_ASKED = re.compile(
+    r"\b(?:no action (?:needed|required)|nothing (?:to do|needed)|no need to|just fyi|for info|not urgent|"
+    r"i'll raise (?:it|that|this) separately|will raise (?:it|that|this) separately)\b"
+)
+
+
+def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
+    """Rule 16 without a connector: a sentence of its own reports broken equipment or asks for it to be checked
+    ("Bitte den Drucker in Halle 2 prüfen"), apart from the sentence that holds the request."""
+    if not _EQUIPMENT.maybe(p.live):
+        return None
+    for m in _EQUIPMENT.finditer(p.cue, live=p.live):
+        lo, hi = _sentence(p, m.start())
+        if any(lo <= s < hi for s in starts):
+            continue
+        found = (
+            _EQUIPMENT_FAULT.search(p.cue, lo, hi, live=p.live)
+            or _EQUIPMENT_ASK.search(p.cue, lo, hi, live=p.live)
+            or _ALSO_OPENER.match(p.cue, max(0, lo - 2), hi)
+        )
+        if found is not None and not solved_in(p, lo, hi) and _NOTHING_ASKED.search(p.cue, lo, hi) is None:
+            return " ".join(p.cue[lo:hi].split())[:80]
+    return None
+
+
+# --- rule 16, structurally: any sentence of its own that asks IT for something or reports a fault ----------------
+_ASK_MARKER = FastRe(
+    r"\b(?:can you|could you|would you|can someone|could someone|can somebody|can anyone|could anyone|podeis|podriais|"
+    r"pouvez-vous|pourriez-vous|konnt ihr|konnen sie|konntet ihr|potete|potreste|podem|podiam|podiam|kunnen jullie|"
+    r"kunt u|kan ni|kan dere|kan i|voisitteko|voitteko)\b"
+)
+_FAULT_MARKER = FastRe(
+    r"\b(?:isn't working|is not working|not working|doesn't work|does not work|stopped working|won't (?:open|load|start|"
+    r"sync|print|work|connect|turn on|charge|boot)|keeps (?:crashing|freezing|closing|dropping|disconnecting|restarting)|"
+    r"no funciona|no va|ne (?:marche|fonctionne) (?:plus|pas)|funktioniert (?:\w+ )?nicht|geht (?:\w+ )?nicht mehr|"
+    r"non funziona|nao funciona|werkt (?:\w+ )?niet|doet het niet|virker ikke|fungerar inte|fungerer ikke)\b"
+)
+# what an ask of that kind is about when it is the same request or small talk
+_SAME_ASK = re.compile(
+    r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
+    r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|necessaire|necesario|"
+    r"necessario|notige|nodige|what's needed|what is needed|the needful)\b"
+)
+
+
+# Words of any runbook request: a sentence using them is this request or another runbook one (which the evidence
+# for two intents already catches), never an unrelated ask.
+_RUNBOOK_WORDS = FastRe(
+    r"\b"
+    + alt(
+        PASSWORD,
+        RESET,
+        UNLOCK,
+        LOCKED,
+        MFA,
+        PHONE,
+        LICENCE_WORD,
+        GROUP_WORD,
+        ACCOUNT,
+        r"create\w*|set ?up|aanmaken|crear\w*|anlegen|creer|creare|criar|skapa|opret\w*|disabl\w*|deactivat\w*|"
+        r"suspend\w*|desactiv\w*|deaktivier\w*|disattiv\w*|desativ\w*|uitschakel\w*|add\w*|remov\w*|"
+        r"[\w.+-]+@",
+        r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
+    )
+)
+
+
+def other_ask(p: Prepared, starts: list[int]) -> str | None:
+    """A sentence apart from the request, not about the login, that asks IT to do something or reports something
+    broken: "The hoist has a warning light on, can someone look?", "The shared calendar isn't working either"."""
+    for check in (_ASK_MARKER, _FAULT_MARKER):
+        if not check.maybe(p.live):
+            continue
+        for m in check.finditer(p.cue, live=p.live):
+            lo, hi = _sentence(p, m.start())
+            if any(lo <= s < hi for s in starts) or _RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live):
+                continue
+            if solved_in(p, lo, hi) or _NOTHING_ASKED.search(p.cue, lo, hi):
+                continue
+            tail = p.cue[m.end() : hi] if check is _ASK_MARKER else ""
+            # an ask of its own names what it is about: a verb and an object ("send me the new expenses template"),
+            # not a pronoun ("me la podéis asignar", "kan dere nullstille det")
+            if check is _ASK_MARKER and (len(tail.split()) < 3 or _SAME_ASK.search(tail)):
+                continue
+            return " ".join(p.cue[lo:hi].split())[:80]
+    return None
