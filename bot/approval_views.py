@@ -65,7 +65,17 @@ def approval_view(run: Run, *, sandbox: bool, processing: bool = False, grant: G
         can_retry=run.status == "failed" and any(s.get("outcome") == "failed" for s in run.steps),
         summary=run.summary or None,
         grant=grant if grant is not None else requested_view(run, utcnow()),
+        extra=_extra(run),
     )
+
+
+def _extra(run: Run) -> dict[str, str]:
+    """Facts only some runs have: a JIT resource's own approvers, one of whom must approve (``bot/runs.py``)."""
+    named = [str(a) for a in (run.params or {}).get("approvers") or ()]
+    if not named:
+        return {}
+    given = any(a.get("named") for a in run.approvals)
+    return {"resource_approvers": ", ".join(named) + (" (approved)" if given else " (one of them must approve)")}
 
 
 def summary_view(run: Run) -> RunSummaryView:

@@ -8,13 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from opsgate.bot.executor import attach as attach_executor
-from opsgate.bot.jit import Revoker, attach
+from opsgate.bot.jit import ResourceSpec, Revoker, attach
+from opsgate.bot.jit.catalog import add_resource
 from opsgate.cards.ids import ActionId, BlockId
 from opsgate.handlers.slack import access
 from opsgate.store import jit as rows
 from tests.fakes.slack import FakeSlack, slash_command_body, view_submission_body
 from tests.jit_support import seed_catalog
-from tests.test_slack_harness import ALICE, CHANNEL, MIA, SlackHarness, block_text, has_block, slack_env
+from tests.test_slack_harness import ALICE, CHANNEL, MALLORY, MIA, TOM, SlackHarness, block_text, has_block, slack_env
 
 
 def _wire(h: SlackHarness) -> Revoker:
@@ -180,4 +181,28 @@ async def test_the_card_says_who_revoked_early(db_url: str) -> None:
         line = block_text(h.card(grant.run_id), BlockId.GRANT)
         assert line.startswith("🔒 *Ended* ") and f"revoked early by <@{ALICE[0]}>" in line
         assert "(it was due " in line
+        h.assert_clean()
+
+
+async def test_the_resource_owner_decides_in_slack_though_not_an_opsgate_approver(db_url: str) -> None:
+    async with slack_env(db_url) as h:
+        _wire(h)
+        services = h.gate.services
+        owner = ResourceSpec("prod-db", "okta", "Prod Admins", "4h", "1h", extra_approvers=(MALLORY[1],))
+        add_resource(services, services.default_org_id, owner, actor="cli")
+        await _access(h, "prod-db 1h schema migration", "req")
+        (grant,) = [g for g in _grants(h) if g.resource == "prod-db"]
+        card = h.card(grant.run_id)
+        assert "mallory@acme.com" in json.dumps(card)  # the card names who else must approve
+
+        opened = len(h.fake.opened_views)
+        await h.click(MALLORY, card, ActionId.DENY)  # the owner may deny: the reason modal opens
+        assert len(h.fake.opened_views) == opened + 1 and h.ephemerals_for(MALLORY) == []
+        await h.click(ALICE, h.card(grant.run_id), ActionId.APPROVE)
+        assert h.run(grant.run_id).status == "awaiting_approval"  # one approval of two
+        await h.click(TOM, h.card(grant.run_id), ActionId.APPROVE)  # the last one is the owner's
+        assert h.run(grant.run_id).status == "awaiting_approval"
+        assert any("resource's own approvers" in e for e in h.ephemerals_for(TOM))
+        await h.click(MALLORY, h.card(grant.run_id), ActionId.APPROVE)
+        await h.eventually(lambda: _grants(h)[0].status == "active")
         h.assert_clean()

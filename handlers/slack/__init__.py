@@ -16,6 +16,8 @@ import asyncio
 import importlib
 import importlib.util
 import logging
+import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import aiohttp
@@ -44,6 +46,9 @@ ROOM_LISTENERS = (  # other rooms' listener modules (each exposes register(bolt_
     "opsgate.handlers.slack.jira_summary",
     "opsgate.handlers.slack.access",
 )
+
+BOLT_LOGGER = "opsgate.slack.bolt"
+BAD_SIGNATURE_HINT = "if Slack's own requests are refused, check SLACK_SIGNING_SECRET and the server's clock"
 
 BoltRegistrar = Callable[[AsyncApp], None]
 SLACK: web.AppKey[SlackRuntime] = web.AppKey("opsgate_slack", SlackRuntime)
@@ -78,6 +83,37 @@ def build_runtime(gate: OpsGate) -> SlackRuntime:
     )
 
 
+class BoltLogFilter(logging.Filter):
+    """Keeps two of slack_bolt's own log lines out of OpsGate's JSON log.
+
+    * A request with a bad or stale signature: Bolt logs the whole unauthenticated body (and its signature) as a raw
+      line, so anyone who can reach ``/slack/events`` could write what they like into the log, and a replayed
+      request's user data would land there. It becomes one structured ``slack_bad_signature`` line instead.
+    * "As you gave `client` as well, `token` will be unused": Bolt reads ``SLACK_BOT_TOKEN`` from the environment
+      by itself and warns because OpsGate hands it the paced client built from the same token. Nothing is wrong.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Invalid request signature detected"):
+            stamp = re.search(r"timestamp: (\d+)", message)
+            age = int(time.time()) - int(stamp.group(1)) if stamp else None
+            log.warning("slack_bad_signature", status=401, request_age_s=age, hint=BAD_SIGNATURE_HINT)
+            return False
+        return not message.startswith("As you gave `client` as well")
+
+
+_BOLT_LOG_FILTER = BoltLogFilter()
+
+
+def bolt_logger() -> logging.Logger:
+    """The logger Bolt is given; Bolt copies its filters into the loggers of its own middleware as it makes them."""
+    logger = logging.getLogger(BOLT_LOGGER)
+    if _BOLT_LOG_FILTER not in logger.filters:
+        logger.addFilter(_BOLT_LOG_FILTER)
+    return logger
+
+
 def build_bolt_app(
     gate: OpsGate, extra_registrars: Sequence[BoltRegistrar] = (), *, rt: SlackRuntime | None = None
 ) -> OpsGateBoltApp:
@@ -90,7 +126,7 @@ def build_bolt_app(
         client=rt.client,
         signing_secret=secret.get_secret_value() if secret else "",
         process_before_response=True,  # acks leave at once; slow work runs in tracked background tasks
-        logger=logging.getLogger("opsgate.slack.bolt"),
+        logger=bolt_logger(),
     )
     app.middleware(middleware(rt))
     errors.install(app, rt)

@@ -54,7 +54,13 @@ class Approvers:
     async def decider(self, user_id: str) -> Decider:
         """The clicker as a Decider; raises :class:`ProfileUnavailable` for an approver without a readable email."""
         if not await self.is_approver(user_id):
-            return Decider(actor=actor(user_id), label=label(user_id), email=None, is_approver=False)
+            # Not an approver, yet maybe named by a run itself (a JIT resource's owner, by email): best effort.
+            try:
+                user = await self.directory.user(user_id)
+            except Exception:
+                user = None
+            email = user.email if user is not None and not user.deleted else None
+            return Decider(actor=actor(user_id), label=label(user_id), email=email, is_approver=False)
         user = await self.directory.user(user_id)
         if user is None or not user.email or user.deleted:
             raise ProfileUnavailable(

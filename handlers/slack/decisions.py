@@ -1,13 +1,15 @@
 """What happens after a decision press was acknowledged (Approve, the deny modal's submission, Retry).
 
 1. Describe the clicker (:class:`~opsgate.handlers.slack.approvers.Approvers`).
-2. For an approver on a run still waiting, replace the clicked card's buttons with "Processing..." at once.
+2. For an approver on a run still waiting, replace the clicked card's buttons with "Processing..." at once, unless
+   the press can only be refused (their own request or account, their second approval, an outdated plan).
 3. Call the one decision service, :meth:`OpsGate.decide` (all the rules live in the run machine).
 4. Changed: the outbox re-renders every copy of the card and DMs the requester (``decide`` kicked it).
    Refused or a repeat: put the clicked card back from the run's current state (buttons back if it still waits)
    and tell the clicker privately what already happened and by whom.
 
-Non-approvers never see the shared card flip to "Processing...": their press is refused without touching it. A card
+Non-approvers and refused approvers never make the shared card flip to "Processing...": their press is refused
+without touching it. A card
 this press did not flip is left to the outbox, which re-renders every copy on every transition; so a burst of
 presses on an old copy costs one private answer each, not one card update each.
 """
@@ -79,7 +81,13 @@ async def decide(
     processing = False
     if decider.is_approver:  # only an approver's press may flip the shared card; nobody else's needs the run first
         run = await load(rt, button.run_id)
-        processing = run is not None and run.status == "awaiting_approval"
+        # A press that can only be refused (the approver's own request or account, a second approval by them, an
+        # old plan) leaves the shared card alone too: other approvers must not see "Processing..." come and go.
+        processing = (
+            run is not None
+            and run.status == "awaiting_approval"
+            and refusal_kind(run, decider, decision, button.plan_hash) is None
+        )
         if run is not None and processing:
             await show(rt, where, run, processing=True)
     try:
