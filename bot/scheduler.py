@@ -4,6 +4,7 @@ replicas can run this scheduler and still act once (expiry, reminders, outbox de
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -57,6 +58,10 @@ class Scheduler:
         async def run() -> None:
             try:
                 await job()
+            except asyncio.CancelledError:
+                # Shutdown while the job ran: its work is claimed from the database with leases, so whatever it
+                # left half-done is picked up again by the next poll (here or on another replica).
+                log.info("scheduled_job_stopped", job=name)
             except Exception:
                 log.exception("scheduled_job_failed", job=name)
 

@@ -205,6 +205,20 @@ def _cli(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+async def test_cli_add_json_is_one_document_with_the_secret_shown_once(
+    db_url: str, engine: Engine, cloud: tuple[FakeJira, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, base = cloud
+    settings = make_settings(db_url)
+    add = _cli(["jira", "add", "--url", base, "--email", fake.email, "--token", TOKEN, "--project", "ITSM", "--json"])
+    assert await asyncio.to_thread(add.func, add, settings) == 0
+    added = json.loads(capsys.readouterr().out)  # the whole of stdout parses
+    assert added["url"] == base and len(added["webhookSecret"]) >= 32 and TOKEN not in json.dumps(added)
+    listing = _cli(["jira", "list", "--json"])
+    assert await asyncio.to_thread(listing.func, listing, settings) == 0
+    assert "webhookSecret" not in capsys.readouterr().out  # shown once, never again
+
+
 async def test_cli_add_list_test_remove(
     db_url: str, engine: Engine, cloud: tuple[FakeJira, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -74,12 +74,13 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     )
     site, test = asyncio.run(integrations.add(org_id, data, actor="cli"))
     services.close()
-    if args.json:
-        _out(json.dumps({**integrations.public(site), "checks": [vars(c) for c in test.checks]}))
-    else:
-        _out(f"Added Jira site {site.id} ({site.base_url})")
-        _print_checks(test)
-        _out(f"Webhook URL: {integrations.webhook_url(site)}")
+    if args.json:  # one JSON document on stdout; a generated webhook secret is in it (shown this once)
+        shown = {"webhookSecret": generated} if generated else {}
+        _out(json.dumps({**integrations.public(site), "checks": [vars(c) for c in test.checks], **shown}))
+        return 0
+    _out(f"Added Jira site {site.id} ({site.base_url})")
+    _print_checks(test)
+    _out(f"Webhook URL: {integrations.webhook_url(site)}")
     if generated:
         _out(f"Webhook secret (shown once; paste it into the Jira webhook's Secret field): {generated}")
     return 0
