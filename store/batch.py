@@ -100,7 +100,14 @@ class GroupCommitter:
                     stop = True
                     break
                 batch.append(more)
-            self._run(batch)
+            # A caller that gave up before its unit started (the client went away) is dropped; once a unit runs its
+            # future can no longer be cancelled, so every answer below has someone to go to.
+            batch = [unit for unit in batch if unit.future.set_running_or_notify_cancel()]
+            if batch:
+                try:
+                    self._run(batch)
+                except BaseException:  # never let the one writer thread die: every later write would hang
+                    log.exception("group_commit_loop_error", units=len(batch))
             if stop:
                 return
 

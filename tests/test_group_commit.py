@@ -112,3 +112,16 @@ async def test_a_rate_limited_key_in_a_storm_stores_exactly_its_allowance(servic
     assert all(a.headers.get("Retry-After") for a in answers if a.status == 429)
     assert count(services, "SELECT count(*) FROM runs") == 5
     assert count(services, "SELECT count(*) FROM audit_entries WHERE action = 'run.ingested'") == 5
+
+
+def test_a_unit_cancelled_before_it_ran_is_dropped_and_the_writer_goes_on(probe: Engine) -> None:
+    committer = GroupCommitter(probe)
+    release = _gate_until_all_queued(committer, 2)
+    first = committer.submit(_note, "first")
+    gone = committer.submit(_note, "gone")
+    assert gone.cancel()  # the caller went away while the writer was busy
+    release.set()
+    assert first.result(10) == "first"
+    assert committer.submit(_note, "later").result(10) == "later"  # the writer thread is alive
+    assert _stored(probe) == {"first", "later"}
+    committer.close()
