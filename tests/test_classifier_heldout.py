@@ -3,11 +3,13 @@
 Each held-out set (``heldout-*.jsonl``) was written to the contract in shared/data/README.md and scored untouched
 once, before any rule was tuned on it (the untouched scores are recorded in tests/data/README.md); the rules were
 then fixed for general causes, so these files now guard against regressions, they no longer estimate accuracy on
-unseen tickets. ``tuning-7.jsonl`` holds the probes written while fixing rounds 6-9 (never an estimate).
+unseen tickets. ``tuning-7.jsonl`` and ``tuning-12.jsonl`` hold the probes written while fixing rounds 6-9 and 11
+(never an estimate).
 
-The floors sit just below what the sets measure today (every set 100% intent and 0 unsafe, the tuning set one
-deliberate quiet miss): per set, intent accuracy >= 0.98 and unsafe rate <= 0.01 (the goal; under 100 tickets
-that means no unsafe proposal at all); pooled over every held-out set, intent >= 0.995 and unsafe <= 0.002.
+The floors sit just below what the sets measure today (every set 0 unsafe; every set 100% intent except
+heldout-13 at 98% and tuning-7 at 99.5%, quiet misses kept on purpose): per set, intent accuracy >= 0.98 and
+unsafe rate <= 0.01 (the goal; under 100 tickets that means no unsafe proposal at all); pooled over every
+held-out set, intent >= 0.995 and unsafe <= 0.002.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from opsgate.runbooks.classifier.scoring import Labelled, Report, load, score
 
 DATA = Path(__file__).resolve().parent / "data"
 HELD_OUT = sorted(DATA.glob("heldout-*.jsonl"))
-TUNING = DATA / "tuning-7.jsonl"
+TUNING = [DATA / "tuning-7.jsonl", DATA / "tuning-12.jsonl"]
 SET_INTENT_FLOOR = 0.98
 SET_UNSAFE_CEILING = 0.01
 POOLED_INTENT_FLOOR = 0.995
@@ -38,13 +40,13 @@ def _check(report: Report, *, intent: float, unsafe: float) -> None:
 
 def test_heldout_sets_are_present_with_unique_ids() -> None:
     names = {p.stem for p in HELD_OUT}
-    assert {f"heldout-{n}" for n in range(2, 12)} <= names
+    assert {f"heldout-{n}" for n in range(2, 14)} <= names
     assert len(load(DATA / "heldout-2.jsonl")) >= 200
-    every: list[Labelled] = [c for p in [*HELD_OUT, TUNING] for c in load(p)]
+    every: list[Labelled] = [c for p in [*HELD_OUT, *TUNING] for c in load(p)]
     assert len({c.id for c in every}) == len(every), "ticket ids must be unique across the sets"
 
 
-@pytest.mark.parametrize("path", [*HELD_OUT, TUNING], ids=[p.stem for p in [*HELD_OUT, TUNING]])
+@pytest.mark.parametrize("path", [*HELD_OUT, *TUNING], ids=[p.stem for p in [*HELD_OUT, *TUNING]])
 def test_quality_floors_per_set(path: Path) -> None:
     _check(score(load(path), EmbeddedClassifier().classify_sync), intent=SET_INTENT_FLOOR, unsafe=SET_UNSAFE_CEILING)
 

@@ -88,7 +88,8 @@ PW_FORGOT_POST = cue(
 # "Password" as the summary, "forgot it again, can you reset" as the body: the pronoun stands for the password
 PW_FORGOT_IT = cue(
     "forgot it",
-    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
+    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\b(?:don't|do not|can't) remember (?:the (?:new|old|current) one|what "
+    r"i (?:set|changed it to|picked|chose))\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
     r"\bes vergessen\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
     negatable=False,
 )

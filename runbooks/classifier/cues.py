@@ -60,6 +60,7 @@ NEGATORS = frozenset(
     }
 )
 _POST_NEGATORS = frozenset({"nicht", "niet", "ekki", "pas", "not"})
+_OR = frozenset({"or", "oder", "of", "ou"})
 _MODALS = frozenset(
     {
         "can",
@@ -102,7 +103,8 @@ def negated(p: Prepared, start: int, end: int) -> bool:
             return True
     stop = min(p.clause_end(start), end + 14)
     after = _WORD.findall(p.cue[end:stop])[:2]
-    return any(token in _POST_NEGATORS for token in after)
+    # "whether I remember my password or not" is a doubt, not a negation
+    return any(token in _POST_NEGATORS and (i == 0 or after[i - 1] not in _OR) for i, token in enumerate(after))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from opsgate.runbooks.intents import Intent
 
-from . import guards, multi, questions
+from . import added, guards, multi, questions, topics
 from .access import password_evidence
 from .dates import start_date
 from .emails import unconfirmed
@@ -142,7 +142,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         raise _stop(f'says the problem is solved ("{soft}")', 0.8, best)
     everywhere = _every_start(p, best)
     several = (
-        multi.several_requests(p)
+        multi.several_requests(p, hire=best.intent is Intent.NEW_HIRE)
         or multi.second_request(
             p,
             everywhere,
@@ -150,6 +150,9 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
             licence=best.intent is Intent.LICENSE_ASSIGN,  # "desktop Excel crashes on F3" explains a licence request
         )
         or multi.other_ask(p, everywhere)
+        or topics.another_topic(p, everywhere)
+        or added.added_request(p, everywhere, hire=best.intent is Intent.NEW_HIRE)
+        or (added.add_and_remove(p) if best.intent is Intent.GROUP_MEMBERSHIP else None)
     )
     if several is not None:
         raise _stop(f'several requests in one ticket ("{several}")', 0.85, best)
@@ -213,13 +216,23 @@ def _starts(p: Prepared, ev: Evidence) -> list[int]:
 
 
 def _every_start(p: Prepared, ev: Evidence) -> list[int]:
-    """Every place the words that decided ``ev`` occur (a summary often repeats the body's words)."""
+    """Every place the words that decided ``ev`` occur (a summary often repeats the body's words), as whole words
+    when they occur so ("add" is not in "address")."""
     out = []
+    cue = p.cue
     for w in ev.words:
-        i = p.cue.find(w)
+        found = []
+        whole = []
+        i = cue.find(w)
         while i >= 0:
-            out.append(i)
-            i = p.cue.find(w, i + 1)
+            found.append(i)
+            j = i + len(w)
+            if not (w[0].isalnum() and i > 0 and cue[i - 1].isalnum()) and not (
+                w[-1].isalnum() and j < len(cue) and cue[j].isalnum()
+            ):
+                whole.append(i)
+            i = cue.find(w, i + 1)
+        out.extend(whole or found)
     return out
 
 

@@ -144,14 +144,14 @@ _SOCIAL = FastRe(
             r"\b(?:password|credentials|passcode|reset)\b[^.\n]{0,80}\b(?:send|email|e-mail|forward|give|text|pass)\w* (?:it|"
             r"them|the (?:new |temporary |temp )?(?:one|password|credentials|link)) (?:on )?to (?:my |our |his |her |a )?"
             r"(?:colleague|co-?worker|assistant|manager|boss|wife|husband|partner|friend|pa|secretary|daughter|son|"
-            r"[\w.+-]+@)",
+            r"him\b|her\b|them\b|[\w.+-]+@)",
             r"\bpassword (?:of|for) [\w.+-]+@[^.\n]{0,90}\b(?:give|send|email|forward|tell|text)\w* (?:it|them|the new one) "
             r"(?:to|back to|over to) me\b",
             r"\b(?:i'm|i am|we are|we're) (?:the |an? |your )?(?:new )?(?:external |outside |it )?(?:contractor|consultant|"
             r"vendor|technician|engineer|support (?:engineer|agent)) (?:from|at|with) (?!(?:the |our )?(?:office|branch|"
             r"site|warehouse|depot|team)\b)",
             r"\b(?:text|whatsapp|sms|message|send|forward)\w* (?:it|them|the (?:new |temporary |temp )?(?:one|password|"
-            r"code|credentials))(?: to me)? (?:on|at|to|via|over) (?:\+?\d|whatsapp|signal|telegram|my (?:personal|private|"
+            r"code|credentials))(?: to (?:me|him|her|them))? (?:on|at|to|via|over) (?:\+?\d|whatsapp|signal|telegram|my (?:personal|private|"
             r"wife|husband)|this number)",
             r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b[^.\n]{0,40}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
             r"(?:to|back to) me\b",
@@ -301,9 +301,18 @@ _SOLVED = FastRe(
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\balready "
     r"(?:fixed|sorted|resolved|done|working)\b|\bsorted itself out\b|\b(?:sorted|fixed|resolved) (?:the|my|out)\b|\bno longer (?:a problem|an issue)\b|"
     r"\bya (?:funciona|esta resuelto)\b|\bc'est (?:resolu|regle)\b|\bfunktioniert (?:wieder|jetzt)\b|\bhat sich erledigt\b|"
+    r"\b(?:funziona|funciona) (?:di|de) nuovo\b|\bvuelve a funcionar\b|\b(?:werkt|doet het) (?:weer|nu weer)\b|"
+    r"\b(?:marche|fonctionne) (?:a|de) nouveau\b|\bfunciona outra vez\b|\bja funciona\b|\b(?:virker|fungerar|fungerer) "
+    r"(?:igen|igjen)\b|\b(?:geht|lauft) wieder\b|"
     r"\bthanks? (?:you )?(?:so much |a lot )?for (?:resetting|unlocking|the reset|the unlock|sorting|fixing|adding|"
     r"removing|setting up|your help|the help|helping)\b"
 )
+# repaired, in the other ticket languages ("das hat der Hausmeister schon repariert"), unless negated just before
+_REPAIRED = FastRe(
+    r"\b(?:repariert|behoben|gerepareerd|opgelost|riparat[oa]|risolt[oa]|reparad[oa]|arreglad[oa]|solucionad[oa]|"
+    r"resuelt[oa]|repare|reparee|resolu|resolue|resolvid[oa]|consertad[oa]|fikset|reparert|lagad|fixad)\b"
+)
+_NOT_YET = re.compile(r"\b(?:nicht|not|no|pas|encore|non|niet|nao|ikke|inte) (?:\w+ )?$")
 _SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n")
 
 
@@ -316,12 +325,21 @@ def solved_at(p: Prepared, pos: int) -> bool:
     for m in _SENTENCE.finditer(p.cue, lo, pos):
         lo = m.end()
     end = _SENTENCE.search(p.cue, pos, pos + 240)
-    return _SOLVED.search(p.cue, lo, end.start() if end else pos + 240, live=p.live) is not None
+    return solved_in(p, lo, end.start() if end else pos + 240)
 
 
 def solved_in(p: Prepared, lo: int, hi: int) -> bool:
     """Whether ``cue[lo:hi]`` says its problem is solved ("the fix from last month held up, all working")."""
-    return _SOLVED.search(p.cue, lo, hi, live=p.live) is not None
+    if _SOLVED.search(p.cue, lo, hi, live=p.live) is not None:
+        return True
+    if not _REPAIRED.maybe(p.live):
+        return False
+    m = _REPAIRED.search(p.cue, lo, hi, live=p.live)
+    while m is not None:
+        if _NOT_YET.search(p.cue, max(lo, m.start() - 20), m.start()) is None:
+            return True
+        m = _REPAIRED.search(p.cue, m.end(), hi, live=p.live)
+    return False
 
 
 def soft_closure(p: Prepared) -> str | None:

@@ -45,7 +45,8 @@ _OLD = re.compile(
     r"\bhave (?:an? |the )?|\bhad (?:an? |the )?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
     r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
     r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bdesde|"
-    r"\bvon)\s+(?:[\w']+\s+){0,4}$"
+    r"\bvon|\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"
+    r"upgrad\w*)(?: \w+){0,2} (?:da|de|del|do|du|von|van|dal|dalla|della))\s+(?:[\w']+\s+){0,4}$"
 )
 # ... or said after it: "I've the Visio licence already".
 _ALREADY = re.compile(

@@ -153,7 +153,8 @@ LICENCE_ASK = cue(
     alt(
         near(_ASK_VERB, LICENCE_WORD, 6),
         r"\b(?:asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
-        r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|"
+        r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|faudrait|"
+        r"il me faut|"
         r"voudrais|aurais besoin|hatte gern|gostaria|zou graag|krijgen|bekommen|erhalten|obtenir|ottenere|conseguir|"
         r"receber|obter|trenger|behover|brug for|tarvitsen|potrzebuj\w*|tarvitsisin|haluaisin|vil gerne have|vil gjerne ha|"
         r"skulle gerne have|skulle gjerne hatt|vill ha|skulle vilja ha)\b",
@@ -184,6 +185,7 @@ PLAN_ASK = cue(
             r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
             r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen|krijgen|bekommen|"
             r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
+            r"(?:ticket|request) is (?:just |only )?(?:for|about)",
         ),
         r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|business (?:basic|standard|premium)|power ?bi pro|"
         r"visio plan ?[12]|project (?:plan ?[135]|online))\b",

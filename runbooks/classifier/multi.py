@@ -19,7 +19,8 @@ from .guards import solved_in
 from .lexicon import ACCOUNT, GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, PHONE, RESET, UNLOCK
 from .text import Prepared
 
-_SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n")
+# "im 2. OG", "på 1. sal": an ordinal's dot does not end a sentence
+_SENTENCE = re.compile(r"[.!?](?<! \d[.!?])[.!?]*(?=\s|$)|\n")
 
 
 # --- rule 16: several requests ------------------------------------------------------------------------------
@@ -59,7 +60,8 @@ _MULTI = FastRe(
             r"\b(?:und|and|also|plus|ademas|aussi|ausserdem|inoltre|tambem|ook|y (?:mi|la|el)|e (?:la|il|o|a|mia|mio)|"
             r"et (?:mon|ma|la|le)|en (?:mijn|de|het)) (?:\w+ ){0,2}(?:drucker|impresora|"
             r"imprimante|stampante|impressora|printer|monitor|bildschirm|pantalla|ecran|schermo|scherm|tastatur|teclado|"
-            r"clavier|tastiera|toetsenbord|scanner|headset)\b[^.\n]{0,40}\b(?:druckt nicht|funktioniert nicht|geht nicht|"
+            r"clavier|tastiera|toetsenbord|scanner|headset|mouse|maus|raton|souris|muis|keyboard|laptop|dock|webcam|charger|"
+            r"speakers?|microphone|mic)\b[^.\n]{0,40}\b(?:druckt nicht|funktioniert nicht|geht nicht|"
             r"kaputt|defekt|no funciona|no imprime|roto|rota|ne marche|ne fonctionne|casse|non funziona|non stampa|"
             r"nao funciona|avariad[oa]|werkt niet|doet het niet|kapot|died|dead|broken|not working|jammed)|"
             r"\b(?:ademas|ausserdem|aussi|en plus|inoltre|alem disso|daarnaast|and also)\b(?:,? \S+){0,6}? (?:no (?:carga|enciende|"
@@ -81,14 +83,32 @@ _MULTI = FastRe(
 _COUNTED = re.compile(r"(?:two|three|several|a few|a couple of|couple of|2|3) (?:things|requests|issues|items|changes)")
 
 
-def several_requests(p: Prepared) -> str | None:
+def several_requests(p: Prepared, *, hire: bool = False) -> str | None:
     """Words saying the ticket asks for more than one thing. "Two things: the printer is sorted now, thanks. And I
     need a Visio licence" counts one solved problem and one request: a count is dropped when something is said
-    to be solved."""
+    to be solved. "I also need it for ..." is the same thing again; for a new hire, "she'll also need an E3 licence
+    and a laptop" is the hire's licence and equipment (rule 11), not another request."""
     m = _MULTI.search(p.cue, live=p.live)
-    while m is not None and _not_two(p, m):
+    while m is not None and (_not_two(p, m) or _same_thing(p, m, hire=hire)):
         m = _MULTI.search(p.cue, m.end(), live=p.live)
     return " ".join(m.group(0).split()) if m else None
+
+
+_ALSO_NEED = re.compile(
+    r"(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)|i (?:also|additionally) (?:need|want|require|would like)|i'd also like"
+)
+_PRONOUN = re.compile(r"\s*(?:it|this|that|them|one|those|these)\b")
+_HIRE_KIT = re.compile(
+    r"\s*(?:an? |the |her |his |their )?(?:e[135]|f3|business (?:basic|standard|premium)|visio|project|power ?bi|"
+    r"(?:microsoft |office |m|o)?365|licen[cs]e|laptop|notebook|phone|mobile|monitors?|headset|desk|badge|keyboard|"
+    r"mouse|dock|equipment|hardware)\b"
+)
+
+
+def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
+    if _ALSO_NEED.search(m.group(0)) is None:
+        return False
+    return _PRONOUN.match(p.cue, m.end()) is not None or (hire and _HIRE_KIT.match(p.cue, m.end()) is not None)
 
 
 _WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
@@ -105,12 +125,13 @@ def _not_two(p: Prepared, m: re.Match[str]) -> bool:
 
 
 # --- rule 16: a second problem with equipment, in a sentence of its own ---------------------------------------
-_EQUIPMENT = FastRe(
+EQUIPMENT = FastRe(
     r"\b(?:printers?|monitors?|screens?|keyboards?|mouse|headsets?|docks?|docking station|scanners?|projectors?|webcams?|"
     r"chargers?|laptops?|notebooks?|computers?|drucker|bildschirm|tastatur|maus|rechner|impresoras?|"
     r"pantallas?|teclado|raton|portatil|ordenador|imprimantes?|ecran|clavier|souris|ordinateur|stampanti?|schermo|"
     r"tastiera|portatile|impressoras?|ecra|computador|scherm|toetsenbord|muis|skrivare|skriver|skjerm|skarm|"
-    r"tangentbord|wifi|wi-fi|wlan|internet|network|reseau|netzwerk|rete|rede|netwerk|plotters?|copiers?|photocopiers?|"
+    r"tangentbord|ploter|printern|skrivaren|skriveren|printeren|plottern|plotteren|skarmen|skaermen|skjermen|datorn|"
+    r"tastaturet|tangentbordet|wifi|wi-fi|wlan|internet|network|reseau|netzwerk|rete|rede|netwerk|plotters?|copiers?|photocopiers?|"
     r"fax|label printer|traceur|plotter|kopierer|fotocopiadora|fotocopiatrice|copiadora)\b"
 )
 _EQUIPMENT_FAULT = FastRe(
@@ -122,7 +143,7 @@ _EQUIPMENT_FAULT = FastRe(
     r"werkt niet|doet het niet|print niet|start niet|laadt niet|kapot|virker ikke|fungerar inte|fungerer ikke|"
     r"funkar inte|trasig|keeps (?:dropping|disconnecting|restarting|rebooting|logging me out)|drops? (?:off|out)|"
     r"dropping (?:off|out)|won't connect|can't connect|printing (?:everything|all|only|blank|in)|parpadea|no se ve|scintille|n'affiche rien|zeigt (?:nichts|kein bild)|sfarfalla|non si vede|"
-    r"pisca|nao aparece|knippert|geeft geen beeld|flimrer|flimmer)\b"
+    r"pisca|nao aparece|knippert|geeft geen beeld|flimrer|flimmer|is missing|are missing|missing (?:a|the|some))\b"
 )
 # software that malfunctions (crashes, freezes, stops syncing) is a problem of its own; "can't get into Outlook" is
 # the login's consequence and is not listed
@@ -139,9 +160,10 @@ _SOFTWARE_FAULT = FastRe(
     r"message d'erreur|messaggio di errore|mensagem de erro|foutmelding)\b"
 )
 _EQUIPMENT_ASK = FastRe(
-    r"\b(?:please|pls|can you|could you|can someone|could someone|would you|bitte|konnt ihr|konnen sie|por favor|"
-    r"podeis|podriais|podrian|pueden|pouvez|pourriez|merci de|per favore|potete|potreste|podem|podiam|kunnen jullie|"
-    r"kun je|graag|kan ni|kan dere|kan i|venligst|vennligst|snalla)\b[^.!?\n]{0,60}\b(?:check|look at|take a look|fix|repair|replace|swap|prufen|uberprufen|reparieren|anschauen|ansehen|tauschen|"
+    r"\b(?:please|pls|can you|could you|can someone|could someone|would you|can i|could i|bitte|konnt ihr|konnen sie|"
+    r"por favor|podeis|podriais|podrian|pueden|pouvez|pourriez|merci de|per favore|potete|potreste|podem|podiam|"
+    r"kunnen jullie|kun je|graag|kan ni|kan dere|kan i|venligst|vennligst|snalla)\b[^.!?\n]{0,60}\b(?:check|look at|"
+    r"take a look|fix|repair|replace|swap|exchange|prufen|uberprufen|reparieren|anschauen|ansehen|tauschen|"
     r"austauschen|revisar|revisad|mirar|mirad|arreglar|arreglad|reparar|verifier|regarder|reparer|remplacer|controllare|"
     r"controllate|sistemare|sistemate|riparare|sostituire|verificar|arranjar|consertar|substituir|nakijken|bekijken|"
     r"repareren|vervangen|kolla|sjekke|tjekke|fixa|reparera)\b"
@@ -202,7 +224,7 @@ def software_problem(p: Prepared, starts: list[int]) -> str | None:
     if not _SOFTWARE.maybe(p.live) or not _SOFTWARE_FAULT.maybe(p.live):
         return None
     for m in _SOFTWARE_FAULT.finditer(p.cue, live=p.live):
-        lo, hi = _sentence(p, m.start())
+        lo, hi = sentence(p, m.start())
         if any(lo <= s < hi for s in starts) or _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live):
             continue
         if _SOFTWARE.search(p.cue, lo, hi, live=p.live) and not solved_in(p, lo, hi):
@@ -250,7 +272,7 @@ def second_request(p: Prepared, starts: list[int], *, group: bool, licence: bool
             continue
         m = check.search(p.cue, live=p.live)
         while m is not None:
-            lo, hi = _sentence(p, m.start())
+            lo, hi = sentence(p, m.start())
             about_login = check in (_ALSO_BROKEN, _LOOK_ASK) and (
                 _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live) is not None
                 or (check is _LOOK_ASK and _WHY.search(p.cue, lo, hi) is not None)
@@ -261,7 +283,7 @@ def second_request(p: Prepared, starts: list[int], *, group: bool, licence: bool
     return None
 
 
-def _sentence(p: Prepared, at: int) -> tuple[int, int]:
+def sentence(p: Prepared, at: int) -> tuple[int, int]:
     lo = 0
     for stop in _SENTENCE.finditer(p.cue, max(0, at - 240), at):
         lo = stop.end()
@@ -270,7 +292,7 @@ def _sentence(p: Prepared, at: int) -> tuple[int, int]:
 
 
 # a problem told as background: "the tablet died, so I finished on paper (no action needed)"
-_NOTHING_ASKED = re.compile(
+NOTHING_ASKED = re.compile(
     r"\b(?:no action (?:needed|required)|nothing (?:to do|needed)|no need to|just fyi|for info|not urgent|"
     r"i'll raise (?:it|that|this) separately|will raise (?:it|that|this) separately)\b"
 )
@@ -279,10 +301,10 @@ _NOTHING_ASKED = re.compile(
 def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
     """Rule 16 without a connector: a sentence of its own reports broken equipment or asks for it to be checked
     ("Bitte den Drucker in Halle 2 prüfen"), apart from the sentence that holds the request."""
-    if not _EQUIPMENT.maybe(p.live):
+    if not EQUIPMENT.maybe(p.live):
         return None
-    for m in _EQUIPMENT.finditer(p.cue, live=p.live):
-        lo, hi = _sentence(p, m.start())
+    for m in EQUIPMENT.finditer(p.cue, live=p.live):
+        lo, hi = sentence(p, m.start())
         if any(lo <= s < hi for s in starts):
             continue
         found = (
@@ -290,7 +312,7 @@ def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
             or _EQUIPMENT_ASK.search(p.cue, lo, hi, live=p.live)
             or _ALSO_OPENER.match(p.cue, max(0, lo - 2), hi)
         )
-        if found is not None and not solved_in(p, lo, hi) and _NOTHING_ASKED.search(p.cue, lo, hi) is None:
+        if found is not None and not solved_in(p, lo, hi) and NOTHING_ASKED.search(p.cue, lo, hi) is None:
             return " ".join(p.cue[lo:hi].split())[:80]
     return None
 
@@ -308,7 +330,7 @@ _FAULT_MARKER = FastRe(
     r"non funziona|nao funciona|werkt (?:\w+ )?niet|doet het niet|virker ikke|fungerar inte|fungerer ikke)\b"
 )
 # what an ask of that kind is about when it is the same request or small talk
-_SAME_ASK = re.compile(
+SAME_ASK = re.compile(
     r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
     r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|necessaire|necesario|"
     r"necessario|notige|nodige|what's needed|what is needed|the needful)\b"
@@ -317,7 +339,7 @@ _SAME_ASK = re.compile(
 
 # Words of any runbook request: a sentence using them is this request or another runbook one (which the evidence
 # for two intents already catches), never an unrelated ask.
-_RUNBOOK_WORDS = FastRe(
+RUNBOOK_WORDS = FastRe(
     r"\b"
     + alt(
         PASSWORD,
@@ -330,7 +352,7 @@ _RUNBOOK_WORDS = FastRe(
         GROUP_WORD,
         ACCOUNT,
         r"create\w*|set ?up|aanmaken|crear\w*|anlegen|creer|creare|criar|skapa|opret\w*|disabl\w*|deactivat\w*|"
-        r"suspend\w*|desactiv\w*|deaktivier\w*|disattiv\w*|desativ\w*|uitschakel\w*|add\w*|remov\w*|"
+        r"suspend\w*|desactiv\w*|deaktivier\w*|disattiv\w*|desativ\w*|uitschakel\w*|add(?:ed|ing|s)?\b|remov\w*|"
         r"[\w.+-]+@",
         r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
     )
@@ -344,15 +366,15 @@ def other_ask(p: Prepared, starts: list[int]) -> str | None:
         if not check.maybe(p.live):
             continue
         for m in check.finditer(p.cue, live=p.live):
-            lo, hi = _sentence(p, m.start())
-            if any(lo <= s < hi for s in starts) or _RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live):
+            lo, hi = sentence(p, m.start())
+            if any(lo <= s < hi for s in starts) or RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live):
                 continue
-            if solved_in(p, lo, hi) or _NOTHING_ASKED.search(p.cue, lo, hi):
+            if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi):
                 continue
             tail = p.cue[m.end() : hi] if check is _ASK_MARKER else ""
             # an ask of its own names what it is about: a verb and an object ("send me the new expenses template"),
             # not a pronoun ("me la podéis asignar", "kan dere nullstille det")
-            if check is _ASK_MARKER and (len(tail.split()) < 3 or _SAME_ASK.search(tail)):
+            if check is _ASK_MARKER and (len(tail.split()) < 3 or SAME_ASK.search(tail)):
                 continue
             return " ".join(p.cue[lo:hi].split())[:80]
     return None

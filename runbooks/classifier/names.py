@@ -321,13 +321,16 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
     full: list[str] = []
     keys = {k for k, _ in p.fields}
     has_last = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)
+    # "Name: Ravi Shankar Iyer / First name: Ravi Shankar / Last name: Iyer": with a first-name field of its own,
+    # "Name" is the full name
+    has_first = bool(keys & FIRST_KEYS)
     for key, value in p.fields:
         if not value:
             continue
         if "last" in key and "first" in key and key.index("last") < key.index("first") and "," in value:
             surname, _, given = value.partition(",")
             first, last = first or clean_value(given), last or clean_value(surname, surname=True)
-        elif key in FIRST_KEYS or (key in AMBIGUOUS_FIRST and has_last):
+        elif key in FIRST_KEYS or (key in AMBIGUOUS_FIRST and has_last and not has_first):
             first = first or clean_value(value)
         elif key in LAST_KEYS or (key == "nom" and "prenom" in keys):
             last = last or clean_value(value, surname=True)

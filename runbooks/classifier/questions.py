@@ -55,7 +55,9 @@ _POLICY = FastRe(
             r"(?:person|employee|user|case)\b",
             r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
             r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
-            r"\bjust sharing\b|\bjust venting\b|\ball fine\b|\bnothing (?:to do|needed|required)\b",
+            r"\bjust asking\b(?! for)|\bbefore i (?:request|ask for|raise|order) anything\b|\bis it better (?:for \w+ )?to\b|"
+            r"\bjust sharing\b|\bjust venting\b|\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this)|on (?:that|those|it)|with "
+            r"(?:that|those|it)|from (?:us|you) (?:there|on that))\b)",
             # who may do what, and what a rule requires, asked in general
             r"\bcan (?:team ?lead(?:er)?s|managers|supervisors|admins|line managers|heads? of \w+|we|employees|staff|users) "
             r"(?:\w+ ){0,2}(?:unlock|reset|add|remove|assign|approve|disable|create)\b[^.?\n]{0,60}\?",
@@ -85,8 +87,10 @@ _POLICY = FastRe(
             r"\bif (?:you|someone|somebody|one|a user|an employee|a colleague) (?:\w+ )?(?:gets?|types?|enters?|forgets?|"
             r"loses?|mistypes?)\b",
             r"\b(?:wenn man|si uno|si l'on|si on|se uno|se alguem|als je|als iemand|om man|hvis man|hvis en)\b",
+            # how long an account stays locked, not how long the ticket takes ("Wie lange dauert das?")
             r"\b(?:wie lange|cuanto tiempo|combien de temps|quanto tempo|hoe lang|hur lange|hvor (?:lenge|laenge|lange))"
-            r"\b[^.?\n]{0,60}\?",
+            r"\b(?! (?:dauert|duurt|tarda\w*|(?:ca |cela )?prend\w*|ci vuole|ci vorra|demora\w*|leva|tar|tager)\b)"
+            r"[^.?\n]{0,60}\?",
             r"\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
             r"so para informacao|ter info|bara for info|kun til info|just for info|for information only)\b",
         )

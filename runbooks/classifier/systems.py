@@ -6,6 +6,7 @@ import re
 
 from .emails import is_webmail
 from .fastre import FastRe
+from .guards import solved_in
 from .names import STOP
 from .text import Prepared
 
@@ -17,7 +18,9 @@ OTHER_SYSTEM = FastRe(
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
     r"quickbooks|xero|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
-    r"card machine)\b"
+    r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
+    r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
+    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )portal)\b"
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?login|network login|sso|everything else)"
@@ -87,6 +90,11 @@ _LURE = re.compile(
     r"be|made to look like|fake|spoofed|parec\w*|ressembl\w*|sah \w+ aus wie|sembrava|leek op)(?: an?| the| un[ae]?| "
     r"ein\w*| een)?(?: \w+){0,2} $"
 )
+# "my normal school login, not the exam board site": the system named to say it is not the one meant
+_NOT_THIS = re.compile(
+    r"\b(?:not|nicht|pas|no|niet|non|nao|ikke|inte) (?:the |my |a |an |das |die |der |le |la |el |il |o |a |de |het )?"
+    r"(?:\w+ ){0,2}$"
+)
 _PHONE_LOCK = frozenset({"pin", "pins", "puk"})  # "wiped after too many wrong PIN attempts": the phone's own lock
 
 
@@ -101,9 +109,11 @@ def other_system(
             lo = max(sentence_bounds(p.cue, lo - 1)[0], lo - 160)
         m = OTHER_SYSTEM.search(p.cue, lo, hi, live=p.live)
         while m is not None:
-            lure = _LURE.search(p.cue, max(0, m.start() - 60), m.start())
+            lure = _LURE.search(p.cue, max(0, m.start() - 60), m.start()) or _NOT_THIS.search(
+                p.cue, max(0, m.start() - 30), m.start()
+            )
             # the look of a phishing message ("an email that looked like DocuSign") is not the account meant
-            if lure is None and not (second_factor and m.group(0) in _PHONE_LOCK):
+            if lure is None and not (second_factor and m.group(0) in _PHONE_LOCK) and not _said_fine(p, m.end()):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
     if second_factor:
@@ -120,6 +130,34 @@ def other_system(
             continue
         return f"{name} login"
     return None
+
+
+_CLAUSE_STOP = re.compile(r"[.!?;\n()]| (?:and|but|und|aber|et|mais|y|pero|e|ma|en|maar) ")
+
+
+def _said_fine(p: Prepared, at: int) -> bool:
+    """Whether the system named just before ``at`` is said to work again in its own clause, a parenthesis
+    included: "the Wi-Fi was down (the router was replaced, it's fine now) and Outlook locked me out"."""
+    depth = 0
+    end = min(len(p.cue), at + 200)
+    pos = at
+    while pos < end:
+        stop = _CLAUSE_STOP.search(p.cue, pos, end)
+        if stop is None:
+            break
+        ch = stop.group(0)
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                end = stop.start()
+                break
+        elif depth == 0:
+            end = stop.start()
+            break
+        pos = stop.end()
+    return solved_in(p, at, end)
 
 
 _NAMED_LOGIN = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:password|passwort|kennwort|pw|login|log-in|pin|passcode)\b")

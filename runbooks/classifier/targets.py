@@ -124,7 +124,10 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
 
 _SHARED_ACCOUNT = FastRe(
     r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental) (?:\w+ )?(?:account|mailbox|login|user|"
-    r"inbox)s?\b"
+    r"inbox)s?\b(?! (?:screen|page|prompt|window|box|form)s?\b)"
+    # an address several people sign in with: "Several of us use it on the tablets"
+    r"|\b(?:several|all|many|a few|both|most) of us (?:use|share|log into|sign into|log in with|sign in with)\b"
+    r"|\bwe (?:all )?share (?:it|this|that|the (?:login|password|account))\b|\bused by (?:several|all|the whole|multiple)\b"
     r"|\b(?:cuenta|buzon) (?:compartid[oa]|generic[oa])\b|\bcompte (?:partage|generique|de service)\b"
     r"|\b(?:sammelpostfach|funktionspostfach|gruppenpostfach|dienstkonto|servicekonto)\b"
 )

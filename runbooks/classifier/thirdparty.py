@@ -47,6 +47,12 @@ _THIRD_LOW = FastRe(
     r"|\bpour (?:m\.|mme|madame|monsieur|maitre|mon collegue|ma collegue|notre|un collegue|une collegue)\b"
     r"|\b(?:mi|un|una|nuestr[oa]) (?:companer[oa]|colega|empleado|empleada|jefe|jefa)\b"
     r"|\bella (?:esta|ha|tiene|no|olvido|sabe)\b"
+    # a third person in the pronoun: "le hace falta una licencia", "se la podéis asignar", "il lui faut", "gli serve"
+    r"|\ble (?:hace|haria) falta\b|\bse (?:la|lo|las|los) (?:podeis|podriais|puedes|pueden|podrian) (?:asignar|dar|poner|"
+    r"activar|restablecer|resetear|desbloquear)\b|\blui (?:faut|faudrait|manque)\b|\bpouvez-vous lui\b|"
+    r"\b(?:gli|le) (?:serve|servirebbe|manca)\b|\bpotete (?:dargli|darle|assegnargli|assegnarle)\b"
+    r"|\b(?:ma zablokowane|zapomniala|zapomnial|nie moze sie zalogowac|zna haslo|jego konto|jej konto|jego haslo|"
+    r"jej haslo)\b"
     r"|\bpara (?:el sr|la sra|don|dona|mi companer[oa]|un companer[oa]|la companera|el companero)\b"
     r"|\b(?:suo|sua) (?:account|password|telefono|accesso)\b|\bil (?:mio |nostro )?collega\b"
     r"|\b(?:dele|dela)\b|\bo colega\b|\bo meu colega\b|\bo nosso colega\b"
@@ -119,11 +125,53 @@ _THIRD_TEXT = (
         ),
     ),
     (
-        ("unlock", "reset", "remove", "add", "suspend", "disable", "deactivate", "offboard", "take", "entsperren"),
+        (
+            "unlock",
+            "reset",
+            "remove",
+            "add",
+            "suspend",
+            "disable",
+            "deactivate",
+            "offboard",
+            "take",
+            "entsperren",
+            "give",
+            "assign",
+            "grant",
+        ),
         re.compile(
             # [ \t]: a summary "unlock" and a body "Locked out, ..." are two lines, not "unlock Locked"
-            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren)[ \t]+"
+            r"\b(?:[Uu]nlock|[Rr]eset|[Rr]emove|[Aa]dd|[Ss]uspend|[Dd]isable|[Dd]eactivate|[Oo]ffboard|[Tt]ake|entsperren|"
+            r"[Gg]ive|[Aa]ssign|[Gg]rant)[ \t]+"
             r"(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")" + _AFTER_OBJECT
+        ),
+    ),
+    (
+        # gated on the words the look-behind needs, so most tickets skip the scan for " to <Name>"
+        (
+            "assign",
+            "give",
+            "giving",
+            "allocat",
+            "grant",
+            "transfer",
+            "licen",
+            "seat",
+            "visio",
+            "project",
+            "power bi",
+            "e1",
+            "e3",
+            "e5",
+            "f3",
+            "business ",
+        ),
+        # "assign a Power BI Pro licence to Priya Raman on my team": the licence or access given to a named person
+        re.compile(r" to[ \t]+(?P<who>" + _TITLE_NAME + "|" + _PLAIN_NAME + r")\b(?!\s*[(<\[])"),
+        re.compile(
+            r"(?i:\b(?:assign\w*|give|giving|allocate|grant|transfer|licen[cs]es?|seat|visio|project|power bi(?: pro)?|"
+            r"e[135]|f3|business (?:basic|standard|premium)))\b[^.!?\n]{0,40}$"
         ),
     ),
     (
