@@ -92,6 +92,19 @@ def names(decider: Decider, named: tuple[str, ...]) -> bool:
     return any(n == decider.actor or (email and n.casefold() == email) for n in named)
 
 
+def may_decide(run: Run, decider: Decider) -> bool:
+    """A configured approver, or one of the people the run itself names (a JIT resource's owner)."""
+    return decider.is_approver or names(decider, named_approvers(run))
+
+
+def last_approval_is_named(run: Run, decider: Decider) -> bool:
+    """This approval would fill the last slot, no named approver has approved yet and the clicker is not one: the
+    last approval is theirs to give."""
+    named = named_approvers(run)
+    last_slot = len(run.approvals) + 1 >= run.approvals_required
+    return bool(named) and last_slot and not names(decider, named) and not any(a.get("named") for a in run.approvals)
+
+
 def already_happened(run: Run) -> str:
     """One sentence a clicker reads when a run is no longer waiting for them."""
     who = run.decided_by or "OpsGate"
@@ -245,8 +258,7 @@ class RunMachine:
             ) or (decision == "deny" and run.status == "denied" and run.decided_by == decider.label)
             return Outcome(same, False, run, already_happened(run))
         named = named_approvers(run)
-        is_named = bool(named) and names(decider, named)
-        if not decider.is_approver and not is_named:
+        if not may_decide(run, decider):
             return Outcome(False, False, run, "Only configured approvers can decide on OpsGate runs.")
         if decision == "approve":
             if not decider.email and (run.requester_email or run.target_email):
@@ -262,9 +274,7 @@ class RunMachine:
             if any(a["actor"] == decider.actor for a in run.approvals):
                 left = run.approvals_required - len(run.approvals)
                 return Outcome(True, False, run, f"You already approved this; {left} more approval(s) needed.")
-            last_slot = len(run.approvals) + 1 >= run.approvals_required
-            owner_approved = any(a.get("named") for a in run.approvals)
-            if named and last_slot and not is_named and not owner_approved:
+            if last_approval_is_named(run, decider):
                 return Outcome(
                     False,
                     False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from opsgate.bot.runs import Decider, named_approvers, names
+from opsgate.bot.runs import Decider, last_approval_is_named, may_decide
 from opsgate.cards.text import RefusalKind
 from opsgate.store.models import Run
 
@@ -19,9 +19,7 @@ def refusal_kind(
 ) -> RefusalKind | None:
     if run.status != "awaiting_approval":
         return RefusalKind.ALREADY_DECIDED
-    named = named_approvers(run)  # a JIT resource's own approvers may decide on its requests
-    is_named = bool(named) and names(decider, named)
-    if not decider.is_approver and not is_named:
+    if not may_decide(run, decider):  # a JIT resource's own approvers may decide on its requests
         return RefusalKind.NOT_APPROVER
     if decision == "approve":
         email = (decider.email or "").casefold()
@@ -31,8 +29,7 @@ def refusal_kind(
             return RefusalKind.YOU_ARE_TARGET
         if any(a.get("actor") == decider.actor for a in run.approvals):
             return RefusalKind.ALREADY_APPROVED_BY_YOU
-        last_slot = len(run.approvals) + 1 >= run.approvals_required
-        if named and not is_named and last_slot and not any(a.get("named") for a in run.approvals):
+        if last_approval_is_named(run, decider):
             return None  # the last approval is the resource approvers' to give: the run machine's words say so
     if plan_hash is not None and plan_hash != run.plan_hash:
         return RefusalKind.PLAN_CHANGED
