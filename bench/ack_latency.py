@@ -4,7 +4,8 @@ Open-loop load at a fixed rate (default 200/s for 8 s, every request on its own 
 delays the next send), latency from send to full response, against:
 
   (a) a bare aiohttp handler doing the same v0 signature check (slack_sdk's SignatureVerifier) and form parse;
-  (b) OpsGate's ``POST /slack/events`` (the real app: Bolt, middleware, SQLite, scheduler), uncontended;
+  (b) OpsGate's ``POST /slack/events`` (the app `opsgate serve` runs: every route, Bolt, middleware,
+      SQLite, scheduler and outbox, the same interpreter tuning), uncontended;
   (c) the same while ``wrk`` saturates ``POST /api/v1/tickets/ingest`` (skipped, with a message, without wrk).
 
 Each press is an approver's Approve on a run already approved by someone else, so after the ack OpsGate does the
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import pathlib
@@ -46,16 +46,15 @@ from slack_sdk.signature import SignatureVerifier
 
 from opsgate.bot import keys
 from opsgate.bot.app import build_app
+from opsgate.bot.assembly import assemble, lifecycle
 from opsgate.bot.gate import build_gate
 from opsgate.bot.ingest import IngestTicket
 from opsgate.bot.logs import configure_logging
 from opsgate.bot.runs import Decider
-from opsgate.bot.server import GIL_SWITCH_INTERVAL
+from opsgate.bot.server import freeze_heap, tune_process
 from opsgate.bot.services import Services
 from opsgate.bot.settings import load_settings
 from opsgate.cards.ids import ActionId, DecisionButton
-from opsgate.handlers import slack
-from opsgate.handlers.http import ingest, runs
 from opsgate.handlers.slack import build_bolt_app, build_runtime
 from opsgate.store.apikeys import Principal
 from opsgate.store.migrate import migrate
@@ -132,12 +131,13 @@ def bench_settings(db: str, slack_url: str) -> Any:
 
 
 def serve_opsgate(port: int, db: str, slack_url: str, ready: str) -> None:
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # as `opsgate serve` does
+    if not os.environ.get("BENCH_PYTHON_DEFAULTS"):
+        tune_process()  # as `opsgate serve` does
     configure_logging("info")
     settings = bench_settings(db, slack_url)
     services = Services(settings)
     migrate(services.engine, settings.default_org)
-    gate = build_gate(services)
+    gate = assemble(services)  # the same integrations as `opsgate serve`
     created = keys.create(
         services, org="default", name="bench", scopes=["ticket:ingest"], rate_limit_per_min=10**9, actor="bench"
     )
@@ -148,15 +148,10 @@ def serve_opsgate(port: int, db: str, slack_url: str, ready: str) -> None:
     approver = Decider(f"slack:{APPROVER[0]}", f"<@{APPROVER[0]}>", APPROVER[1], True)
     run = gate.runs.decide(result.run_id, approver, "approve", plan_hash=None).run
     pathlib.Path(ready).write_text(json.dumps({"key": created.key, "run": run.id, "plan": run.plan_hash}))
-    app = build_app(gate, registrars=[ingest.register, runs.register, slack.register])
-    if os.environ.get("BENCH_GC_FREEZE"):  # --gc-freeze: what a gc.freeze() once the server is up would give
-        app.on_startup.append(_freeze)
+    app = build_app(gate, background=lifecycle(gate))  # every route and background job `opsgate serve` has
+    if not os.environ.get("BENCH_PYTHON_DEFAULTS"):
+        app.on_startup.append(freeze_heap)  # as `opsgate serve` does
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, shutdown_timeout=2)
-
-
-async def _freeze(_app: web.Application) -> None:
-    gc.collect()
-    gc.freeze()  # the start-up heap (modules, app, Bolt) is never traversed by a collection again
 
 
 # ---- driver ----------------------------------------------------------------------------------------------
@@ -298,7 +293,7 @@ def measure(target: str, args: argparse.Namespace, script: str) -> tuple[Sample,
     fake = child("--serve", "slack", "--port", str(slack_port))
     wait_up(f"http://127.0.0.1:{slack_port}/")
     db, url = os.path.join(tmp, "bench.db"), f"http://127.0.0.1:{slack_port}/api/"
-    env = {**os.environ, **({"BENCH_GC_FREEZE": "1"} if args.gc_freeze else {})}
+    env = {**os.environ, **({"BENCH_PYTHON_DEFAULTS": "1"} if args.python_defaults else {})}
     server = child(*f"--serve opsgate --port {port} --db {db} --slack-url {url} --ready {ready}".split(), env=env)
     wrk: subprocess.Popen[str] | None = None
     try:
@@ -347,7 +342,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64, help="client connections for the presses")
     parser.add_argument("--wrk-connections", type=int, default=16)
     parser.add_argument("--settle", type=float, default=2.0, help="seconds between server start and load")
-    parser.add_argument("--gc-freeze", action="store_true", help="OpsGate calls gc.freeze() once it is up")
+    parser.add_argument(
+        "--python-defaults",
+        action="store_true",
+        help="OpsGate without `opsgate serve`'s interpreter tuning (GIL switch interval, GC thresholds, frozen heap)",
+    )
     parser.add_argument("--targets", default="bare,idle,loaded", help="comma-separated: bare, idle, loaded")
     args = parser.parse_args()
     if args.serve:
@@ -396,7 +395,7 @@ def report(
     }
     print(
         f"ack latency: signed block_actions at {args.rate:.0f}/s for {args.seconds:.0f} s, median of {args.runs} run(s)"
-        + (" (OpsGate with gc.freeze() after start-up)" if args.gc_freeze else "")
+        + (" (OpsGate with Python's default GIL and GC settings)" if args.python_defaults else "")
     )
     for target, rows in samples.items():
         (p50, p99), runs = med[target], ", ".join(f"{s.p99_ms:.1f}" for s in rows)

@@ -75,11 +75,11 @@ def serve_service(db: str, port: int, key: str) -> None:
     from opsgate.bot.ingest import IngestTicket
     from opsgate.bot.keys import authenticate_key
     from opsgate.bot.logs import configure_logging
-    from opsgate.bot.server import GIL_SWITCH_INTERVAL, freeze_heap
+    from opsgate.bot.server import freeze_heap, tune_process
     from opsgate.bot.services import Services
     from opsgate.bot.settings import load_settings
 
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # the same process settings as `opsgate serve`
+    tune_process()  # the same process settings as `opsgate serve`
     settings = load_settings(OPSGATE_DATABASE_URL=f"sqlite:///{db}")
     configure_logging(settings.log_level)
     services = Services(settings)
