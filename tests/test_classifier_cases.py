@@ -415,6 +415,19 @@ CASES: list[dict[str, Any]] = [
     t("l-18", "E3 and E5", "We need E3 for Kai and E5 for Zoe.", "rick.shaw@northwind-logistics.com", tags=("multi_request",)),
     t("l-19", "Group swap", "Move me from Dispatch-Day to Dispatch-Night please.", "kai.turner@northwind-logistics.com", tags=("multi_request",)),
     t("l-20", "MFA reset", "Please reset MFA for laura.kim@northwind-logistics.com. She's got a new phone.", "rick.shaw@northwind-logistics.com", "mfa_reset", "laura.kim@northwind-logistics.com", tags=("on_behalf", "short",)),
+    # round 13: the general causes heldout-14 and -15 showed (each written fresh here, not copied from the sets)
+    t("m-01", "Lagerprogramm gesperrt", "Das Lagerprogramm sagt, mein Benutzer ist gesperrt. Windows und Outlook funktionieren ganz normal. Wer kann das entsperren?", "tim.koch@kestrel-eng.de", tags=("foreign", "policy:non_sso_system_is_no_action")),
+    t("m-02", "booking tool expired", "The rota tool says my password expired. My Windows and Outlook logins are absolutely fine, it's only the rota tool.", "ava.moss@brightlineclinics.org", tags=("hard_negative",)),
+    t("m-03", "¿Cuántos intentos?", "¿Cuántos intentos fallidos hay antes de que se bloquee una cuenta? Es solo para el manual de acogida.", "pablo.gil@solaris-energia.es", tags=("foreign", "policy:policy_question_is_no_action")),
+    t("m-04", "Lizenz zurückgeben", "Kai Turner (kai.turner@northwind-logistics.com) ist im März ausgeschieden. Can you take the E5 licence off his account so we can reuse it?", "hr@northwind-logistics.com", tags=("policy:license_removal_is_no_action",)),
+    t("m-05", "Kennwort", "Ich habe mein Kennwort vergessen. Bitte setzt mein Passwort zurück, danke!", "lea.schulz@kestrel-eng.de", "password_reset", "lea.schulz@kestrel-eng.de", tags=("foreign",)),
+    t("m-06", "Schichtplan", "Für die Übergabeprotokolle muss ich in der Gruppe LAGER-Nacht sein. Can you add me to it?", "tim.koch@kestrel-eng.de", "group_membership", "tim.koch@kestrel-eng.de", None, {"group": "LAGER-Nacht", "action": "add"}),
+    t("m-07", "On-call", "Since my operation I can't do call-outs, so I need to come off the On-Call-Rota group for a while.", "tom.becker@northwind-logistics.com", "group_membership", "tom.becker@northwind-logistics.com", None, {"group": "On-Call-Rota", "action": "remove"}),
+    t("m-08", "YubiKey", "Ich habe meinen YubiKey im Zug verloren. Bitte den Schlüssel zurücksetzen, damit ich einen neuen registrieren kann.", "lea.schulz@kestrel-eng.de", "mfa_reset", "lea.schulz@kestrel-eng.de", tags=("foreign",)),
+    t("m-09", "Visio group", "Please add me to M365-Visio-Users; the Visio licence comes through that group.", "liam.price@northwind-logistics.com", "group_membership", "liam.price@northwind-logistics.com", None, {"group": "M365-Visio-Users", "action": "add"}, tags=("policy:licensing_group_counts",)),
+    t("m-10", "new planner", "I'm the new route planner and need Business Premium so my laptop can enrol. Could you assign it to me?", "kai.turner@northwind-logistics.com", "license_assign", "kai.turner@northwind-logistics.com", None, {"license": "Business Premium"}),
+    t("m-11", "Groep", "Kunnen jullie Daan toevoegen aan de groep NL-Projecten? Hij werkt vanaf maandag mee.", "pieter@bouwgroep-noord.nl", tags=("foreign", "no_target", "policy:third_party_needs_email")),
+    t("m-12", "upgrade", "Could you upgrade me from F3 to E3? My manager has signed it off.", "zoe.clark@northwind-logistics.com", "license_assign", "zoe.clark@northwind-logistics.com", None, {"license": "E3"}),
 ]
 # fmt: on
 

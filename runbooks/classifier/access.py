@@ -19,7 +19,17 @@ _META = r"(?!\s+(?:e-?mails?|templates?|pages?|portal|process|policy|policies|pr
 
 # --- password_reset ------------------------------------------------------------------------------------------
 PW_FORGOT = cue("forgot", either(FORGOT, PASSWORD, 10), requires=FORGOT)
-PW_RESET = cue("reset", alt(near(RESET, PASSWORD, 4), near(PASSWORD, RESET, 6)) + _META, requires=RESET)
+PW_RESET = cue(
+    "reset",
+    alt(
+        near(RESET, PASSWORD, 4),
+        near(PASSWORD, RESET, 6),
+        # German's separable verb around its object: "Bitte setzt mein Passwort sofort zurück"
+        r"\bsetz(?:t|en|e|st)? (?:\w+ ){0,3}" + PASSWORD + r" (?:\w+ ){0,3}zuruck\b",
+    )
+    + _META,
+    requires=alt(RESET, r"zuruck"),
+)
 PW_EXPIRED = cue("expired", either(PASSWORD, EXPIRED, 6), requires=EXPIRED)
 PW_COMPROMISED = cue(
     "compromised",
@@ -132,7 +142,8 @@ KNOWS = cue(
         r"i remember (?:my|the) " + PASSWORD,
         r"(?:se|conozco|recuerdo|sabe|conoce) (?:la|mi|su) " + PASSWORD,
         PASSWORD + r" (?:la|lo) (?:se|sabe|conozco|conoce|recuerdo)",
-        r"(?:connais|connait|me souviens de) (?:mon|son|le) " + PASSWORD,
+        r"(?:connais|connait|me souviens de) (?:bien |tres bien |parfaitement )?(?:mon|son|le) " + PASSWORD,
+        r"(?:kenne|weiss|kennt) (?:mein|sein|ihr|das) (?:\w+ )?" + PASSWORD,
         r"(?:je )?(?:connais|connait|sais) (?:bien )?le bon\b",
         PASSWORD + r" est (?:bon|correct)",
         r"(?:kenne|kennt|weiss)(?: ich| er| sie)? (?:das|mein|sein|ihr|es) " + PASSWORD,
@@ -183,10 +194,11 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     pw = Evidence(Intent.PASSWORD_RESET)
     un = Evidence(Intent.ACCOUNT_UNLOCK)
     strong = hits(p, (PW_FORGOT, PW_FORGOT_POST, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
-    if not strong and PASSWORD_WORD.search(p.low.split("\n", 1)[0]):
+    weak = hits(p, (PW_REFUSED, PW_SEND_RESET))
+    # "forgotten it" is the password when the summary names one, or the text says the password was refused
+    if not strong and (PASSWORD_WORD.search(p.low.split("\n", 1)[0]) or any(h.name == "password refused" for h in weak)):
         strong = hits(p, (PW_FORGOT_IT,))
     reset = first_hit(p, PW_RESET)
-    weak = hits(p, (PW_REFUSED, PW_SEND_RESET))
     locked = first_hit(p, LOCK)
     ask = first_hit(p, UNLOCK_ASK)
     knows = first_hit(p, KNOWS)

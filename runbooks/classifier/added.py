@@ -13,7 +13,7 @@ from .cues import alt
 from .fastre import FastRe
 from .guards import solved_in
 from .lexicon import GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, RESET, UNLOCK
-from .multi import NOTHING_ASKED, RUNBOOK_WORDS, SAME_ASK, sentence
+from .multi import NOTHING_ASKED, RUNBOOK_WORDS, SAME_ASK, SELF_SERVICE, sentence
 from .text import Prepared
 
 # "My Outlook signature disappeared as well", "Also looking for the new expenses form": a sentence of its own that
@@ -37,6 +37,7 @@ _CORE_WORD = re.compile(
         GROUP_WORD,
         r"accounts?|log ?ins?|sign[- ]?ins?|konto\w*|cuentas?|compte\w*|conta|[\w.+-]+@",
         r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
+        SELF_SERVICE,
     )
 )
 # "Who do I ask about a parking permit?": a question of its own about something else (no pronoun pointing back

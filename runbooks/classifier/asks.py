@@ -24,7 +24,7 @@ ASK_OR_FAULT = re.compile(
     r"aggiungere|aggiungermi|adicionar|toevoegen|installer|instalar|installieren|installare|commander|pedir|bestellen|"
     r"changer|cambiar|andern|cambiare|mudar|wijzigen|envoyer|enviar|inviare|reparer|arreglar|reparieren|riparare)\b|"
     r"\bsince (?:yesterday|monday|tuesday|wednesday|thursday|friday|last|this|the)\b|\b(?:bitte|konnt|konnen|seit|nicht|"
-    r"kein|keine|obwohl|kaputt|defekt|por favor|podeis|podriais|no (?:funciona|va|carga|sale|aparece)|desde|necesito|"
+    r"kein|keine|obwohl|kaputt|defekt|por favor|podeis|podriais|no (?:funciona|va|carga|sale|aparece)|desde(?! este mes| esta semana| este ano| enero| febrero| marzo| abril)|necesito|"
     r"pourriez|pouvez|merci de|ne \w+ (?:pas|plus)|depuis|besoin|potete|potreste|non \w+|da (?:ieri|lunedi|stamattina)|"
     r"serve|podem|nao \w+|preciso|kunnen|kunt|graag|niet|sinds|kan (?:i|ni|dere|jeg)|ikke|inte|trenger|traenger|"
     r"behover)\b"

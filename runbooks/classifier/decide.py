@@ -6,16 +6,19 @@ attention, a missed one costs a human a minute).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from opsgate.runbooks.intents import Intent
 
 from . import added, guards, multi, questions, topics
 from .access import password_evidence
+from .cues import first_hit
 from .dates import start_date
 from .emails import unconfirmed
 from .evidence import Evidence
 from .groups import GroupMention
+from .leavers import SUSPEND
 from .licences import LicenceFinding, find_licences
 from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence
 from .mfa import mfa_evidence
@@ -23,7 +26,7 @@ from .model import Classification, TargetUser, TicketText, no_action
 from .names import split_name
 from .systems import other_system, system_names
 from .targets import Target, org_domains_for, resolve, self_leaver, target_from_text
-from .text import Prepared, prepare
+from .text import Prepared, fold, prepare
 
 _SIGN_IN = (Intent.PASSWORD_RESET, Intent.ACCOUNT_UNLOCK)
 
@@ -128,6 +131,8 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         ranked = strong + [e for e in ranked if e not in strong and e not in solved]
         if not strong:
             raise _stop(f"says the problem is solved ({_label(solved[0])})", 0.85)
+    if len(strong) == 2 and _licensing_group(strong, licences, groups):
+        strong = [e for e in strong if e.intent is Intent.GROUP_MEMBERSHIP]
     if len(strong) > 1:
         asked = " and ".join(_label(e) for e in strong[:3])
         raise _stop(f"several requests in one ticket: {asked}", 0.85)
@@ -135,7 +140,11 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     if best.veto is not None:
         raise _stop(best.veto, 0.85, best)
     hire = next(e for e in evidence if e.intent is Intent.NEW_HIRE)
-    if best.intent is Intent.LICENSE_ASSIGN and hire.score > 0:
+    if best.intent is Intent.OFFBOARDING and licences.removal and first_hit(p, SUSPEND) is None:
+        # "X left in January, take the E5 off his account": the licence is the ask (rule 12), not a suspension;
+        # "disable his account and remove his E3" is one offboarding, the licence reclaimed with it
+        raise _stop(f'removing a licence ("{licences.removal}")', 0.85, best)
+    if best.intent is Intent.LICENSE_ASSIGN and hire.score > 0 and _SELF_NEW.search(p.cue) is None:
         raise _stop(f"a licence for someone who may be a new hire ({_quote(hire.words, 1)})", 0.8, best)
     soft = guards.soft_closure(p)
     if soft is not None and best.score < 0.85:
@@ -190,6 +199,13 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     )
 
 
+# the writer is the newcomer and already has an account: "I'm the new practice manager ... can u add it to my account?"
+_SELF_NEW = re.compile(
+    r"\b(?:i'm|im|i am|as) (?:the |a )?new\b|\b(?:je suis|soy|sono|ich bin|sou|ik ben) (?:le |la |el |la |il |der |die "
+    r"|o |a |de |het )?(?:nouveau|nouvelle|nuev[oa]|nuov[oa]|neue[rn]?|nov[oa]|nieuwe)\b"
+)
+
+
 def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMention]]:
     pw, unlock = password_evidence(p)
     mfa = mfa_evidence(p)
@@ -206,10 +222,22 @@ def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMe
     return [pw, unlock, mfa, hire, leaver, lic, grp], licences, groups
 
 
+def _licensing_group(strong: list[Evidence], licences: LicenceFinding, groups: list[GroupMention]) -> bool:
+    """A group that hands out the licence it is named after ("add me to M365-Visio-Users, the Visio licence comes
+    through that group") is one group request (rule 14), not a group plus a licence."""
+    if {e.intent for e in strong} != {Intent.GROUP_MEMBERSHIP, Intent.LICENSE_ASSIGN} or len(licences.asked) != 1:
+        return False
+    names = [fold(g.name).replace("-", " ").replace("_", " ") for g in groups if g.action in ("add", "remove")]
+    word = fold(licences.asked[0])
+    return len(names) == 1 and (word in names[0] or word.replace(" ", "") in names[0].replace(" ", ""))
+
+
 def _starts(p: Prepared, ev: Evidence) -> list[int]:
     out = []
     for w in ev.words:
         i = p.cue.find(w)
+        if i < 0 and not w.islower():
+            i = p.cue.find(fold(w))  # a group or licence name is kept as written; the cue is folded
         if i >= 0:
             out.append(i)
     return out
@@ -223,6 +251,8 @@ def _every_start(p: Prepared, ev: Evidence) -> list[int]:
     for w in ev.words:
         found = []
         whole = []
+        if not w.islower():
+            w = fold(w)
         i = cue.find(w)
         while i >= 0:
             found.append(i)

@@ -78,7 +78,7 @@ ADD = FastRe(
     r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til)\b"
 )
 REMOVE = FastRe(
-    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|drop (?:me|him|her)|delete (?:me|him|her)|"
+    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get|go|be) off|drop (?:me|him|her)|delete (?:me|him|her)|"
     r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
     r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
     r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*|fjern\w*|ta (?:\w+ )?bort|"
@@ -139,7 +139,19 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
         return "add", add.group(0)
     if rem:
         return "remove", rem.group(0)
+    # the group named in one sentence, the ask in the next: "I have to be in the group X. Can you add me to it?"
+    nxt = _SENTENCE_END.search(p.text, hi + 1) if hi < len(p.text) else None
+    follow = fold(p.text[hi : nxt.start() if nxt else min(len(p.text), hi + 160)])
+    back = _BACK_REFERENCE.search(follow)
+    if back:
+        return ("remove" if back.group(1) else "add"), back.group(0)
     return None, ""
+
+
+_BACK_REFERENCE = re.compile(
+    r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
+    r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b"
+)
 
 
 def find_groups(p: Prepared) -> list[GroupMention]:

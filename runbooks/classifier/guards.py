@@ -119,6 +119,8 @@ def injection(raw: str, p: Prepared) -> str | None:
 
 
 # --- rule 19: social engineering and security bypass --------------------------------------------------------
+# what a self-service page does is not an ask: "the Forgot password link wants to send a code to an old personal email"
+_SYSTEM_SENDS = r"(?<!wants to )(?<!tries to )(?<!tried to )(?<!wanted to )(?<!trying to )(?<!going to )(?<!it )"
 _SOCIAL = FastRe(
     "|".join(
         (
@@ -129,13 +131,16 @@ _SOCIAL = FastRe(
             r"(?:enviando|envia\w*|manda\w*)\s+(?:la |el )?(?:nueva|nuevo|contrasena|clave)\w*\s+a\b",
             r"(?:envoye\w*|transmet\w*)\s+(?:le |mon |son )?(?:nouveau )?mot de passe\s+a\b",
             r"(?:schick|send|sende)\w*\s+(?:das |mir das )?(?:neue )?(?:kennwort|passwort)\s+an\b",
+            # the new password to the writer, for someone else: "setzt sein Kennwort zurück und schickt mir das neue"
+            r"\b(?:schick|send|sende)\w*\s+(?:mir|uns)\s+(?:das |sein |ihr |dessen )?(?:neue )?(?:kennwort|passwort)\b|"
+            r"\b(?:ich gebe|gebe ich) (?:es|das|ihm|ihr|sie) (?:\w+ ){0,2}durch\b",
             r"\b(?:text|whatsapp|sms|message|dm) me the (?:password|code|new password|credentials)\b",
             # "mandádmela a mi correo personal", "an meine private Adresse", "send it to my gmail"
-            r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka|sendt?)\w*(?:-(?:le|la|les|moi|me|lo|la|ma))*"
+            _SYSTEM_SENDS + r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka|sendt?)\w*(?:-(?:le|la|les|moi|me|lo|la|ma))*"
             r"\b[^.\n]{0,50}\b(?:personal|private|privat\w*|personnel\w*|personale|pessoal|persoonlijke?|privad[oa]|"
             r"privee?|home|prive) (?:e-?mail|mail|correo|adresse|address|indirizzo|endereco|adres|mailadres|account|"
             r"cuenta|compte|konto)\b",
-            r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka|sendt?)\w*(?:-(?:le|la|les|moi|me|lo|la|ma))*"
+            _SYSTEM_SENDS + r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka|sendt?)\w*(?:-(?:le|la|les|moi|me|lo|la|ma))*"
             r"\b[^.\n]{0,50}\b(?:e-?mail|mail|correo|adresse|indirizzo|endereco|mailadres|cuenta|compte|conta) "
             r"(?:electronico )?(?:personal|privad[oa]|personnelle|privee|personale|privato|pessoal|privat)\b",
             r"\b(?:send|mand|envi|envoy|schick|sende|invia|stuur|skicka)\w*\b[^.\n]{0,50}\b(?:to|a|an|naar|til|till|"
@@ -298,7 +303,8 @@ def closure_or_noise(p: Prepared) -> str | None:
 _SOLVED = FastRe(
     r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
-    r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\balready "
+    r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
+    r"\b(?:says?|said|reckons?) (?:it'?s |it is |it was |is |was )?(?:fine|ok|okay|sorted|nothing to worry)\b|\balready "
     r"(?:fixed|sorted|resolved|done|working)\b|\bsorted itself out\b|\b(?:sorted|fixed|resolved) (?:the|my|out)\b|\bno longer (?:a problem|an issue)\b|"
     r"\bya (?:funciona|esta resuelto)\b|\bc'est (?:resolu|regle)\b|\bfunktioniert (?:wieder|jetzt)\b|\bhat sich erledigt\b|"
     r"\b(?:funziona|funciona) (?:di|de) nuovo\b|\bvuelve a funcionar\b|\b(?:werkt|doet het) (?:weer|nu weer)\b|"

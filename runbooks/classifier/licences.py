@@ -58,6 +58,7 @@ _NEW = re.compile(r"(?:\bto|\bnach|\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\
 _REMOVAL = re.compile(
     r"\b(?:remov|revok|unassign|un-assign|take away|take back|reclaim|free up|releas|reallocat|re-allocat|cancel|"
     r"deactivat|downgrad|quitar|quitad|quiteis|quiten|retir|elimin|supprim|enlev|entfern|entzieh|rimuov|togli|verwijder|intrekk)\w*"
+    r"|\boff (?:his|her|their|my|the|this|that) (?:account|user|profile|mailbox|login)\b"
 )
 
 

@@ -29,6 +29,7 @@ NEW_HIRE = cue(
         r"on-boarding",
         r"(?:we've|we have|we) (?:just )?hired",
         r"has (?:signed|accepted)(?! (?:an? )?(?:role|job|position|offer|post) (?:elsewhere|at|with|in))"
+        r"(?! (?:it |that |this |them |the request )?off\b)"  # "Florian has signed it off": an approval
         r"(?: (?:the|her|his|their) (?:contract|offer))?",
         r"(?:is|will be) joining",
         r"\bjoins (?:us|the|our|on \w+ \d|on \d)",
@@ -99,6 +100,13 @@ NEW_ROLE = cue(
 )
 
 
+ROLE_STARTS = cue(
+    "starts",
+    r"\b(?:starts|is starting|will start|joins|is joining|begins|commences|empieza|comienza|se incorpora|commence|"
+    r"arrive|beginnt|fangt \w+ an|inizia|comeca|begint)\b",
+)
+
+
 _EMAIL_KEY = re.compile(r"e-?mail|correo|courriel|epost|mail")
 
 
@@ -124,6 +132,8 @@ def new_hire_evidence(p: Prepared) -> Evidence:
     starting = first_hit(p, STARTING)
     if found is None and starting is not None and (role is not None or create is not None):
         found = starting
+    if found is None and role is not None and first_hit(p, ROLE_STARTS) is not None:
+        found = role  # "our new Income Officer starts next Monday"
     if found is not None:
         ev.add([h for h in (found, create) if h is not None])
         ev.raise_to(0.85)
@@ -163,6 +173,8 @@ LICENCE_ASK = cue(
         r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
+        # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"
+        r"\b(?:assign|give|allocate|apply|add|put) (?:it|that|this|one) (?:to|for|on) (?:me|my account|him|her|them)\b",
     ),
 )
 

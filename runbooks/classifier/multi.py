@@ -17,6 +17,7 @@ from .cues import alt
 from .fastre import FastRe
 from .guards import solved_in
 from .lexicon import ACCOUNT, GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, PHONE, RESET, UNLOCK
+from .licences import LICENCE_HINT, find_licences
 from .text import Prepared
 
 # "im 2. OG", "på 1. sal": an ordinal's dot does not end a sentence
@@ -24,6 +25,7 @@ _SENTENCE = re.compile(r"[.!?](?<! \d[.!?])[.!?]*(?=\s|$)|\n")
 
 
 # --- rule 16: several requests ------------------------------------------------------------------------------
+_DONE_BY_ALL = r"(?! (?:had|were|got|did|received|changed|went|moved|switched|agreed|know|share|use|work)\b)"
 _MULTI = FastRe(
     "|".join(
         (
@@ -53,7 +55,7 @@ _MULTI = FastRe(
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
             r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b|\bthe whole team\b|\ball users\b|"
             r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
-            r"bada)\b|(?:\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
+            r"bada)\b|(?:@[\w.-]+\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
             r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"
             r"nostr[ei]|nossas|nossos|vores|vara) (?:mfa|2fa|wachtwoorden|contrasenas|cuentas|comptes|mots de passe|"
             r"passworter|konten|password|account|senhas|contas|telefoons|moviles|telephones|handys)\b|"
@@ -69,11 +71,14 @@ _MULTI = FastRe(
             r"fonctionne) (?:plus|pas)|non (?:carica|si accende|funziona)|nao (?:carrega|liga|funciona)|laadt niet|"
             r"start niet|werkt niet|won't (?:charge|turn on|start)|isn't working|doesn't work)\b|"
             r"\b(?:whole|entire) (?:\w+ )?(?:team|department|dept|office|branch|staff|company|floor|shift|crew|class)\b|"
-            r"\b(?:they|we) all\b|\beach of (?:them|us)\b|"
-            r"\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
+            # (what everyone already did is background: "we all had to change them last week")
+            r"\b(?:they|we) all\b" + _DONE_BY_ALL + r"|\beach of (?:them|us)\b|"
+            # (a note "to all staff" is an audience, not the users asked about)
+            r"(?<!to )(?<!with )\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
-            r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all|are both)\b|\bour (?:accounts|passwords|"
+            r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all" + _DONE_BY_ALL + r"|are both)\b|"
+            r"\bour (?:accounts|passwords|"
             r"phones|logins)\b",
         )
     )
@@ -118,6 +123,10 @@ def _not_two(p: Prepared, m: re.Match[str]) -> bool:
     """A match that does not mean two requests: a count beside a solved problem, or "if ... or not" (a doubt)."""
     if _COUNTED.fullmatch(m.group(0)):
         return solved_in(p, 0, len(p.cue))
+    if m.group(0) == "whichever":
+        # "a Project licence (Project Online / Plan 3, whichever we use)": two names of one licence
+        lic = find_licences(p)
+        return len(lic.asked) == 1 and LICENCE_HINT.search(p.cue, max(0, m.start() - 80), m.start()) is not None
     if m.group(0) == "or not":
         lo = max(0, m.start() - 120)
         return _WHETHER.search(p.cue, lo, m.start()) is not None
@@ -339,6 +348,8 @@ SAME_ASK = re.compile(
 
 # Words of any runbook request: a sentence using them is this request or another runbook one (which the evidence
 # for two intents already catches), never an unrelated ask.
+# the self-service reset's own pieces belong to the password request: "it says my security answers are wrong too"
+SELF_SERVICE = r"self-service|self service|security (?:questions?|answers?)|recovery (?:questions?|answers?|email|code)"
 RUNBOOK_WORDS = FastRe(
     r"\b"
     + alt(
@@ -355,6 +366,7 @@ RUNBOOK_WORDS = FastRe(
         r"suspend\w*|desactiv\w*|deaktivier\w*|disattiv\w*|desativ\w*|uitschakel\w*|add(?:ed|ing|s)?\b|remov\w*|"
         r"[\w.+-]+@",
         r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
+        SELF_SERVICE,
     )
 )
 

@@ -281,7 +281,7 @@ FULL_KEYS = frozenset(
 )
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
-    fornamn fornavn etunimi""".split()
+    fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie""".split()
 )
 LAST_KEYS = frozenset(
     """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
@@ -365,10 +365,23 @@ def split_name(tokens: list[str], local: str | None) -> tuple[list[str], list[st
     return tokens[:1], tokens[1:]
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:at|in|from|near|bei|aus|en|à|a|de|da|di|in|te|op|i|på)\s+$", re.IGNORECASE)
+
+
 def adjacent_name(p: Prepared, start: int, local: str) -> list[str] | None:
     line_start = p.text.rfind("\n", 0, start) + 1
-    run = trailing_run(without_nicknames(p.text[line_start:start]))
-    return choose_name(run, local) if len(run) >= 2 else None
+    before = without_nicknames(p.text[line_start:start])
+    run = trailing_run(before)
+    if len(run) < 2:
+        return None
+    chosen = choose_name(run, local)
+    if chosen is not None and not spells_local(chosen, local):
+        # two capitalised words after "at" that do not spell the address are a place: "a vet tech at Oak Creek (t@)"
+        head = before.rstrip(" \t(-–:,")
+        cut = head.rfind(chosen[0])
+        if cut > 0 and _PLACE_BEFORE.search(head[:cut]):
+            return None
+    return chosen
 
 
 def spelled_name(p: Prepared, local: str) -> list[str] | None:

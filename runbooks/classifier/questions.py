@@ -14,6 +14,19 @@ _POLICY = FastRe(
             r"\bhow often\b|\bhow frequently\b|\bhow long (?:do|does|must|should|can|are|is) (?:passwords?|accounts?|"
             r"licen[cs]es?|we)\b",
             r"\bhow many (?:attempts|tries|times|failed|wrong|licen[cs]es)\b",
+            # the same in the other ticket languages: "¿Cuántos intentos fallidos se permiten ...?"
+            r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele "
+            r"(?:\w+ )?(?:versuche|fehlversuche|fehleingaben)|quanti (?:tentativi|errori)|quantas (?:tentativas|vezes)|"
+            r"hoeveel (?:pogingen|keer)|hur manga (?:forsok|ganger)|hvor mange (?:forsog|forsok|ganger|gange))\b",
+            # "it's only for the manual, I have no problem with my account"
+            r"\b(?:es solo|solo es|c'est (?:juste|seulement)|es ist nur|e solo|e so|het is alleen) (?:para|pour|fur|per|"
+            r"voor) (?:el|la|le|das|den|die|il|o|a|het) (?:manual|formacion|guia|manuel|formation|guide|handbuch|"
+            r"schulung|leitfaden|manuale|formazione|guida|handleiding|opleiding)\b",
+            r"\b(?:i have no|i don't have any|i do not have any|no tengo (?:ningun|ninguna)|je n'ai (?:aucun|pas de)|"
+            r"ich habe (?:kein|keine|keinen)|non ho (?:nessun|alcun)|nao tenho (?:nenhum|qualquer)|ik heb geen) "
+            r"(?:\w+ )?(?:problem|problems|issue|issues|problema|problemas|probleme|problemen|problemi)\b"
+            r"[^.\n]{0,20}\b(?:my|mi|mon|ma|meinem|meiner|mio|mia|minha|meu|mijn) (?:account|login|cuenta|compte|konto|"
+            r"zugang|account|utenza|conta|password|contrasena|mot de passe|passwort)\b",
             r"\bwhat(?:'s| is| are) (?:the|our) (?:policy|policies|process|procedure|rule|rules|guideline|"
             r"guidelines|requirement|requirements|standard|limit)\b",
             r"\bis there (?:a|an|any)(?: official| formal| written| company)? (?:rule|policy|process|procedure|"

@@ -20,12 +20,23 @@ OTHER_SYSTEM = FastRe(
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
     r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
-    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )portal)\b"
+    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )portal)\b"
 )
 LOGIN_FINE = FastRe(
-    r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?login|network login|sso|everything else)"
-    r"(?: login)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?) (?:fine|ok|okay|working|normally)"
+    r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?logins?|network login|sso|everything else)"
+    r"(?: logins?)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
+    r"perfectly|all))? (?:fine|ok|okay|working|normally)"
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
+    # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",
+    # "Mein Microsoft-Konto am PC geht ganz normal", "Windows et Outlook fonctionnent bien"
+    r"|(?:windows|outlook|okta|correo|email|e-mail|mail|microsoft-konto|mein konto|meine anmeldung|messagerie|"
+    r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)"
+    r"(?: [\w-]{1,20}){0,3}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|geht|gehen|funktionier\w*|"
+    r"klappt|fonctionnent?|marchent?|funziona(?:no)?|werkt|werken)"
+    r"(?: (?:ganz|ganz normal|bien|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
+    r"bene|benissimo|gewoon|prima|prima))+\b"
+    r"|\bsolo falla (?:el|la)\b|\bnur (?:das|die|der) \w+ (?:geht nicht|streikt|sperrt)|\bseul(?:e|ement)? (?:le|la) \w+ "
+    r"(?:ne marche|bloque|refuse)"
 )
 DEVICE = FastRe(
     r"\b(?:bitlocker|recovery key|passcodes?|screen ?lock|iphone|ipad|door|doors|badges?|keycard|key card|building|locker|"
