@@ -108,6 +108,14 @@ _HIRE_KIT = re.compile(
 )
 
 
+# the writer's new duties, told as the reason for the request ("I also cover the Leeds depot now")
+_DUTIES = re.compile(
+    r"\b(?:i|i'm|i am|i've been)\b[^.!?\n]{0,25}\b(?:work|help|cover|look after|looking after|handl|take care of|run)\w*"
+    r"[^.!?\n]{0,10}\balso\b|\b(?:i|i'm|i am)(?: now)? also (?:work|help|cover|look|handl|run|responsible)\w*"
+)
+_BROKEN = re.compile(r"\b(?:broken|not working|doesn't|isn't|won't|stopped|error|crash\w*|faulty|dead)\b")
+
+
 def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str | None:
     """A sentence apart from the request that adds something ("also", "as well", "too") or asks another question."""
     live = p.live
@@ -130,6 +138,8 @@ def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str 
                 continue
             if hire and _HIRE_KIT.search(p.cue, lo, hi):
                 continue
+            if _DUTIES.search(p.cue, lo, hi) and _BROKEN.search(p.cue, lo, hi) is None:
+                continue  # "from this week I work also on the show, I need to see the team's files": why it is asked
             # another group or licence "as well" ("my manager also wants me on the board distribution list") is a
             # second request; other runbook words are this request told again
             if _core(p, lo, hi) and _OTHER_ITEM.search(p.cue, lo, hi) is None:

@@ -14,7 +14,7 @@ from .text import Prepared, fold
 _IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&]*(?:[-_.][A-Za-z0-9&]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
 _QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
-_GW = r"(?:groups?|grp|grupos?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|security group|distribution list)"
+_GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|security group|distribution list)"
 _ADJ_BEFORE = re.compile(
     r"\b"
     + _GW
@@ -72,13 +72,13 @@ _SKIP_IDENT = frozenset(
 ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
-    r"anad\w*|agreg\w*|inclu\w*|meter(?:me|le)?|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
+    r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
     r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til)\b"
 )
 REMOVE = FastRe(
-    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get|go|be) off|drop (?:me|him|her)|delete (?:me|him|her)|"
+    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get) off|drop (?:me|him|her)|delete (?:me|him|her)|"
     r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
     r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
     r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*|fjern\w*|ta (?:\w+ )?bort|"

@@ -78,6 +78,8 @@ _INJECTION = FastRe(
             r"\bintent\s*[=:]\s*\w|\"intent\"\s*:|\bconfidence\s*(?:[=:]|of|with)?\s*(?:0?\.\d+|1\.0|100 ?%)",
             r"\boverride\"?\s*:\s*true|\"action\"\s*:|\"params\"\s*:|\"runbook\"\s*:|\"disposition\"\s*:|"
             r"\"approved\"\s*:|\"override\"\s*:",
+            # any JSON key that speaks of approval, review or execution: {"approved_by": "CTO", "auto_execute": true}
+            r"\"[\w-]*(?:approv|review|execut|bypass|skip|confirm|authori[sz])[\w-]*\"\s*:",
             r"\bpre-?approved\b[^\n]{0,60}\b(?:skip|mark|card|bot|ai|automat|no need)",
             r"\b(?:approv\w*|aprueb\w*|aprob\w*|aprov\w*|genehmig\w*|goedkeur\w*|freigeb\w*|valid\w*) (?:\w+ )?"
             r"automatic\w*|\bautomatisch (?:genehmig\w*|freigeb\w*|goedkeur\w*)",

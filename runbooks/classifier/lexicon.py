@@ -60,6 +60,7 @@ FORGOT = alt(
     r"(?:mind|brain|head) (?:has |had |just )?(?:gone|went) blank",
     r"mixed up",
     r"olvid\w+",
+    r"oblidat\w*",  # Catalan: "he oblidat la contrasenya"
     r"no (?:me |la |lo )?(?:acuerdo|recuerdo)",
     r"no (?:se |le |la |lo )?(?:acuerda|recuerda|recuerdan)",
     r"ya no (?:se|la se|recuerdo)",
@@ -103,6 +104,7 @@ RESET = alt(
     r"reset\w*",
     r"re-set",
     r"restablec\w*",
+    r"restablir\w*",  # Catalan
     r"reestablec\w*",
     r"resete\w*",
     r"reinicia\w*",
@@ -261,6 +263,7 @@ LICENCE_WORD = alt(
 GROUP_WORD = alt(
     r"groups?",
     r"grupos?",
+    r"grups?",  # Catalan
     r"groupes?",
     r"gruppen?",
     r"gruppo",

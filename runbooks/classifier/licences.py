@@ -42,7 +42,7 @@ _OLD = re.compile(
     r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
     r"\bja tenho|\bheb al|\bfrom|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
-    r"\bhave (?:an? |the )?|\bhad (?:an? |the )?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
+    r"\bhave(?: an?| the)?|\bhad(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
     r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
     r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bdesde|"
     r"\bvon|\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"

@@ -341,7 +341,7 @@ _FAULT_MARKER = FastRe(
 # what an ask of that kind is about when it is the same request or small talk
 SAME_ASK = re.compile(
     r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
-    r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|necessaire|necesario|"
+    r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|do so|necessaire|necesario|"
     r"necessario|notige|nodige|what's needed|what is needed|the needful)\b"
 )
 

@@ -81,10 +81,16 @@ PARTICLES = frozenset(
         "vom",
         "af",
         "y",
+        "i",  # Catalan: "Marc Vidal i Roca"
+        "ó",  # Irish: "Cormac Ó Súilleabháin", "Aoife Ní Bhriain"
+        "ní",
+        "nic",
+        "ua",
     }
 )
 STOP = frozenset(
     """hi hello hey dear morning good afternoon evening bonjour bonsoir hola hallo ciao ola hoi hae hallo buenos
+    bom boa bons buon buona goedemorgen goedemiddag
     buenas guten liebe lieber sehr geehrte please thanks thank cheers regards best kind many gracias merci danke
     grazie obrigado bedankt takk saludos cordialement grusse gruss viele email e-mail mail contact name user
     employee new our my the his her for from to cc sent subject date re fw fwd leaver starter account team it hr
@@ -281,7 +287,8 @@ FULL_KEYS = frozenset(
 )
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
-    fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie""".split()
+    fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie forenames
+    givennames firstnames""".split()
 )
 LAST_KEYS = frozenset(
     """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
@@ -339,7 +346,10 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
         elif key in FULL_KEYS or key == "nom" or key in AMBIGUOUS_FIRST or _full_name_key(key):
             if "," in value and not full:
                 surname, _, given = value.partition(",")
-                full = clean_value(given) + clean_value(surname, surname=True)
+                if "," not in given and "@" not in given and len(given.split()) <= 3:
+                    full = clean_value(given) + clean_value(surname, surname=True)  # "Okafor, Fionnuala"
+                else:  # "New starter: Fionnuala Byrne-Okafor, f.b@..., hygienist Rathmines, starts ...": a list
+                    full = next((n for n in map(clean_value, value.split(",")) if len(n) >= 2), [])
             full = full or clean_value(value)
     if first and last:
         return first, last + second

@@ -60,6 +60,9 @@ _OBJECT_LOCK = FastRe(
 )
 
 
+_IDIOM = re.compile(r"\bout (?:of )?the $")  # "the queue is out the door"
+
+
 def device_lock(p: Prepared, starts: list[int]) -> str | None:
     """Device or physical lock: the clause of a lock word names a device (or a file locked for editing) and no
     clause of one names an account; or the ticket names a device and no account anywhere."""
@@ -69,7 +72,7 @@ def device_lock(p: Prepared, starts: list[int]) -> str | None:
         lo, hi = p.clause_start(start), p.clause_end(start)
         clause = p.cue[max(0, lo - 60) : hi + 60]
         sure = _OBJECT_LOCK.search(clause, live=p.live)
-        if sure:
+        if sure and not _IDIOM.search(clause, max(0, sure.start() - 12), sure.start()):
             return sure.group(0)
         found = DEVICE.search(clause, live=p.live)
         if _ACCOUNT_CONTEXT.search(clause, live=p.live):

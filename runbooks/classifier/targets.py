@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from .emails import Mention, domain_of, introduced_as_own, is_system_mailbox, is_webmail, mentions
 from .fastre import FastRe
-from .names import adjacent_name, form_name, spelled_name
+from .names import adjacent_name, form_name, spelled_name, spells_local
+from .systems import sentence_bounds
 from .text import Prepared, fold
 from .thirdparty import third_party_reference
 
@@ -61,10 +63,34 @@ def _snippet(p: Prepared, mention: Mention) -> str:
     return " ".join(snippet.replace('"', "'").split())
 
 
+_TITLE_THEN_NAME = re.compile(
+    r"\b(?:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*)\s+"
+    r"((?:[A-ZÀ-Þ][\w'’-]+\s+){1,3})\(?\s*$"
+)
+_APPROVAL = re.compile(
+    r"approv|sign(?:ed)? (?:it )?off|authori[sz]|genehmig|aprob|approuv|autoriz|\bcc\b|copy|contact|forward|reply",
+    re.I,
+)
+
+
+def _titled_subject(p: Prepared, m: Mention) -> Mention:
+    """A job title before the person's own name is who the ticket is about, not an approver's address: "can our
+    kit manager Ferran Ribas (ferran.ribas@...) get an E1 licence?" (the reporter is then not the target)."""
+    if not m.role:
+        return m
+    line_start = p.text.rfind("\n", 0, m.start) + 1
+    before = p.text[max(line_start, m.start - 80) : m.start]
+    titled = _TITLE_THEN_NAME.search(before)
+    if titled is None or not spells_local(titled.group(1).split(), m.email.split("@", 1)[0]):
+        return m
+    lo, hi = sentence_bounds(p.text, m.start)
+    return m if _APPROVAL.search(p.text, lo, hi) else replace(m, role=False)
+
+
 def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) -> TargetResult:
     org = org_domains_for(org_configured, reporter)
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
-    found = mentions(p, org)
+    found = [_titled_subject(p, m) for m in mentions(p, org)]
     usable = [m for m in found if not m.system and not m.outside and not m.role]
     others = tuple(m for m in usable if m.email != rep)
     outsiders = [m for m in found if m.outside and not m.system and not m.role and not m.personal and m.email != rep]
