@@ -435,6 +435,13 @@ CASES: list[dict[str, Any]] = [
     t("m-16", "E3", "On the warehouse floor I had the F3 licence; now I plan routes and need desktop Excel. Could I be upgraded to E3?", "kai.turner@northwind-logistics.com", "license_assign", "kai.turner@northwind-logistics.com", None, {"license": "E3"}),
     t("m-17", "Contrasenya", "La Laia Puig i Serra (laia.puig@fcllobregat.cat) ha oblidat la contrasenya. Podeu restablir-la?", "jordi.mas@fcllobregat.cat", "password_reset", "laia.puig@fcllobregat.cat", "Laia Puig i Serra", tags=("foreign", "on_behalf")),
     t("m-18", "Gruppo + licenza", "Ho bisogno di essere aggiunta al gruppo Export-IT e anche di una licenza Visio.", "giulia.rossi@studioverde.it", tags=("foreign", "multi_request")),
+    # round 16 (heldout-18 and -19)
+    t("m-19", "shared mailbox", "Can you reset the password for the shared dispatch mailbox nightdesk@northwind-logistics.com? Nobody remembers it.", "kai.turner@northwind-logistics.com", tags=("hard_negative", "policy:shared_mailbox_is_not_a_target")),
+    t("m-20", "new picker", "New picker Ola Berg starts on Monday. Please make him a user. Email address: to be assigned by IT. Licence F3 like the others.", "rick.shaw@northwind-logistics.com", tags=("policy:new_hire_requires_email",)),
+    t("m-21", "Leaver", "De stage van Bram de Wit (bdw@northwind-logistics.com) zit erop. Willen jullie zijn account blokkeren?", "pieter@northwind-logistics.com", "offboarding", "bdw@northwind-logistics.com", "Bram de Wit", tags=("foreign", "on_behalf")),
+    t("m-22", "News", "A few items from the depot:\n- The coffee machine is fixed.\n- Friday is the summer party.\nFor IT: Kai Turner (kai.turner@northwind-logistics.com) leaves on Friday, please disable his account after his last day.", "rick.shaw@northwind-logistics.com", "offboarding", "kai.turner@northwind-logistics.com", "Kai Turner", tags=("buried", "on_behalf")),
+    t("m-23", "Visio", "For the audit in May I have to redraw the process maps. Could you assign me Visio Plan 2?", "liam.price@northwind-logistics.com", "license_assign", "liam.price@northwind-logistics.com", None, {"license": "Visio"}),
+    t("m-24", "Starter", "Dear IT, Lena Vogt will join us as a planner on Wednesday, 1 July 2026. Please create her account lena.vogt@northwind-logistics.com with an E3 licence.", "hr@northwind-logistics.com", "new_hire", "lena.vogt@northwind-logistics.com", "Lena Vogt", {"first_name": "Lena", "last_name": "Vogt", "email": "lena.vogt@northwind-logistics.com", "license": "E3", "start_date": "2026-07-01"}),
 ]
 # fmt: on
 

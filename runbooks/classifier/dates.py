@@ -38,7 +38,7 @@ _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")
 _SLASHED = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](20\d\d)\b")
 
 _START_WORDS = re.compile(
-    r"\b(?:start\w*|first (?:working )?day|hire ?date|hired|joining|joins|join date|commenc\w*|begin\w*|onboarding|"
+    r"\b(?:start\w*|first (?:working )?day|hire ?date|hired|joining|joins|join|will join|join date|commenc\w*|begin\w*|onboarding|"
     r"effective|incorpora\w*|empieza|comienza|inicio|fecha de alta|arrivee|arrive|rejoint|rejoindra|prise de poste|"
     r"debut|commence|a partir du|a compter du|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
     r"comeca|admissao|startdatum|startdato|accueill\w*|accogli\w*|begruss\w*|welcom\w*|bienvenid\w*|velkommen|valkommen|welkom|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*|ingreso|"
@@ -56,7 +56,7 @@ _START_RIGHT_BEFORE = re.compile(
 )
 START_KEYS = re.compile(
     r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc|ingreso|"
-    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang"
+    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang|aloitus|rozpocz|poczatek"
 )
 
 

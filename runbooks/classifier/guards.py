@@ -229,7 +229,7 @@ _CLOSED = FastRe(
     "|".join(
         (
             r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
-            r"close (?:it|this)\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
+            r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
             r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
             r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b",
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
@@ -306,6 +306,7 @@ _SOLVED = FastRe(
     r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
+    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|"
     r"\b(?:says?|said|reckons?) (?:it'?s |it is |it was |is |was )?(?:fine|ok|okay|sorted|nothing to worry)\b|\balready "
     r"(?:fixed|sorted|resolved|done|working)\b|\bsorted itself out\b|\b(?:sorted|fixed|resolved) (?:the|my|out)\b|\bno longer (?:a problem|an issue)\b|"
     r"\bya (?:funciona|esta resuelto)\b|\bc'est (?:resolu|regle)\b|\bfunktioniert (?:wieder|jetzt)\b|\bhat sich erledigt\b|"

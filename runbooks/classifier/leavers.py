@@ -45,6 +45,7 @@ LEAVER = cue(
         r"contrat (?:\S+ ){0,8}?(?:termine|terminera|prend fin|se termine|s'acheve|expire)",
         r"(?:termine|achève|acheve|finit|a fini|a termine|a acheve) (?:son|sa) (?:contrat|stage|mission|alternance|saison)",
         r"(?:hat|hatte) (?:seinen|ihren) (?:vertrag|einsatz|saisonvertrag) (?:\S+ ){0,3}(?:beendet|abgeschlossen)",
+        r"skonczyl\w* (?:\w+ )?prac\w*|konczy (?:\w+ )?prac\w*|ostatni dzien|odchodzi z (?:firmy|pracy)",  # Polish
         r"(?:ha|ha terminado|ha acabado|ha finalizado) (?:su|el) (?:contrato|temporada)",
         r"(?:fin|la fin) (?:de |du )(?:son |sa )?(?:contrat|stage|mission|alternance)",
         r"vertrag (?:\S+ ){0,8}?(?:endet|lauft aus|ausgelaufen|beendet)|praktikum (?:\S+ ){0,8}?endet",

@@ -17,6 +17,7 @@ B = r"\b"
 PASSWORD = alt(
     r"pass ?words?",
     r"passwor[dt]\w*",
+    r"pas+w(?:ro|o)r?d\w*|passowrd\w*|passwrd\w*",  # typed in a hurry: "pasword", "passwrod", "passowrd"
     r"kennw[oe]rt\w*",
     r"contrasen\w+",
     r"clave",
@@ -60,6 +61,7 @@ FORGOT = alt(
     r"(?:mind|brain|head) (?:has |had |just )?(?:gone|went) blank",
     r"mixed up",
     r"olvid\w+",
+    r"(?:brain|head|mind|memory) (?:has |have |is |went )?(?:deleted|wiped|erased|blank|gone blank|dropped)",
     r"oblidat\w*",  # Catalan: "he oblidat la contrasenya"
     r"no (?:me |la |lo )?(?:acuerdo|recuerdo)",
     r"no (?:se |le |la |lo )?(?:acuerda|recuerda|recuerdan)",

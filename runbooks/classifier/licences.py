@@ -50,7 +50,8 @@ _OLD = re.compile(
 )
 # ... or said after it: "I've the Visio licence already".
 _ALREADY = re.compile(
-    r"\W*(?:plan\s?\d\s+)?(?:[\w-]+\s+)?(?:is\s+|was\s+)?(?:already|ya|deja|bereits|schon|gia|al\s+toegewezen)\b"
+    # in the licence's own sentence: "... Project Plan 3? Tomás ya lo ha aprobado" is an approval, not "already"
+    r"[^\w.?!\n]*(?:plan\s?\d\s+)?(?:[\w-]+\s+)?(?:is\s+|was\s+)?(?:already|ya|deja|bereits|schon|gia|al\s+toegewezen)\b"
 )
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")

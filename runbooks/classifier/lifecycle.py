@@ -24,6 +24,7 @@ NEW_HIRE = cue(
         r"new (?:hire|starter|joiner|employee|colleague|team member|staff member|recruit|user account|intern|trainee|"
         r"apprentice|member of staff)s?\b",
         r"\bstarters?\b",
+        r"\bnew \w+(?: \w+){0,3} (?:starts|is starting|will start|begins|joins us)\b",
         r"\bjoiners?\b",
         r"onboarding",
         r"on-boarding",
@@ -32,7 +33,8 @@ NEW_HIRE = cue(
         r"(?! (?:it |that |this |them |the request )?off\b)"  # "Florian has signed it off": an approval
         r"(?: (?:the|her|his|their) (?:contract|offer))?",
         r"(?:is|will be) joining",
-        r"\bjoins (?:us|the|our|on \w+ \d|on \d)",
+        r"\bjoins (?:us|our|the (?:\w+ ){0,2}(?:team|company|practice|firm|office|business|bank|clinic|school|"
+        r"organi[sz]ation|staff)\b|on \w+ \d|on \d)",
         r"\bjoining (?:us|the (?:team|company|practice|school|firm|office)|our|on \w+ \d|on \d|from \d)",
         r"(?:his|her|their) (?:new |work |company )?(?:e-?mail|email address|address|mailbox) (?:will be|is going to be|should be)",
         r"(?:son|sa) (?:adresse|e-?mail|courriel)\w* (?:sera|professionnelle sera)|su (?:correo|email|e-mail)\w* (?:sera|será)",

@@ -45,7 +45,7 @@ _MULTI = FastRe(
             r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
             r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
             r"\b(?:aussi|egalement) besoin\b|\bdeux choses\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
-            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b",
+            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b(?!(?: \w+){0,2} (?:gesperrt|blockiert|abgelaufen))",
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
             r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
@@ -116,13 +116,16 @@ def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
     return _PRONOUN.match(p.cue, m.end()) is not None or (hire and _HIRE_KIT.match(p.cue, m.end()) is not None)
 
 
+_FOR_IT = re.compile(r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)")
 _WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
 
 
 def _not_two(p: Prepared, m: re.Match[str]) -> bool:
     """A match that does not mean two requests: a count beside a solved problem, or "if ... or not" (a doubt)."""
     if _COUNTED.fullmatch(m.group(0)):
-        return solved_in(p, 0, len(p.cue))
+        # a round-up of news with one line marked for IT ("A few items from the office: ... For IT: please
+        # disable Stavros' account"): the count is the news, the one IT line the request
+        return solved_in(p, 0, len(p.cue)) or _FOR_IT.search(p.cue, m.end()) is not None
     if m.group(0) == "whichever":
         # "a Project licence (Project Online / Plan 3, whichever we use)": two names of one licence
         lic = find_licences(p)

@@ -235,6 +235,10 @@ def choose_name(tokens: list[str], local: str) -> list[str] | None:
     for i in range(len(tokens) - 1):
         if spells_local(tokens[i:], local):
             return tokens[i:]
+    initials = re.sub(r"[^a-z]", "", fold(local))
+    for i in range(len(tokens) - 2):  # three or more words: "Sem de Groot" -> sdg@
+        if len(initials) >= 3 and "".join(fold(t)[:1] for t in tokens[i:]) == initials:
+            return tokens[i:]
     if len(tokens) == 2:
         return tokens
     return None

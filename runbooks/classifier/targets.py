@@ -87,10 +87,26 @@ def _titled_subject(p: Prepared, m: Mention) -> Mention:
     return m if _APPROVAL.search(p.text, lo, hi) else replace(m, role=False)
 
 
+_SHARED_BEFORE = re.compile(
+    r"\b(?:shared|team|generic|group|common|functional|department(?:al)?|service|buzon compartido|boite partagee|"
+    r"gemeinsame\w*|gedeelde|condivisa)\b(?: [\w-]+){0,3} (?:mailbox|inbox|account|address|e-?mail|login|postfach|"
+    r"buzon|boite|mailadres|casella)\b[^@\n]{0,5}$",
+    re.I,
+)
+
+
+def _shared_named(p: Prepared, m: Mention) -> Mention:
+    """An address introduced as a shared mailbox ("the shared box office mailbox boxoffice@...") is one (rule 3)."""
+    if m.system:
+        return m
+    before = p.text[max(0, m.start - 70) : m.start]
+    return replace(m, system=True) if _SHARED_BEFORE.search(before) else m
+
+
 def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) -> TargetResult:
     org = org_domains_for(org_configured, reporter)
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
-    found = [_titled_subject(p, m) for m in mentions(p, org)]
+    found = [_shared_named(p, _titled_subject(p, m)) for m in mentions(p, org)]
     usable = [m for m in found if not m.system and not m.outside and not m.role]
     others = tuple(m for m in usable if m.email != rep)
     outsiders = [m for m in found if m.outside and not m.system and not m.role and not m.personal and m.email != rep]

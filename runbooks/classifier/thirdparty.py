@@ -20,7 +20,7 @@ _THIRD_LOW = FastRe(
     r"user|authenticator|last day|credentials|laptop|details|sign-?in)s?\b"
     r"|\b(?:unlock|reset|suspend|disable|deactivate|remove|add|take|give|assign|create|set up|send|enrol|offboard|"
     r"onboard|help) (?:him|her)\b"
-    r"|\bfor (?:him|her)\b"
+    r"|\bfor (?:him|her)\b|\b(?:make|create|set up|give) (?:him|her) (?:a |an )?(?:new )?(?:user|account|login|mailbox)\b"
     r"|\b(?:the|my|our) (?:\w+ )?(?:cfo|ceo|coo|cto|cio|boss|manager|director|colleague|co-?worker|assistant|intern|"
     r"employee|teller|nurse|driver|partner|supervisor)'s\b|\bi'm (?:his|her) (?:assistant|manager|colleague|deputy|pa)\b"
     r"|\b(?:add|remove|reset|unlock|suspend|disable|deactivate|give|assign|create|set up|enrol|offboard|onboard) "

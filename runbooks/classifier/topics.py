@@ -79,7 +79,9 @@ _FAULT = FastRe(
 
 # A first-person ask for a thing: "Can I get a new headset too?", "Is there any way to get my mailbox increased?"
 _SELF_ASK = FastRe(
-    r"\b(?:can|could|may) i (?:get|have|borrow|order)\b|\b(?:can|could|may) i (?:also|please) (?:get|have|borrow|order)\b|"
+    # (not the month: "for the audit in May I have to redraw the flow")
+    r"\b(?:can|could|(?<!in )(?<!by )(?<!until )(?<!since )(?<!of )(?<!early )(?<!mid )(?<!late )may) i (?:also |please )?"
+    r"(?:get|have|borrow|order)\b|"
     r"\bis (?:it|there) (?:possible|any way|a way) "
     r"to (?:get|have|increase|change|move|order|fix)\b|\bwould it be possible to (?:get|have|increase|change|move)\b|"
     r"\b(?:i'd|i would)(?: also)? like (?:a|an|another|some|my|to get|to have)\b|\bme gustaria (?:tener|pedir)\b|\bquisiera (?:tener|pedir)\b|\bj'aimerais (?:avoir|aussi)\b|"
