@@ -442,6 +442,13 @@ CASES: list[dict[str, Any]] = [
     t("m-22", "News", "A few items from the depot:\n- The coffee machine is fixed.\n- Friday is the summer party.\nFor IT: Kai Turner (kai.turner@northwind-logistics.com) leaves on Friday, please disable his account after his last day.", "rick.shaw@northwind-logistics.com", "offboarding", "kai.turner@northwind-logistics.com", "Kai Turner", tags=("buried", "on_behalf")),
     t("m-23", "Visio", "For the audit in May I have to redraw the process maps. Could you assign me Visio Plan 2?", "liam.price@northwind-logistics.com", "license_assign", "liam.price@northwind-logistics.com", None, {"license": "Visio"}),
     t("m-24", "Starter", "Dear IT, Lena Vogt will join us as a planner on Wednesday, 1 July 2026. Please create her account lena.vogt@northwind-logistics.com with an E3 licence.", "hr@northwind-logistics.com", "new_hire", "lena.vogt@northwind-logistics.com", "Lena Vogt", {"first_name": "Lena", "last_name": "Vogt", "email": "lena.vogt@northwind-logistics.com", "license": "E3", "start_date": "2026-07-01"}),
+    # round 17 (heldout-20 and -21)
+    t("m-25", "Automatische Antwort: [NT-1] Konto entsperren", "Ich bin bis 16.03.2026 nicht im Büro. In dringenden Fällen wenden Sie sich an meine Kollegin Eva Kern (eva.kern@kestrel-eng.de).", "tim.koch@kestrel-eng.de", tags=("hard_negative",)),
+    t("m-26", "thanks", "Just wanted to say thanks to whoever unlocked Zoe's account this morning!", "rick.shaw@northwind-logistics.com", tags=("hard_negative",)),
+    t("m-27", "Leo's files", "Leo is on leave. Can you reset his password (leo.park@northwind-logistics.com) and send the new one to me so I can get his files?", "rick.shaw@northwind-logistics.com", tags=("policy:social_engineering_is_no_action",)),
+    t("m-28", "FW: Freigabe", "Hi IT, see the approval below - can you please assign the Project licence to me? Thanks, Lea\n\nVon: Tim Koch <tim.koch@kestrel-eng.de>\nBetreff: Freigabe MS Project\n\nFreigegeben, Project Plan 3 passt.", "lea.schulz@kestrel-eng.de", "license_assign", "lea.schulz@kestrel-eng.de", None, {"license": "Project"}),
+    t("m-29", "Export group", "I can't see the Export-Nordics shared mailbox yet. Could you add me to the Export-Nordics group please?", "liam.price@northwind-logistics.com", "group_membership", "liam.price@northwind-logistics.com", None, {"group": "Export-Nordics", "action": "add"}),
+    t("m-30", "Password reset please", "I forgot my password again, can you reset it?", "nadine@northwind-lu.com", tags=("policy:outside_domain_is_no_action",)),
 ]
 # fmt: on
 

@@ -173,7 +173,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         if elsewhere is not None:
             raise _stop(f'about another system or a device, not the company login ("{elsewhere}")', 0.85, best)
 
-    resolved = resolve(p, ticket.reporter_email, org_configured)
+    resolved = resolve(p, ticket.reporter_email, org_configured, group=best.intent is Intent.GROUP_MEMBERSHIP)
     if best.intent is Intent.NEW_HIRE:
         target, params = _new_hire(p, resolved.others, resolved.problem, licences, best)
     else:
@@ -319,6 +319,8 @@ def _params(
             raise _stop("no Microsoft 365 licence named", 0.85, best)
         return {"license": licences.asked[0]}
     if best.intent is Intent.GROUP_MEMBERSHIP:
+        # "PACS group" in the summary and "Radiologie-PACS-Users" in the body are one group, named twice
+        groups = [g for g in groups if not any(g is not o and fold(g.name) in fold(o.name) for o in groups)] or groups
         if len(groups) > 1:
             raise _stop(f"several groups named ({', '.join(g.name for g in groups[:3])})", 0.85, best)
         group = groups[0]

@@ -11,7 +11,7 @@ from .names import STOP
 from .text import Prepared, fold
 
 # An identifier-like group name: words joined by - _ . (``CAD-Reviewers``, ``sg-aws-prod-admins``) or CamelCase.
-_IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&]*(?:[-_.][A-Za-z0-9&]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
+_IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&+]*(?:[-_.][A-Za-z0-9&+]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
 _QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
 _GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|security group|distribution list)"

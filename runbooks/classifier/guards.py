@@ -160,7 +160,7 @@ _SOCIAL = FastRe(
             r"\b(?:text|whatsapp|sms|message|send|forward)\w* (?:it|them|the (?:new |temporary |temp )?(?:one|password|"
             r"code|credentials))(?: to (?:me|him|her|them))? (?:on|at|to|via|over) (?:\+?\d|whatsapp|signal|telegram|my (?:personal|private|"
             r"wife|husband)|this number)",
-            r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b[^.\n]{0,40}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
+            r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b(?:[^.\n]|\.(?=\S)){0,90}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
             r"(?:to|back to) me\b",
             r"\bverbal(?:ly)? approv\w*",
             r"\bapprov\w* (?:\w+ ){0,3}(?:verbally|by phone|over the phone|on the phone|in person|orally)\b|"
@@ -240,7 +240,9 @@ _CLOSED = FastRe(
             r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
             r"\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b|\bautoreply\b|\babwesenheitsnotiz\b|"
             r"\brespuesta automatica\b|\bfuera de la oficina\b|\breponse automatique\b|\babsente? du bureau\b|"
-            r"\brisposta automatica\b|\bfuori ufficio\b|\bresposta automatica\b|\bautomatisch antwoord\b",
+            r"\brisposta automatica\b|\bfuori ufficio\b|\bresposta automatica\b|\bautomatisch antwoord\b|"
+            r"\bautomatische antwort\b|\bnicht im buro\b|\bautosvar\b|\bautomatisk svar\b|\bfrånvaro\b",
+
             r"\bundeliverable\b|\bdelivery (?:has )?failed\b|\bdelivery status notification\b|\bmail delivery "
             r"(?:subsystem|failed|failure)\b|\bcould not be delivered\b|\bmessage not delivered\b|\breturned mail\b|"
             r"\bunzustellbar\b|\bnon remis\b",
@@ -307,6 +309,9 @@ _SOLVED = FastRe(
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
     r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|"
+    # thanks for work already done: "thanks to whoever unlocked Álvaro's account this morning"
+    r"\bthank(?:s| you)\b[^.\n]{0,20}\bto (?:whoever|the person who|everyone who|whichever)\b[^.\n]{0,20}\b(?:"
+    r"unlocked|reset|fixed|sorted|added|removed|set up|enabled|restored)\b|"
     r"\b(?:says?|said|reckons?) (?:it'?s |it is |it was |is |was )?(?:fine|ok|okay|sorted|nothing to worry)\b|\balready "
     r"(?:fixed|sorted|resolved|done|working)\b|\bsorted itself out\b|\b(?:sorted|fixed|resolved) (?:the|my|out)\b|\bno longer (?:a problem|an issue)\b|"
     r"\bya (?:funciona|esta resuelto)\b|\bc'est (?:resolu|regle)\b|\bfunktioniert (?:wieder|jetzt)\b|\bhat sich erledigt\b|"

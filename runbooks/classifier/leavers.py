@@ -47,6 +47,7 @@ LEAVER = cue(
         r"(?:hat|hatte) (?:seinen|ihren) (?:vertrag|einsatz|saisonvertrag) (?:\S+ ){0,3}(?:beendet|abgeschlossen)",
         r"skonczyl\w* (?:\w+ )?prac\w*|konczy (?:\w+ )?prac\w*|ostatni dzien|odchodzi z (?:firmy|pracy)",  # Polish
         r"(?:ha|ha terminado|ha acabado|ha finalizado) (?:su|el) (?:contrato|temporada)",
+        r"(?:termina|terminan|acaba|finaliza) (?:sus|las) practicas|fin de (?:sus |las )?practicas",
         r"(?:fin|la fin) (?:de |du )(?:son |sa )?(?:contrat|stage|mission|alternance)",
         r"vertrag (?:\S+ ){0,8}?(?:endet|lauft aus|ausgelaufen|beendet)|praktikum (?:\S+ ){0,8}?endet",
         r"(?:termina|terminera|scade|finisce) (?:il |lo |o )?(?:suo |seu )?(?:contratto|contrato|stage|tirocinio)",
@@ -64,7 +65,7 @@ LEAVER = cue(
         r"has died",
         r"offboard\w*",
         r"off-board\w*",
-        r"\bbaja\b",
+        r"(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )\bbaja\b(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
         r"finaliza su contrato",
         r"fin(?:al)? de (?:su )?contrato",
         r"(?:deja|abandona) la empresa",
@@ -101,7 +102,8 @@ LEAVER = cue(
         r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa|(?:sai|deixa|saira|deixara|vai sair|"
         r"vai deixar) da empresa|"
         r"(?:sai|deixa) a empresa",
-        r"uit dienst|vertrekt|laatste (?:werk)?dag|ontslag\w*|pensioen|(?:stage|contract|tijdelijk contract) "
+        r"uit dienst|vertrekt|laatste (?:werk)?dag|laatste dienst|wordt niet verlengd|ontslag\w*|pensioen|"
+        r"contract (?:\S+ ){0,4}loopt (?:\S+ ){0,2}af|(?:stage|contract|tijdelijk contract) "
         r"(?:\S+ ){0,6}?(?:zit erop|is afgelopen|is voorbij|is klaar)",
         r"haett\w*|sidasti dagur",
         r"geht (?:\w+ ){0,3}in (?:die )?(?:pension|rente)|pensionier\w*",

@@ -42,9 +42,9 @@ _OLD = re.compile(
     r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
     r"\bja tenho|\bheb al|\bfrom|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
-    r"\bhave(?: an?| the)?|\bhad(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
+    r"\b(?:i|we|i still|we still|i only|we only|i currently|i already|i've|we've) (?:have|had)(?: only)?(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\b(?:account|user|mailbox|profile) (?:only |currently |still )?(?:has|had)(?: only)?(?: an?| the)?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
     r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
-    r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bdesde|"
+    r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bal posto d\w*|\ben (?:lugar|vez) de|\bau lieu d[eu]|\banstatt|\bstatt|\banstelle|\bin plaats van|\bem vez d[eoa]|\bdesde|"
     r"\bvon|\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"
     r"upgrad\w*)(?: \w+){0,2} (?:da|de|del|do|du|von|van|dal|dalla|della))\s+(?:[\w']+\s+){0,4}$"
 )

@@ -21,7 +21,7 @@ from .text import Prepared
 NEW_HIRE = cue(
     "new hire",
     alt(
-        r"new (?:hire|starter|joiner|employee|colleague|team member|staff member|recruit|user account|intern|trainee|"
+        r"new (?:seasonal |temporary |temp |part-time |full-time )?(?:hire|starter|joiner|employee|worker|colleague|team member|staff member|recruit|user account|intern|trainee|"
         r"apprentice|member of staff)s?\b",
         r"\bstarters?\b",
         r"\bnew \w+(?: \w+){0,3} (?:starts|is starting|will start|begins|joins us)\b",
@@ -48,7 +48,7 @@ NEW_HIRE = cue(
         r"dar de alta|alta de usuario",
         r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
-        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|eintritt\w*|ausbildungsstart",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|(?<!renten)eintritt\w*|ausbildungsstart",
         r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
         r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
         r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",
@@ -157,7 +157,7 @@ def new_hire_evidence(p: Prepared) -> Evidence:
 
 # --- license_assign ------------------------------------------------------------------------------------------
 _ASK_VERB = (
-    r"(?:assign|need|needs|request|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|require|order|"
+    r"(?:assign|need|needs|request|ask for|asking for|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|require|order|"
     r"buy|purchase|apply)\w*"
 )
 LICENCE_ASK = cue(
@@ -208,6 +208,13 @@ PLAN_ASK = cue(
 )
 
 
+# the install is what the licence is for: "ask for Business Standard so I can install the desktop apps"
+_INSTALL_IS_WHY = re.compile(
+    r"(?:so (?:that )?(?:i|we|he|she|they) (?:can|could) |to be able to |in order to |para (?:poder )?|pour (?:pouvoir )?|"
+    r"damit (?:ich|wir) (?:\w+ ){0,3}|per (?:poter )?)$"
+)
+
+
 def licence_evidence(p: Prepared) -> tuple[Evidence, LicenceFinding]:
     ev = Evidence(Intent.LICENSE_ASSIGN)
     lic = find_licences(p)
@@ -229,7 +236,9 @@ def licence_evidence(p: Prepared) -> tuple[Evidence, LicenceFinding]:
     install = first_hit(p, INSTALL)
     if lic.removal:
         ev.veto = f'removing a licence ("{lic.removal}")'
-    elif install is not None and (ask is None or not lic.context):
+    elif install is not None and (ask is None or not lic.context) and not _INSTALL_IS_WHY.search(
+        p.cue, max(0, install.start - 24), install.start
+    ):
         ev.veto = f'a software install ("{install.words}")'
     return ev, lic
 

@@ -116,7 +116,11 @@ def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
     return _PRONOUN.match(p.cue, m.end()) is not None or (hire and _HIRE_KIT.match(p.cue, m.end()) is not None)
 
 
-_FOR_IT = re.compile(r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)")
+_FOR_IT = re.compile(
+    r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|"
+    r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason)\b|\bthe reason for (?:my|this) ticket\b|"
+    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b"
+)
 _WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
 
 
@@ -306,7 +310,10 @@ def sentence(p: Prepared, at: int) -> tuple[int, int]:
 # a problem told as background: "the tablet died, so I finished on paper (no action needed)"
 NOTHING_ASKED = re.compile(
     r"\b(?:no action (?:needed|required)|nothing (?:to do|needed)|no need to|just fyi|for info|not urgent|"
-    r"i'll raise (?:it|that|this) separately|will raise (?:it|that|this) separately)\b"
+    r"i'll raise (?:it|that|this) separately|will raise (?:it|that|this) separately|"
+    # someone else's job, said so: "the coffee machine was broken, but that is facilities, I know"
+    r"(?:that'?s|that is|it'?s|it is) (?:one )?(?:for )?(?:facilities|maintenance|the caretaker|building services|"
+    r"not (?:for )?(?:you|it|an it (?:thing|issue|problem))))\b"
 )
 
 

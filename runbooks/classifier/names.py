@@ -90,7 +90,7 @@ PARTICLES = frozenset(
 )
 STOP = frozenset(
     """hi hello hey dear morning good afternoon evening bonjour bonsoir hola hallo ciao ola hoi hae hallo buenos
-    bom boa bons buon buona goedemorgen goedemiddag
+    bom boa bons buon buona goedemorgen goedemiddag not no
     buenas guten liebe lieber sehr geehrte please thanks thank cheers regards best kind many gracias merci danke
     grazie obrigado bedankt takk saludos cordialement grusse gruss viele email e-mail mail contact name user
     employee new our my the his her for from to cc sent subject date re fw fwd leaver starter account team it hr

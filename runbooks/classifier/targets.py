@@ -35,7 +35,15 @@ def org_domains_for(configured: tuple[str, ...], reporter: str | None) -> tuple[
     if configured:
         return tuple(d.lower().lstrip("@").strip() for d in configured if d.strip())
     domain = domain_of(reporter)
+    if domain and _LOOKALIKE.match(domain):
+        return ()  # "mosellefs-lu.com" for mosellefs.lu: with no domains configured, never trust such a reporter
     return (domain,) if domain else ()
+
+
+# a country code folded into a generic domain, the usual shape of a look-alike (set OPSGATE_ORG_DOMAINS to be sure)
+_LOOKALIKE = re.compile(
+    r"^[a-z0-9]+-(?:lu|de|fr|es|it|nl|be|ch|at|uk|ie|pt|se|no|dk|fi|pl|cz|gr|eu|ca|us|au)\.(?:com|net|org|info|co|biz)$"
+)
 
 
 def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
@@ -46,6 +54,8 @@ def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
     if is_system_mailbox(email) or is_webmail(domain):
         return None
     if org and not any(domain == d or domain.endswith("." + d) for d in org):
+        return None
+    if not org and _LOOKALIKE.match(domain):
         return None
     return email
 
@@ -103,10 +113,41 @@ def _shared_named(p: Prepared, m: Mention) -> Mention:
     return replace(m, system=True) if _SHARED_BEFORE.search(before) else m
 
 
-def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) -> TargetResult:
+_HEADER_LINE = re.compile(
+    r"^[ \t>]*(?:from|von|de|da|van|fra|fran|från|od|to|an|a|à|para|aan|til|till|cc|kopie)[ \t]*:", re.I | re.M
+)
+_FIRST_PERSON_ASK = re.compile(
+    r"\b(?:(?:assign|give|send|add|grant|allocate|apply|set up|get)\w* (?:[\w']+ ){0,4}(?:to|for) me|"
+    r"(?:assign|give|add|get) me|on my (?:account|user|login)|(?:fur|für) mich|zuweisen|pour moi|para mi|para mim|"
+    r"per me|voor mij)\b",
+    re.I,
+)
+
+
+def _correspondents(p: Prepared, found: list[Mention]) -> list[Mention]:
+    """The senders and recipients of a forwarded message are not the subject when the writer, above it, asks for
+    themselves: "see approval below - can you assign the licence to me?" over "From: Ralf <ralf@...>"."""
+    first = _HEADER_LINE.search(p.text)
+    if first is None:
+        return found
+    in_header = [_HEADER_LINE.match(p.text, p.text.rfind("\n", 0, m.start) + 1) is not None for m in found]
+    named_in_body = any(not h and not m.system and not m.role for m, h in zip(found, in_header, strict=True))
+    # ... and when the message itself names someone ("the employment of Kevin Linster (kevin.linster@...) is
+    # terminated" under "From: Paul Reding <paul.reding@...>"), the headers are its correspondents
+    if not named_in_body and _FIRST_PERSON_ASK.search(p.text, 0, first.start()) is None:
+        return found
+    return [replace(m, role=True) if h else m for m, h in zip(found, in_header, strict=True)]
+
+
+def resolve(
+    p: Prepared, reporter: str | None, org_configured: tuple[str, ...], *, group: bool = False
+) -> TargetResult:
+    """Who the ticket is about. For a group request (``group``) a shared mailbox or channel is what the group
+    opens ("I can't see the Export shared mailbox yet, add me to Export-Nordics"), not the account acted on."""
     org = org_domains_for(org_configured, reporter)
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
     found = [_shared_named(p, _titled_subject(p, m)) for m in mentions(p, org)]
+    found = _correspondents(p, found)
     usable = [m for m in found if not m.system and not m.outside and not m.role]
     others = tuple(m for m in usable if m.email != rep)
     outsiders = [m for m in found if m.outside and not m.system and not m.role and not m.personal and m.email != rep]
@@ -125,7 +166,7 @@ def resolve(p: Prepared, reporter: str | None, org_configured: tuple[str, ...]) 
     third_party = third_party_reference(p, reporter)
     if third_party is not None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
-    shared_account = _SHARED_ACCOUNT.search(p.cue, live=p.live)
+    shared_account = None if group else _SHARED_ACCOUNT.search(p.cue, live=p.live)
     if shared_account is not None:
         return TargetResult(
             None, f'a shared or service account is never a target ("{shared_account.group(0)}")', others
