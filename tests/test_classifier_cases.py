@@ -449,6 +449,13 @@ CASES: list[dict[str, Any]] = [
     t("m-28", "FW: Freigabe", "Hi IT, see the approval below - can you please assign the Project licence to me? Thanks, Lea\n\nVon: Tim Koch <tim.koch@kestrel-eng.de>\nBetreff: Freigabe MS Project\n\nFreigegeben, Project Plan 3 passt.", "lea.schulz@kestrel-eng.de", "license_assign", "lea.schulz@kestrel-eng.de", None, {"license": "Project"}),
     t("m-29", "Export group", "I can't see the Export-Nordics shared mailbox yet. Could you add me to the Export-Nordics group please?", "liam.price@northwind-logistics.com", "group_membership", "liam.price@northwind-logistics.com", None, {"group": "Export-Nordics", "action": "add"}),
     t("m-30", "Password reset please", "I forgot my password again, can you reset it?", "nadine@northwind-lu.com", tags=("policy:outside_domain_is_no_action",)),
+    # round 18 (heldout-22 and -23)
+    t("m-31", "Jak resetować hasło?", "Jako kierownik chciałbym wiedzieć, czy mogę sam zresetować hasło komuś z zespołu. Jaka jest procedura? Na razie nikt nie potrzebuje resetu.", "jan.kowal@motlawacode.pl", tags=("foreign", "policy:policy_question_is_no_action")),
+    t("m-32", "eduroam", "I have forgotten my separate eduroam password. My normal account password works fine everywhere else. Can the eduroam one be reset?", "m.yilmaz@uni-domstad.nl", tags=("hard_negative", "policy:non_sso_system_is_no_action")),
+    t("m-33", "Please close SD-5318", "Hi, you can close SD-5318 (the MFA one). The new phone picked it up on its own. Thanks!", "nerea.blasco@cooptaronja.es", tags=("hard_negative",)),
+    t("m-34", "Project for our lab manager", "Could you please assign a Project Online licence to our lab manager, Daan Visser (d.visser@uni-domstad.nl)?", "j.berg@uni-domstad.nl", "license_assign", "d.visser@uni-domstad.nl", "Daan Visser", {"license": "Project"}, tags=("on_behalf",)),
+    t("m-35", "New designer", "New junior designer Malthe Winther starts 2026-03-02 - mw@studiovesterlys.dk, Business Standard", "od@studiovesterlys.dk", "new_hire", "mw@studiovesterlys.dk", "Malthe Winther", {"first_name": "Malthe", "last_name": "Winther", "email": "mw@studiovesterlys.dk", "license": "Business Standard", "start_date": "2026-03-02"}),
+    t("m-36", "Vertragsende", "Mit Ende der Saison endet der befristete Vertrag von Daniel Steiner (d.steiner@oper-wieden.at). Er kommt nicht wieder. Bitte sein Benutzerkonto heute deaktivieren.", "f.gruber@oper-wieden.at", "offboarding", "d.steiner@oper-wieden.at", "Daniel Steiner", tags=("foreign", "on_behalf")),
 ]
 # fmt: on
 

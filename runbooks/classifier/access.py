@@ -35,6 +35,9 @@ PW_COMPROMISED = cue(
     "compromised",
     alt(
         either(PASSWORD, COMPROMISED, 10),
+        # typed into a fake page: "metí mi contraseña en una web falsa", "auf einer gefälschten Seite"
+        either(PASSWORD, r"(?:web|pagina|sitio|page|seite|site|website|sito)s? (?:falsa|falso|fausse|fake|trucha|rara)|"
+               r"(?:gefalscht\w*|falsche\w*|fake|fausse|falsa|falso) (?:web|pagina|seite|site|page|website|sito)", 12),
         r"(?:typed|entered|put|gave|submitted) (?:in )?(?:my |the |our )?(?:\w+ )?"
         + PASSWORD
         + r" (?:in|into|on|to) (?:a|an|the|some)",

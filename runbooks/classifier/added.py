@@ -101,7 +101,10 @@ def _core(p: Prepared, lo: int, hi: int) -> bool:
 
 
 # "I also need it for the desktop apps": the same thing again; a new hire's licence or kit is one of its fields
-_SAME_AGAIN = re.compile(r"\b(?:need|want|use|require)s? (?:it|this|that|them|one)\b")
+_SAME_AGAIN = re.compile(
+    r"\b(?:need|want|use|require)s? (?:it|this|that|them|one)\b|\bit (?:also |has also |probably |might have |may have )?"
+    r"(?:expired|ran out|timed out)\b"
+)
 _HIRE_KIT = re.compile(
     r"\b(?:e[135]|f3|business (?:basic|standard|premium)|visio|project|power ?bi|licen[cs]es?|laptop|notebook|phone|"
     r"mobile|monitors?|headset|desk|badge|keyboard|mouse|dock|equipment|hardware|mailbox|forwarding)\b"

@@ -15,7 +15,7 @@ from . import added, guards, multi, questions, topics
 from .access import password_evidence
 from .cues import first_hit
 from .dates import start_date
-from .emails import unconfirmed
+from .emails import mentions, unconfirmed
 from .evidence import Evidence
 from .groups import GroupMention
 from .leavers import SUSPEND
@@ -144,7 +144,12 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         # "X left in January, take the E5 off his account": the licence is the ask (rule 12), not a suspension;
         # "disable his account and remove his E3" is one offboarding, the licence reclaimed with it
         raise _stop(f'removing a licence ("{licences.removal}")', 0.85, best)
-    if best.intent is Intent.LICENSE_ASSIGN and hire.score > 0 and _SELF_NEW.search(p.cue) is None:
+    # "our new compliance officer Svenja Harms (s.harms@...) needs E5" names the account; a newcomer named without
+    # one ("la nostra nuova collaboratrice Giulia") or with a start, a form or an account to create is a hire
+    newcomer_named = hire.score < 0.6 and any(
+        m.email != (ticket.reporter_email or "").strip().lower() for m in mentions(p, ())
+    )
+    if best.intent is Intent.LICENSE_ASSIGN and hire.score > 0 and not newcomer_named and _SELF_NEW.search(p.cue) is None:
         raise _stop(f"a licence for someone who may be a new hire ({_quote(hire.words, 1)})", 0.8, best)
     soft = guards.soft_closure(p)
     if soft is not None and best.score < 0.85:

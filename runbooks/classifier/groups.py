@@ -263,7 +263,8 @@ _LIST_STOP = frozenset(
 
 def _field_action(p: Prepared) -> str | None:
     for key, value in p.fields:
-        if key in ("addremove", "action", "accion", "aktion", "azione", "acao", "actie", "request", "change"):
+        if key in ("addremove", "action", "accion", "aktion", "azione", "acao", "actie", "request", "change", "handling",
+                   "handlung", "akcja", "atgard", "toimenpide"):
             v = fold(value)
             if ADD.search(v) or v.strip() in ("add", "anadir", "ajouter", "hinzufugen"):
                 return "add"

@@ -229,7 +229,7 @@ _CLOSED = FastRe(
     "|".join(
         (
             r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
-            r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
+            r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\b(?:you can|feel free to|please|ok to|okay to) close [a-z][a-z0-9]+-\d+\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
             r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
             r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b",
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",

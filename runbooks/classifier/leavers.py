@@ -45,6 +45,8 @@ LEAVER = cue(
         r"contrat (?:\S+ ){0,8}?(?:termine|terminera|prend fin|se termine|s'acheve|expire)",
         r"(?:termine|achève|acheve|finit|a fini|a termine|a acheve) (?:son|sa) (?:contrat|stage|mission|alternance|saison)",
         r"(?:hat|hatte) (?:seinen|ihren) (?:vertrag|einsatz|saisonvertrag) (?:\S+ ){0,3}(?:beendet|abgeschlossen)",
+        r"\bendet (?:der|sein|ihr) (?:\w+ ){0,2}vertrag|vertrag (?:\S+ ){0,6}?(?:endet|lauft aus|ausgelaufen)|"
+        r"kommt (?:\w+ ){0,3}nicht (?:wieder|mehr|zuruck)",
         r"skonczyl\w* (?:\w+ )?prac\w*|konczy (?:\w+ )?prac\w*|ostatni dzien|odchodzi z (?:firmy|pracy)",  # Polish
         r"(?:ha|ha terminado|ha acabado|ha finalizado) (?:su|el) (?:contrato|temporada)",
         r"(?:termina|terminan|acaba|finaliza) (?:sus|las) practicas|fin de (?:sus |las )?practicas",
@@ -142,6 +144,7 @@ SUSPEND = cue(
     alt(
         r"suspend\w*",
         r"disabl\w*",
+        r"(?:switch|turn) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user) off",
         r"disabilit\w*|desabilit\w*|deshabilit\w*|inhabilit\w*",
         r"deactivat\w*",
         r"de-activat\w*",

@@ -32,7 +32,8 @@ NEW_HIRE = cue(
         r"has (?:signed|accepted)(?! (?:an? )?(?:role|job|position|offer|post) (?:elsewhere|at|with|in))"
         r"(?! (?:it |that |this |them |the request )?off\b)"  # "Florian has signed it off": an approval
         r"(?: (?:the|her|his|their) (?:contract|offer))?",
-        r"(?:is|will be) joining",
+        r"(?:is|will be) joining(?! the (?:[\w-]+ ){0,2}(?:squad|rota|project|committee|channel|group|call|meeting|shift|"
+        r"board|working group|on-call))",
         r"\bjoins (?:us|our|the (?:\w+ ){0,2}(?:team|company|practice|firm|office|business|bank|clinic|school|"
         r"organi[sz]ation|staff)\b|on \w+ \d|on \d)",
         r"\bjoining (?:us|the (?:team|company|practice|school|firm|office)|our|on \w+ \d|on \d|from \d)",
@@ -175,6 +176,8 @@ LICENCE_ASK = cue(
         r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
+        r"\b(?:give|assign|allocate|get) (?:him|her|them|me) (?:a |an |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|"
+        r"business (?:basic|standard|premium)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
         # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"
         r"\b(?:assign|give|allocate|apply|add|put) (?:it|that|this|one) (?:to|for|on) (?:me|my account|him|her|them)\b",
     ),

@@ -324,18 +324,29 @@ def _full_name_key(key: str) -> bool:
     )
 
 
+_ENGLISH_TAIL = ("firstname", "givenname", "forename", "lastname", "surname", "familyname")
+
+
+def _canonical_key(key: str) -> str:
+    """A bilingual label ("Fornavn / First name" -> ``fornavnfirstname``) read by its English half."""
+    if key in FIRST_KEYS or key in LAST_KEYS or key in FULL_KEYS:
+        return key
+    return next((tail for tail in _ENGLISH_TAIL if key.endswith(tail) and key != tail), key)
+
+
 def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
     """(first, last) from labelled fields, or None."""
     first: list[str] = []
     last: list[str] = []
     second: list[str] = []
     full: list[str] = []
-    keys = {k for k, _ in p.fields}
+    fields = [(_canonical_key(k), v) for k, v in p.fields]
+    keys = {k for k, _ in fields}
     has_last = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)
     # "Name: Ravi Shankar Iyer / First name: Ravi Shankar / Last name: Iyer": with a first-name field of its own,
     # "Name" is the full name
     has_first = bool(keys & FIRST_KEYS)
-    for key, value in p.fields:
+    for key, value in fields:
         if not value:
             continue
         if "last" in key and "first" in key and key.index("last") < key.index("first") and "," in value:
@@ -406,4 +417,20 @@ def spelled_name(p: Prepared, local: str) -> list[str] | None:
             if spells_local(candidate, local) and (best is None or len(candidate) > len(best)):
                 best = candidate
                 break
+    if best is None:
+        best = _initials_name(p, local)
     return best
+
+
+def _initials_name(p: Prepared, local: str) -> list[str] | None:
+    """An address made of initials ("mw@", "fl@") and exactly one name in the text with those initials."""
+    initials = re.sub(r"[^a-z]", "", fold(local))
+    if not 2 <= len(initials) <= 3 or initials != fold(local):
+        return None
+    found = {
+        tuple(run[i : i + len(initials)])
+        for run in runs(p.text)
+        for i in range(len(run) - len(initials) + 1)
+        if "".join(fold(t)[:1] for t in run[i : i + len(initials)]) == initials
+    }
+    return list(found.pop()) if len(found) == 1 else None

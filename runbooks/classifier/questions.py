@@ -44,6 +44,8 @@ _POLICY = FastRe(
             r"\bis (?:it|either|that|this|one) (?:allowed|permitted|ok|okay|approved)\b|\bwhich (?:app|one|authenticator|"
             r"licen[cs]e|option|method) should (?:i|we)\b|\bshould (?:i|we) (?:use|install|choose|pick)\b",
             r"\bwhat(?:'s| is) the process\b",
+            r"\b(?:jaka jest procedura|cual es el procedimiento|quelle est la procedure|wie ist das vorgehen|"
+            r"qual e la procedura|wat is de procedure|qual e o procedimento|nikt nie potrzebuje)\b",
             r"\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
             r"\bjust checking (?:what|whether|if)\b",
             r"\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"

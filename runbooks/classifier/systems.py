@@ -12,7 +12,7 @@ from .text import Prepared
 
 # --- other systems and devices (rule 15) ---------------------------------------------------------------------
 OTHER_SYSTEM = FastRe(
-    r"\b(?:sap|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi|wi-fi|wlan|"
+    r"\b(?:sap|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi|wi-fi|wlan|"
     r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
@@ -24,14 +24,14 @@ OTHER_SYSTEM = FastRe(
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?logins?|network login|sso)"
-    r"(?: logins?)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
+    r"(?: logins?| account password)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
     r"perfectly|all))? (?:fine|ok|okay|working|normally)"
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
     # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",
     # "Mein Microsoft-Konto am PC geht ganz normal", "Windows et Outlook fonctionnent bien"
     r"|(?:windows|outlook|okta|correo|email|e-mail|mail|microsoft-konto|mein konto|meine anmeldung|messagerie|"
     r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)"
-    r"(?: [\w-]{1,20}){0,3}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|geht|gehen|funktionier\w*|"
+    r"(?: [\w-]{1,20}){0,3}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|van|va|geht|gehen|funktionier\w*|"
     r"klappt|fonctionnent?|marchent?|funziona(?:no)?|werkt|werken)"
     r"(?: (?:ganz|ganz normal|bien|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
     r"bene|benissimo|gewoon|prima|prima))+\b"
@@ -127,7 +127,8 @@ def other_system(
                 p.cue, max(0, m.start() - 30), m.start()
             )
             # the look of a phishing message ("an email that looked like DocuSign") is not the account meant
-            if lure is None and not (second_factor and m.group(0) in _PHONE_LOCK) and not _said_fine(p, m.end()):
+            generic = second_factor and m.group(0) in ("portal", *_PHONE_LOCK)  # "the sign in for the driver portal"
+            if lure is None and not generic and not _said_fine(p, m.end()):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
     if second_factor:

@@ -74,7 +74,7 @@ def _snippet(p: Prepared, mention: Mention) -> str:
 
 
 _TITLE_THEN_NAME = re.compile(
-    r"\b(?:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*)\s+"
+    r"\b(?:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*),?\s+"
     r"((?:[A-ZÀ-Þ][\w'’-]+\s+){1,3})\(?\s*$"
 )
 _APPROVAL = re.compile(
@@ -139,6 +139,10 @@ def _correspondents(p: Prepared, found: list[Mention]) -> list[Mention]:
     return [replace(m, role=True) if h else m for m, h in zip(found, in_header, strict=True)]
 
 
+# the writer's own account said outright: someone else in the background ("from Declan, he's leaving") is context
+_FOR_MY_ACCOUNT = re.compile(r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b")
+
+
 def resolve(
     p: Prepared, reporter: str | None, org_configured: tuple[str, ...], *, group: bool = False
 ) -> TargetResult:
@@ -164,7 +168,7 @@ def resolve(
         own = introduced_as_own(p, mention) and third_party_reference(p, reporter) is None
         return TargetResult(target_from_text(p, mention, own=own), None, others)
     third_party = third_party_reference(p, reporter)
-    if third_party is not None:
+    if third_party is not None and _FOR_MY_ACCOUNT.search(p.cue) is None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
     shared_account = None if group else _SHARED_ACCOUNT.search(p.cue, live=p.live)
     if shared_account is not None:

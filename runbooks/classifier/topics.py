@@ -137,7 +137,9 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
     if _ALSO_EXPIRED.maybe(live):
         for m in _ALSO_EXPIRED.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
-            if not any(lo <= s < hi for s in starts) and not _PASSWORD.search(p.cue, lo, hi):
+            # "I think it also expired while I was away": "it" is the password already asked about
+            it = p.cue[max(lo, m.start() - 4) : m.start()].endswith("it ")
+            if not any(lo <= s < hi for s in starts) and not _PASSWORD.search(p.cue, lo, hi) and not it:
                 return " ".join(p.cue[lo:hi].split())[:80]
     for check in (_FAULT, _SELF_ASK):
         if not check.maybe(live):
