@@ -12,8 +12,8 @@ from .asks import ASK_OR_FAULT, DONE_OR_CONSEQUENCE, FOLLOW_UP, IF_STUCK, NO_ASK
 from .cues import alt
 from .fastre import FastRe
 from .guards import solved_in
-from .lexicon import GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, RESET, UNLOCK
-from .multi import NOTHING_ASKED, RUNBOOK_WORDS, SAME_ASK, SELF_SERVICE, sentence
+from .lexicon import GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, RESET, RUNBOOK_WORDS, SELF_SERVICE, UNLOCK
+from .multi import NOTHING_ASKED, SAME_ASK, excerpt, sentence
 from .text import Prepared
 
 # "My Outlook signature disappeared as well", "Also looking for the new expenses form": a sentence of its own that
@@ -147,7 +147,7 @@ def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str 
             # second request; other runbook words are this request told again
             if _core(p, lo, hi) and _OTHER_ITEM.search(p.cue, lo, hi) is None:
                 continue
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     if _AND_ALSO.maybe(live):
         for m in _AND_ALSO.finditer(p.cue, live=live):
             if m.group(0) not in _JOINED and _CONJUNCTION.search(p.cue, max(0, m.start() - 5), m.start()) is None:
@@ -162,7 +162,7 @@ def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str 
                 continue
             if _core(p, m.end(), hi):
                 continue
-            return " ".join(p.cue[m.start() : hi].split())[:80]
+            return excerpt(p, m.start(), hi)
     for stop in _STOP.finditer(p.cue, body) if _AND_ITEM_NEAR.search(p.cue, body) else ():
         lo = stop.end()
         if not p.cue.startswith(_AND_ITEM, lo):
@@ -173,7 +173,7 @@ def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str 
         if hit(THANKS, p, lo, hi) or hit(SMALL_TALK, p, lo, hi) or hit(DONE_OR_CONSEQUENCE, p, lo, hi):
             continue
         if not _core(p, lo, hi):
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     if "?" in p.cue:
         for m in _QUESTION_END.finditer(p.cue, body):
             lo, hi = sentence(p, m.start())

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from .guards import solved_in
-from .multi import NOTHING_ASKED, RUNBOOK_WORDS
+from .lexicon import RUNBOOK_WORDS
+from .multi import NOTHING_ASKED
 from .text import Prepared
 
 # what makes an aside a request: a fault or an ask in it

@@ -146,10 +146,12 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         raise _stop(f'removing a licence ("{licences.removal}")', 0.85, best)
     # "our new compliance officer Svenja Harms (s.harms@...) needs E5" names the account; a newcomer named without
     # one ("la nostra nuova collaboratrice Giulia") or with a start, a form or an account to create is a hire
-    newcomer_named = hire.score < 0.6 and any(
-        m.email != (ticket.reporter_email or "").strip().lower() for m in mentions(p, ())
-    )
-    if best.intent is Intent.LICENSE_ASSIGN and hire.score > 0 and not newcomer_named and _SELF_NEW.search(p.cue) is None:
+    if (
+        best.intent is Intent.LICENSE_ASSIGN
+        and hire.score > 0
+        and not _newcomer_named(p, hire, ticket.reporter_email)
+        and _SELF_NEW.search(p.cue) is None
+    ):
         raise _stop(f"a licence for someone who may be a new hire ({_quote(hire.words, 1)})", 0.8, best)
     soft = guards.soft_closure(p)
     if soft is not None and best.score < 0.85:
@@ -225,6 +227,12 @@ def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMe
     if mfa.strong and unlock.score and not unlock.strong:
         unlock.score = 0.0
     return [pw, unlock, mfa, hire, leaver, lic, grp], licences, groups
+
+
+def _newcomer_named(p: Prepared, hire: Evidence, reporter: str | None) -> bool:
+    """Only "a new <role>" (no start, form or account to create) and someone else's address in the text."""
+    rep = (reporter or "").strip().lower()
+    return hire.score < 0.6 and any(m.email != rep for m in mentions(p, ()))
 
 
 def _licensing_group(strong: list[Evidence], licences: LicenceFinding, groups: list[GroupMention]) -> bool:

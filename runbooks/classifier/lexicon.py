@@ -9,6 +9,7 @@ mean the same thing in every context they can appear in; anything ambiguous belo
 from __future__ import annotations
 
 from .cues import alt
+from .fastre import FastRe
 from .lexicon_mfa import MFA, PHONE, PHONE_EVENT
 
 B = r"\b"
@@ -276,6 +277,28 @@ GROUP_WORD = alt(
     r"hop(?:ur|inn|num)",
 )
 
+# the self-service reset's own pieces belong to the password request: "it says my security answers are wrong too"
+SELF_SERVICE = r"self-service|self service|security (?:questions?|answers?)|recovery (?:questions?|answers?|email|code)"
+RUNBOOK_WORDS = FastRe(
+    r"\b"
+    + alt(
+        PASSWORD,
+        RESET,
+        UNLOCK,
+        LOCKED,
+        MFA,
+        PHONE,
+        LICENCE_WORD,
+        GROUP_WORD,
+        ACCOUNT,
+        r"create\w*|set ?up|aanmaken|crear\w*|anlegen|creer|creare|criar|skapa|opret\w*|disabl\w*|deactivat\w*|"
+        r"suspend\w*|desactiv\w*|deaktivier\w*|disattiv\w*|desativ\w*|uitschakel\w*|add(?:ed|ing|s)?\b|remov\w*|"
+        r"[\w.+-]+@",
+        r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
+        SELF_SERVICE,
+    )
+)
+
 __all__ = [
     "ACCOUNT",
     "COMPROMISED",
@@ -289,6 +312,8 @@ __all__ = [
     "PHONE",
     "PHONE_EVENT",
     "RESET",
+    "RUNBOOK_WORDS",
+    "SELF_SERVICE",
     "UNLOCK",
     "B",
 ]

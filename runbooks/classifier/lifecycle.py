@@ -10,11 +10,11 @@ from opsgate.runbooks.intents import Intent
 from .cues import Hit, alt, cue, first_hit, near
 from .dates import START_KEYS
 from .evidence import Evidence
+from .form_names import AMBIGUOUS_FIRST, FIRST_KEYS, FULL_KEYS, LAST_KEYS
 from .groups import CREATE_OR_PERMS, GroupMention, find_groups
 from .leavers import REACTIVATE, offboarding_evidence
 from .lexicon import LICENCE_WORD
 from .licences import LicenceFinding, find_licences
-from .names import AMBIGUOUS_FIRST, FIRST_KEYS, FULL_KEYS, LAST_KEYS
 from .text import Prepared
 
 # --- new_hire ------------------------------------------------------------------------------------------------

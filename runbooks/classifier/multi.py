@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-from .cues import alt
 from .fastre import FastRe
 from .guards import solved_in
-from .lexicon import ACCOUNT, GROUP_WORD, LICENCE_WORD, LOCKED, MFA, PASSWORD, PHONE, RESET, UNLOCK
+from .lexicon import RUNBOOK_WORDS
 from .licences import LICENCE_HINT, find_licences
 from .text import Prepared
 
@@ -246,7 +245,7 @@ def software_problem(p: Prepared, starts: list[int]) -> str | None:
         if any(lo <= s < hi for s in starts) or _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live):
             continue
         if _SOFTWARE.search(p.cue, lo, hi, live=p.live) and not solved_in(p, lo, hi):
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     return None
 
 
@@ -301,6 +300,11 @@ def second_request(p: Prepared, starts: list[int], *, group: bool, licence: bool
     return None
 
 
+def excerpt(p: Prepared, lo: int, hi: int) -> str:
+    """``cue[lo:hi]`` on one line, cut to 80 characters: the words a refusal quotes."""
+    return " ".join(p.cue[lo:hi].split())[:80]
+
+
 def sentence(p: Prepared, at: int) -> tuple[int, int]:
     lo = 0
     for stop in _SENTENCE.finditer(p.cue, max(0, at - 240), at):
@@ -334,7 +338,7 @@ def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
             or _ALSO_OPENER.match(p.cue, max(0, lo - 2), hi)
         )
         if found is not None and not solved_in(p, lo, hi) and NOTHING_ASKED.search(p.cue, lo, hi) is None:
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     return None
 
 
@@ -360,27 +364,6 @@ SAME_ASK = re.compile(
 
 # Words of any runbook request: a sentence using them is this request or another runbook one (which the evidence
 # for two intents already catches), never an unrelated ask.
-# the self-service reset's own pieces belong to the password request: "it says my security answers are wrong too"
-SELF_SERVICE = r"self-service|self service|security (?:questions?|answers?)|recovery (?:questions?|answers?|email|code)"
-RUNBOOK_WORDS = FastRe(
-    r"\b"
-    + alt(
-        PASSWORD,
-        RESET,
-        UNLOCK,
-        LOCKED,
-        MFA,
-        PHONE,
-        LICENCE_WORD,
-        GROUP_WORD,
-        ACCOUNT,
-        r"create\w*|set ?up|aanmaken|crear\w*|anlegen|creer|creare|criar|skapa|opret\w*|disabl\w*|deactivat\w*|"
-        r"suspend\w*|desactiv\w*|deaktivier\w*|disattiv\w*|desativ\w*|uitschakel\w*|add(?:ed|ing|s)?\b|remov\w*|"
-        r"[\w.+-]+@",
-        r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
-        SELF_SERVICE,
-    )
-)
 
 
 def other_ask(p: Prepared, starts: list[int]) -> str | None:
@@ -400,5 +383,5 @@ def other_ask(p: Prepared, starts: list[int]) -> str | None:
             # not a pronoun ("me la podéis asignar", "kan dere nullstille det")
             if check is _ASK_MARKER and (len(tail.split()) < 3 or SAME_ASK.search(tail)):
                 continue
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     return None

@@ -19,7 +19,7 @@ from .asks import ASK_OR_FAULT, FOLLOW_UP, NO_ASK, SMALL_TALK, hit, quiet
 from .fastre import FastRe
 from .guards import solved_in
 from .lexicon import PASSWORD
-from .multi import EQUIPMENT, NOTHING_ASKED, SAME_ASK, sentence
+from .multi import EQUIPMENT, NOTHING_ASKED, SAME_ASK, excerpt, sentence
 from .text import Prepared
 
 # Phrases that open another request whatever follows (a runbook word after them is a second runbook request).
@@ -109,7 +109,7 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
         for m in _SAME_FOR.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
             if not solved_in(p, lo, hi):
-                return " ".join(p.cue[lo:hi].split())[:80]
+                return excerpt(p, lo, hi)
     if _OPENER.maybe(live):
         body = p.cue.find("\n") + 1 if not p.reply else 0
         for m in _OPENER.finditer(p.cue, live=live):
@@ -120,7 +120,7 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
             # request itself; what came before is the other topic, and it asked for nothing
             if any(s >= m.start() for s in starts) and not any(body <= s < m.start() for s in starts):
                 continue
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     if _ASIDE.maybe(live):
         for m in _ASIDE.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
@@ -133,14 +133,14 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
                 continue
             if hit(SMALL_TALK, p, m.end(), hi) or hit(NO_ASK, p, m.end(), hi) or quiet(p, lo, hi):
                 continue
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     if _ALSO_EXPIRED.maybe(live):
         for m in _ALSO_EXPIRED.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
             # "I think it also expired while I was away": "it" is the password already asked about
             it = p.cue[max(lo, m.start() - 4) : m.start()].endswith("it ")
             if not any(lo <= s < hi for s in starts) and not _PASSWORD.search(p.cue, lo, hi) and not it:
-                return " ".join(p.cue[lo:hi].split())[:80]
+                return excerpt(p, lo, hi)
     for check in (_FAULT, _SELF_ASK):
         if not check.maybe(live):
             continue
@@ -152,5 +152,5 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
                 tail = p.cue[m.end() : hi]
                 if len(tail.split()) < 2 or SAME_ASK.search(tail) or hit(FOLLOW_UP, p, m.end(), hi):
                     continue
-            return " ".join(p.cue[lo:hi].split())[:80]
+            return excerpt(p, lo, hi)
     return None

@@ -1,0 +1,82 @@
+"""A name read from a ticket's form fields (rule 6 and rule 11): "Name:", "Employee name:", "First name" /
+"Last name", the same labels in the ticket languages and bilingual ones ("Fornavn / First name")."""
+
+from __future__ import annotations
+
+from .names import clean_value, split_name
+from .text import Prepared
+
+FULL_KEYS = frozenset(
+    """name fullname legalname employeename employee nameofemployee leaver leavername starter newstarter newhire
+    newemployee employeefullname nombrecompleto nombreyapellidos empleado empleada nomcomplet collaborateur
+    collaboratrice salarie mitarbeiter mitarbeiterin namedesmitarbeiters vollstandigername nomecompleto dipendente
+    colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne navn namn""".split()
+)
+FIRST_KEYS = frozenset(
+    """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
+    fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie forenames
+    givennames firstnames""".split()
+)
+LAST_KEYS = frozenset(
+    """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
+    achternaam eftirnafn legallastname apelidos sobrenomes cognomi efternamn etternavn efternavn sukunimi
+    primerapellido apellido1 apellidopaterno firstsurname""".split()
+)
+SECOND_LAST_KEYS = frozenset("segundoapellido apellido2 apellidomaterno secondsurname".split())
+AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
+
+
+def _full_name_key(key: str) -> bool:
+    """``employeenamelastfirst``, ``legalnameoftheemployee`` ...: a label about the person's whole name."""
+    return key.startswith(("name", "fullname", "employeename", "legalname", "staffname", "username")) and not any(
+        word in key for word in ("user", "manager", "preferred", "nick", "display", "login", "account", "first", "last")
+    )
+
+
+_ENGLISH_TAIL = ("firstname", "givenname", "forename", "lastname", "surname", "familyname")
+
+
+def _canonical_key(key: str) -> str:
+    """A bilingual label ("Fornavn / First name" -> ``fornavnfirstname``) read by its English half."""
+    if key in FIRST_KEYS or key in LAST_KEYS or key in FULL_KEYS:
+        return key
+    return next((tail for tail in _ENGLISH_TAIL if key.endswith(tail) and key != tail), key)
+
+
+def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
+    """(first, last) from labelled fields, or None."""
+    first: list[str] = []
+    last: list[str] = []
+    second: list[str] = []
+    full: list[str] = []
+    fields = [(_canonical_key(k), v) for k, v in p.fields]
+    keys = {k for k, _ in fields}
+    has_last = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)
+    # "Name: Ravi Shankar Iyer / First name: Ravi Shankar / Last name: Iyer": with a first-name field of its own,
+    # "Name" is the full name
+    has_first = bool(keys & FIRST_KEYS)
+    for key, value in fields:
+        if not value:
+            continue
+        if "last" in key and "first" in key and key.index("last") < key.index("first") and "," in value:
+            surname, _, given = value.partition(",")
+            first, last = first or clean_value(given), last or clean_value(surname, surname=True)
+        elif key in FIRST_KEYS or (key in AMBIGUOUS_FIRST and has_last and not has_first):
+            first = first or clean_value(value)
+        elif key in LAST_KEYS or (key == "nom" and "prenom" in keys):
+            last = last or clean_value(value, surname=True)
+        elif key in SECOND_LAST_KEYS:
+            second = second or clean_value(value, surname=True)
+        elif key in FULL_KEYS or key == "nom" or key in AMBIGUOUS_FIRST or _full_name_key(key):
+            if "," in value and not full:
+                surname, _, given = value.partition(",")
+                if "," not in given and "@" not in given and len(given.split()) <= 3:
+                    full = clean_value(given) + clean_value(surname, surname=True)  # "Okafor, Fionnuala"
+                else:  # "New starter: Fionnuala Byrne-Okafor, f.b@..., hygienist Rathmines, starts ...": a list
+                    full = next((n for n in map(clean_value, value.split(",")) if len(n) >= 2), [])
+            full = full or clean_value(value)
+    if first and last:
+        return first, last + second
+    if len(full) >= 2:
+        return split_name(full, None)
+    return None
