@@ -159,6 +159,7 @@ KNOWS = cue(
         PASSWORD + r" (?:la|lo) (?:so|conosco|ricordo)\b",
         PASSWORD + r" (?:eu )?(?:sei|conheco|lembro)\b",
         PASSWORD + r" (?:weet|ken) ik",
+        PASSWORD + r" (?:pamietam|znam|muistan|tiedan|on tiedossa|znam|vim|si pamatuji)\b",
         r"not an? " + PASSWORD + r" (?:problem|issue)",
     ),
     negatable=True,

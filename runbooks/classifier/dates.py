@@ -22,11 +22,24 @@ for _number, _names in enumerate(
         "october oct octubre octobre oktober ottobre outubro okt",
         "november nov noviembre novembre novembro",
         "december dec diciembre decembre dezember dicembre dezembro desember dez",
+        # Catalan, Polish and Czech (genitive), Finnish (partitive): "11 de maig de 2026", "1 lipca 2026"
+        "gener stycznia ledna tammikuuta",
+        "febrer lutego unora helmikuuta",
+        "marc marca brezna maaliskuuta",
+        "kwietnia dubna huhtikuuta",
+        "maig maja kvetna toukokuuta",
+        "juny czerwca cervna kesakuuta",
+        "juliol lipca cervence heinakuuta",
+        "agost sierpnia srpna elokuuta",
+        "setembre wrzesnia zari syyskuuta",
+        "pazdziernika rijna lokakuuta",
+        "listopada listopadu marraskuuta",
+        "desembre grudnia prosince joulukuuta",
     ),
     start=1,
 ):
     for _name in _names.split():
-        _MONTHS[_name] = _number
+        _MONTHS[_name] = (_number - 1) % 12 + 1  # the second dozen of lines repeats January ... December
 
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 _ISO = re.compile(r"\b(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
@@ -34,7 +47,7 @@ _DMY_WORDS = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th|er|o|º)?\.?(?:\s+|-)(?:de\s+|of\s+)?" + _MONTH + r"\.?,?(?:\s+|-)(?:de\s+)?(20\d\d)\b"
 )
 _MDY_WORDS = re.compile(r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(20\d\d)\b")
-_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d)\b")
+_DOTTED = re.compile(r"\b(\d{1,2})\. ?(\d{1,2})\. ?(20\d\d)\b")  # "1.7.2026", Czech "1. 7. 2026"
 _SLASHED = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](20\d\d)\b")
 
 _START_WORDS = re.compile(
@@ -43,7 +56,7 @@ _START_WORDS = re.compile(
     r"debut|commence|a partir du|a compter du|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
     r"comeca|admissao|startdatum|startdato|accueill\w*|accogli\w*|begruss\w*|welcom\w*|bienvenid\w*|velkommen|valkommen|welkom|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*|ingreso|"
     r"tiltraede\w*|tiltredelse|tilltrade|entra|entrara|entrera|ingress\w*|admitid[oa]|contratad[oa]|treedt in dienst|"
-    r"borjar|begynner|begynder|tiltraeder)\b"
+    r"borjar|begynner|begynder|tiltraeder|nastup\w*|nastoupi\w*|s'incorpora\w*)\b"
 )
 _START_AFTER = re.compile(
     r"\b(?:starts?|starting|joins?|joining|begins?|entra|entrera|inizia|comincia|empieza|comienza|se incorpora|"
@@ -56,7 +69,7 @@ _START_RIGHT_BEFORE = re.compile(
 )
 START_KEYS = re.compile(
     r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc|ingreso|"
-    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang|aloitus|rozpocz|poczatek"
+    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang|aloitus|rozpocz|poczatek|nastup"
 )
 
 

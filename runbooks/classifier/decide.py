@@ -17,7 +17,7 @@ from .cues import first_hit
 from .dates import start_date
 from .emails import mentions, unconfirmed
 from .evidence import Evidence
-from .groups import GroupMention
+from .groups import GroupMention, already_settled
 from .leavers import SUSPEND
 from .licences import LicenceFinding, find_licences
 from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence
@@ -140,6 +140,9 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     if best.veto is not None:
         raise _stop(best.veto, 0.85, best)
     hire = next(e for e in evidence if e.intent is Intent.NEW_HIRE)
+    if best.intent is Intent.NEW_HIRE and licences.removal:
+        # "take his E3 off him so we can give it to the new outreach worker": a licence moved, not a hire to create
+        raise _stop(f'removing a licence ("{licences.removal}")', 0.85, best)
     if best.intent is Intent.OFFBOARDING and licences.removal and first_hit(p, SUSPEND) is None:
         # "X left in January, take the E5 off his account": the licence is the ask (rule 12), not a suspension;
         # "disable his account and remove his E3" is one offboarding, the licence reclaimed with it
@@ -334,6 +337,8 @@ def _params(
     if best.intent is Intent.GROUP_MEMBERSHIP:
         # "PACS group" in the summary and "Radiologie-PACS-Users" in the body are one group, named twice
         groups = [g for g in groups if not any(g is not o and fold(g.name) in fold(o.name) for o in groups)] or groups
+        # "(The Riverside group is already sorted, thanks!)": a group said to be done is background
+        groups = [g for g in groups if g.action is not None or not already_settled(p, g)] or groups
         if len(groups) > 1:
             raise _stop(f"several groups named ({', '.join(g.name for g in groups[:3])})", 0.85, best)
         group = groups[0]

@@ -285,6 +285,9 @@ _PERSONAL = re.compile(
 )
 
 
+_SENT_FROM = re.compile(r"(?i:\b(?:from|sent by|de|von|van|da|fra|fran|od))\s*[\"“'«<(]?$")
+
+
 def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
     """Every distinct email written in the ticket, in order, classified."""
     seen: dict[str, Mention] = {}
@@ -302,7 +305,9 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
             end=m.end(),
             system=is_system_mailbox(email),
             outside=outside,
-            role=bool(_ROLE.search(before)),
+            # an outside address a message came from ("a DocuSign link from "legal@helixa-therapeutics.co"") is
+            # its sender, never the account to act on
+            role=bool(_ROLE.search(before)) or (outside and _SENT_FROM.search(before) is not None),
             personal=bool(_PERSONAL.search(before)),
         )
     return list(seen.values())

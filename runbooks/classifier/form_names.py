@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .names import clean_value, split_name
-from .text import Prepared
+from .text import Prepared, fold
 
 FULL_KEYS = frozenset(
     """name fullname legalname employeename employee nameofemployee leaver leavername starter newstarter newhire
@@ -15,12 +15,12 @@ FULL_KEYS = frozenset(
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
     fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie forenames
-    givennames firstnames""".split()
+    givennames firstnames jmeno meno""".split()
 )
 LAST_KEYS = frozenset(
     """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
     achternaam eftirnafn legallastname apelidos sobrenomes cognomi efternamn etternavn efternavn sukunimi
-    primerapellido apellido1 apellidopaterno firstsurname""".split()
+    primerapellido apellido1 apellidopaterno firstsurname surnames lastnames familynames prijmeni priezvisko nazwisko""".split()
 )
 SECOND_LAST_KEYS = frozenset("segundoapellido apellido2 apellidomaterno secondsurname".split())
 AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
@@ -33,6 +33,11 @@ def _full_name_key(key: str) -> bool:
     )
 
 
+# "Name, Vorname: Schäfer-Lindner, Marco": the surname, a comma, the given name
+_SURNAME_FIRST = frozenset(
+    "namevorname nachnamevorname nomprenom apellidosnombre apellidonombre cognomenome achternaamvoornaam "
+    "sobrenomenome surnamefirstname".split()
+)
 _ENGLISH_TAIL = ("firstname", "givenname", "forename", "lastname", "surname", "familyname")
 
 
@@ -55,15 +60,23 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
     # "Name: Ravi Shankar Iyer / First name: Ravi Shankar / Last name: Iyer": with a first-name field of its own,
     # "Name" is the full name
     has_first = bool(keys & FIRST_KEYS)
+    # "Vorname: Anne-Laure / Name: Favre Rochat": beside a first-name field and no last-name one, "Name" is the
+    # surname (German and Swiss forms) unless it repeats the first name
+    given = next((fold(v) for k, v in fields if k in FIRST_KEYS and v), "")
+    surname_key = "name" if has_first and not has_last and "name" in keys else None
     for key, value in fields:
         if not value:
             continue
-        if "last" in key and "first" in key and key.index("last") < key.index("first") and "," in value:
+        if "," in value and (
+            ("last" in key and "first" in key and key.index("last") < key.index("first")) or key in _SURNAME_FIRST
+        ):
             surname, _, given = value.partition(",")
             first, last = first or clean_value(given), last or clean_value(surname, surname=True)
         elif key in FIRST_KEYS or (key in AMBIGUOUS_FIRST and has_last and not has_first):
             first = first or clean_value(value)
-        elif key in LAST_KEYS or (key == "nom" and "prenom" in keys):
+        elif key in LAST_KEYS or (key == "nom" and "prenom" in keys) or (
+            key == surname_key and given and not fold(value).startswith(given)
+        ):
             last = last or clean_value(value, surname=True)
         elif key in SECOND_LAST_KEYS:
             second = second or clean_value(value, surname=True)

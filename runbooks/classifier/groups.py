@@ -14,7 +14,7 @@ from .text import Prepared, fold
 _IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&+]*(?:[-_.][A-Za-z0-9&+]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
 _QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
-_GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|security group|distribution list)"
+_GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|grupy|grupie|grupa|skupin[yeau]|ryhma\w*|security group|distribution list)"
 _ADJ_BEFORE = re.compile(
     r"\b"
     + _GW
@@ -33,7 +33,7 @@ _MONO_GROUP = re.compile(r"\{\{([^{}\n]{2,60})\}\}")
 _IDENT_RE = re.compile(_IDENT + r"|\{\{[^}]+\}\}")
 _PREP_BEFORE = re.compile(
     r"(?:^|[\s(])(?:to|into|in|from|out of|off|al|del|en|au|du|dans|zur|zu|aus|in die|in der|aus der|dal|nel|ao|do|"
-    r"no|aan|uit|bei)\s+(?:the\s+|el\s+|la\s+|le\s+|der\s+|die\s+|de\s+|il\s+|o\s+|a\s+)?$",
+    r"no|aan|uit|bei)\s+(?:the\s+|el\s+|la\s+|le\s+|der\s+|die\s+|de\s+|il\s+|o\s+|a\s+)?[\"“'«]?$",
     re.I,
 )
 # Without the word "group", an identifier is a group only as where a person is added or removed ("add me to X",
@@ -41,11 +41,15 @@ _PREP_BEFORE = re.compile(
 _PERSON_MOVED = re.compile(
     r"(?i:\b(?:add|added|adding|remove|removed|removing|take|taking|put|include|drop|kick|move|moving|get|pop))\s+"
     r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
-    r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?$"
+    r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?[\"“'«]?$"
     r"|(?i:\b(?:need|needs|want|wants|would like|have|has) to be\s+(?:in|on|part of|added to|removed from|a member of))"
     r"\s+(?:(?i:the)\s+)?$"
 )
-_GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "distribution list")
+_MEMBERS_OF = re.compile(
+    r"(?i:\b(?:members? of|membership (?:of|in)|miembros? de|membres? de|mitglied(?:er)? (?:von|der|in)|membri di|"
+    r"leden van|lid van|medlem(?:mer)? (?:i|av))\s+(?:the\s+)?)$"
+)
+_GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "skupin", "ryhma", "distribution list")
 _LIST_NEXT = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&|y|e|et|und|en|og|plus)\s+)(?:the\s+)?(" + _IDENT + r"|[A-Z][\wÀ-ÿ-]{2,})"
 )
@@ -75,7 +79,8 @@ ADD = FastRe(
     r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
-    r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til)\b"
+    r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til|"
+    r"dodani\w*|doda(?:c|j|jcie|nie)\b|pridat|pridejte|pridani|lisaa\w*|lisatk\w*)\b"
 )
 REMOVE = FastRe(
     r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get) off|drop (?:me|him|her)|delete (?:me|him|her)|"
@@ -186,6 +191,8 @@ def find_groups(p: Prepared) -> list[GroupMention]:
             p.text, max(0, start - 90), start
         ):
             spans.append((start, end, m.group(0), False))
+        elif _MEMBERS_OF.search(p.text, max(0, start - 24), start):
+            spans.append((start, end, m.group(0), True))
     for start, end, raw, explicit in sorted(spans):
         quoted = raw[:1] in "\"'“«{"
         name = _clean(raw)
@@ -220,6 +227,22 @@ def find_groups(p: Prepared) -> list[GroupMention]:
                 action = _field_action(p)
                 found[name.lower()] = GroupMention(name, 0, action, f"{key}: {value}", from_field=True)
     return _merge_short_forms(p, list(found.values()))
+
+
+_SETTLED = re.compile(
+    r"\b(?:already (?:sorted|done|in place|set up|fine|there|a member|have|has|got)|(?:is|was|are|were) (?:already )?"
+    r"(?:sorted|done|fine|in place)|ya (?:esta|estoy|tengo)|deja (?:fait|en place)|bereits (?:erledigt|drin)|gia (?:fatto|a "
+    r"posto)|al (?:geregeld|gedaan))\b"
+)
+
+
+def already_settled(p: Prepared, g: GroupMention) -> bool:
+    """The group's own sentence says it is already done ("the Riverside group is already sorted")."""
+    lo = 0
+    for stop in _SENTENCE_END.finditer(p.text, 0, g.start):
+        lo = stop.end()
+    after = _SENTENCE_END.search(p.text, g.start)
+    return _SETTLED.search(fold(p.text[lo : after.start() if after else len(p.text)])) is not None
 
 
 def _unaccented(value: str) -> str:

@@ -22,6 +22,7 @@ _INJECTION = FastRe(
             r"\b(?:system|assistant|developer)\s*[\])>]?\s*:\s*(?:you\b|ignore|approve|classify|override|new\b|the "
             r"(?:user|ticket|following)|output|respond|set\b|mark|always|never|from now|escalate|elevate|grant|execute|"
             r"treat|disregard)",
+            r"\bskip (?:the )?(?:human |manual )?(?:approval|review|approver)|\bauto-?approved by\b|"
             r"\[system\]|\[inst\]|<system|<\|system|<im_start|<\|im_start|\bsystem prompt\b",
             r"\bnew (?:rules|instructions)\s*:",
             r"\byou are now\b",

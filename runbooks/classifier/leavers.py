@@ -38,8 +38,10 @@ LEAVER = cue(
         r"(?:contractor|intern|internship|placement|assignment|season) (?:has |is )?(?:finished|ended|over|complete\w*)",
         r"(?:contract|internship|placement|assignment|secondment|apprenticeship)s? (?:\S+ ){0,8}?(?:ends|ended|"
         r"finishes|finished|expires|expired|is over|comes to an end|runs out|ran out|terminates)",
-        r"(?:ends|ended|finishes|finished|completes|completed) (?:his|her|their) (?:contract|internship|placement|"
-        r"apprenticeship)",
+        r"(?:ends|ended|finishes|finished|completes|completed|wraps up|wrapped up|is wrapping up) (?:his|her|their) "
+        r"(?:contract|internship|placement|apprenticeship|secondment|appointment|residency|fellowship)",
+        r"(?:phd|postdoc\w*|fixed-term|temporary|visiting) (?:appointment|position|post|contract)s? (?:\S+ ){0,3}?(?:ends|ended|"
+        r"finishes|expires|runs out)",
         r"contrato (?:\S+ ){0,8}?(?:termin\w*|finaliz\w*|acab\w*|venc\w*|expir\w*)",
         r"(?:termina|terminan|finaliza|acaba) (?:su|el) contrato",
         r"contrat (?:\S+ ){0,8}?(?:termine|terminera|prend fin|se termine|s'acheve|expire)",
@@ -120,7 +122,9 @@ LEAVER = cue(
         r"im unternehmen|in der firma|im betrieb)|non lavora piu (?:con noi|qui|da noi|in azienda)|"
         r"nao trabalha (?:mais )?(?:connosco|aqui|na empresa)|despedid[oa]|werkt niet meer (?:bij ons|hier)|"
         r"sagt upp sig|lopettaa|viimeinen tyopaiva|irtisano\w*|elakkeelle|odchodzi|ostatni dzien|zwolnion\w*|"
-        r"wypowiedzeni\w*",
+        r"wypowiedzeni\w*|tyosuhte\w* (?:\S+ ){0,3}?(?:paattyy|paattyi|paattyminen|loppuu|purettiin|puretaan)|"
+        r"ukonceni (?:\w+ )?(?:pracovniho pomeru|spoluprace)|posledni pracovni den|odchazi z (?:firmy|pivovaru|"
+        r"spolecnosti)|konci (?:u nas|ve firme)",
         # leaving the workplace, named by what it is ("deixa a farmácia", "quitte l'atelier", "verlässt den Betrieb")
         r"(?:deixa|deixara|deixou|sai|saira|saiu|deja|dejara|ha dejado|se va de|se ha ido de|abandona|ha abandonado|"
         r"quitte|quittera|a quitte|lascia|lascera|ha lasciato|verlasst|hat (?:\w+ )?verlassen|verlaat|heeft (?:\w+ )?verlaten|"
@@ -178,7 +182,8 @@ SUSPEND = cue(
         r"adgang\w*|tilgang\w*)",
         r"couper (?:ses|les|son|tous ses) acces|(?:zugang|zugriff|zugange|berechtigungen) (?:\w+ )?entzieh\w*|stillleg\w*|"
         r"chiud\w* (?:il suo |l'|l' )?account|encerr\w* (?:a )?conta|(?:account|toegang) afsluiten|"
-        r"sulke\w*|sulje\w*|poista\w* kaytosta|zablokowa\w*|dezaktywowa\w*|wylacz\w* konto",
+        r"sulke\w*|sulje\w*|poista\w* kaytosta|zablokowa\w*|dezaktywowa\w*|wylacz\w* konto|"
+        r"(?:zablokov\w*|deaktiv\w*|zrus\w*|znepristupn\w*) (?:\w+ )?(?:uct\w*|ucet|pristup\w*)",
     ),
 )
 REACTIVATE = cue(

@@ -196,6 +196,10 @@ LOCKED = alt(
     r"buitengesloten",
     r"utelast",
     r"zablokowan\w*",
+    r"zablokowal\w*",
+    r"lukossa",
+    r"lukkoon",
+    r"lukkiutu\w*",
 )
 UNLOCK = alt(
     r"unlock\w*",
@@ -216,6 +220,7 @@ UNLOCK = alt(
     r"lasa upp",
     r"opna\w*",
     r"avat(?:a|kaa)\b",
+    r"lukituksen (?:avaus|avaaminen|poisto)",
 )
 ACCOUNT = alt(
     r"accounts?",

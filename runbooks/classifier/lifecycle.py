@@ -59,6 +59,13 @@ NEW_HIRE = cue(
         r"\bny (?:medarbetare|medarbejder|medarbeider|ansatt|anstalld|ansat|kollega)|\bnyansat\w*|\bnyanstalld",
         r"nuevo ingreso|(?:damos|dad|den|demos) de alta",
         r"uusi tyontekija\w*|nowy pracownik|nowa pracownica|nowego pracownika",
+        r"nastup (?:\w+ )?(?:zamestnan\w*|kolegy|kolegyne|pracovnika|pracovnice)|nov(?:y|a|eho) (?:zamestnan\w*|kolega|"
+        r"kolegyne|pracovnik\w*)|datum nastupu|nastoupi\w*",  # Czech and Slovak
+        r"s'incorpora\w*|nova incorporacio|nou (?:treballador|company)|nova (?:treballadora|companya)",  # Catalan
+        # "Dr. Adaeze Nwosu-Hartley joins Protein Engineering as an RA on 2026-10-05", "new RA starting 2026-10-05"
+        r"\bjoins (?:[\w&-]+ ){1,4}as (?:an? |our |the )?[\w-]+(?: [\w-]+)? (?:on|from) ",
+        r"\bnew (?!(?:policy|rule|system|process|phone|laptop|software|version|contract|term|schedule|rota|shift|"
+        r"project|office|site|building)\b)[\w-]+ (?:starting|who starts|who is starting) (?:on |from )?\d",
     ),
 )
 CREATE_ACCOUNT = cue(
@@ -74,6 +81,7 @@ CREATE_ACCOUNT = cue(
         r"criar(?:-lhe)? (?:uma |a )?conta",
         r"criar (?:uma |a )?conta",
         r"account aanmaken",
+        r"zalozeni (?:\w+ )?uctu|zalozit (?:\w+ )?ucet|zriadeni\w* (?:\w+ )?uctu|crear(?:-li)? (?:el |un )?compte",
         r"(?:create|set up|make|crear|creer|anlegen|creare|criar|aanmaken|opprett\w*|skapa)\s+(?:\w+\s+)?[a-z0-9][\w.+-]*@",
     ),
 )
@@ -169,7 +177,7 @@ LICENCE_ASK = cue(
         r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|faudrait|"
         r"il me faut|"
         r"voudrais|aurais besoin|hatte gern|gostaria|zou graag|krijgen|bekommen|erhalten|obtenir|ottenere|conseguir|"
-        r"receber|obter|trenger|behover|brug for|tarvitsen|potrzebuj\w*|tarvitsisin|haluaisin|vil gerne have|vil gjerne ha|"
+        r"receber|obter|trenger|behover|brug for|tarvitsen|potrzebuj\w*|poprosze|prosze o|prosim o|potrebuj\w*|tarvitsisin|haluaisin|vil gerne have|vil gjerne ha|"
         r"skulle gerne have|skulle gjerne hatt|vill ha|skulle vilja ha)\b",
         r"\b(?:kan|kunne|ma|far|skal) (?:jeg|jag|eg|vi|ni|dere|i) (?:\w+ )?(?:fa|tildele|tilldela|tildela)\b",
         r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me|requested|request\b|"

@@ -69,7 +69,7 @@ _MULTI = FastRe(
             r"arranca|funciona|imprime)|geht nicht|funktioniert nicht|ladt nicht|startet nicht|ne (?:charge|demarre|marche|"
             r"fonctionne) (?:plus|pas)|non (?:carica|si accende|funziona)|nao (?:carrega|liga|funciona)|laadt niet|"
             r"start niet|werkt niet|won't (?:charge|turn on|start)|isn't working|doesn't work)\b|"
-            r"\b(?:whole|entire) (?:\w+ )?(?:team|department|dept|office|branch|staff|company|floor|shift|crew|class)\b|"
+            r"(?<!to the )(?<!with the )\b(?:whole|entire) (?:\w+ )?(?:team|department|dept|office|branch|staff|company|floor|shift|crew|class)\b|"
             # (what everyone already did is background: "we all had to change them last week")
             r"\b(?:they|we) all\b" + _DONE_BY_ALL + r"|\beach of (?:them|us)\b|"
             # (a note "to all staff" is an audience, not the users asked about)
@@ -120,12 +120,22 @@ _FOR_IT = re.compile(
     r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason)\b|\bthe reason for (?:my|this) ticket\b|"
     r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b"
 )
+_FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
+_NOT_FOR_IT = re.compile(
+    r"\b(?:(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem)|it's|your (?:department|"
+    r"problem|area|job))|not your (?:department|problem|area|job)|not an it (?:thing|issue|problem))\b"
+)
+_LISTED = re.compile(r"1\.\s")
 _WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
 
 
 def _not_two(p: Prepared, m: re.Match[str]) -> bool:
     """A match that does not mean two requests: a count beside a solved problem, or "if ... or not" (a doubt)."""
-    if _COUNTED.fullmatch(m.group(0)):
+    if _FOR_IT_NEXT.match(p.cue, m.end()) or _NOT_FOR_IT.search(p.cue, m.end(), p.clause_end(m.end()) + 40):
+        # "Separately, for IT: ..." introduces the one request after news; "also the coffee machine is broken but
+        # I know that's not you" is an aside the writer says is not IT's
+        return True
+    if _COUNTED.fullmatch(m.group(0)) or _LISTED.match(m.group(0)):
         # a round-up of news with one line marked for IT ("A few items from the office: ... For IT: please
         # disable Stavros' account"): the count is the news, the one IT line the request
         return solved_in(p, 0, len(p.cue)) or _FOR_IT.search(p.cue, m.end()) is not None

@@ -297,11 +297,17 @@ def clean_value(value: str, *, surname: bool = False) -> list[str]:
     return clean_tokens(kept)
 
 
+_JOINING = frozenset({"i", "y"})
+
+
 def split_name(tokens: list[str], local: str | None) -> tuple[list[str], list[str]]:
     """First and last name from a full name: compound surnames stay whole ("Alba" / "Castillo Ruiz")."""
     n = len(tokens)
     lowered = [t.lower() for t in tokens]
     for i, t in enumerate(lowered[1:], start=1):
+        if t in _JOINING and 1 < i < n - 1:
+            # "Jordi Casals i Ribas", "Ana García y Soto": "i"/"y" joins the two surnames
+            return tokens[: i - 1], tokens[i - 1 :]
         if t in PARTICLES:
             return tokens[:i], tokens[i:]
     if n >= 4:

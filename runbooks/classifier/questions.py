@@ -65,6 +65,18 @@ _POLICY = FastRe(
             r"\bogni quanto\b|\bchi approva\b|\bcom que frequencia\b|\bquem aprova\b|\bhoe vaak\b",
             r"\bnot asking for (?:any |a )?change",
             r"\b(?:nobody|no one|noone|no-one) is leaving\b",
+            # nobody needs it now: "Al momento nessuno è bloccato", "Er is op dit moment niemand die het nodig heeft"
+            r"\b(?:nobody|no one|nessuno|nadie|niemand|ninguem|ingen) (?:is|e|esta|ist|er|ar) (?:\w+ )?(?:currently |"
+            r"attualmente |ora |gerade |actualmente )?(?:locked|bloccat[oa]|bloquead[oa]|gesperrt|bloqueado|blokkert|"
+            r"last|spaerret)\b|\bpersonne n'est (?:\w+ )?bloque|\ber is (?:\w+ ){0,3}niemand die\b|"
+            r"\bniemand (?:heeft|hoeft) (?:\w+ ){0,2}(?:nodig|gereset)\b",
+            # how a manager does it for their staff: "Come posso resettare la password ai miei commessi?"
+            r"\b(?:come posso|come possiamo|como puedo|como podemos|comment (?:puis-je|pouvons-nous|je peux)|wie kann ich|"
+            r"wie konnen wir|como posso|hoe kan ik|kan ik als)\b[^.?\n]{0,60}\b(?:commessi|colleghi|dipendenti|"
+            r"collaboratori|mitarbeiter\w*|kollegen|empleados|companeros|colegas|collegues|employes|collaborateurs|"
+            r"medewerkers?|collega's|funcionarios|teamleden)\b[^\n]{0,120}\?",
+            r"\b(?:esiste|c'e) (?:un|una) (?:modo|maniera|procedura)\b[^\n]{0,120}\?|"
+            r"\bof moet dat (?:\w+ )?(?:via|door)\b",
             r"\bno (?:new )?(?:starter|hire|joiner|employee)s? (?:is |are )?(?:pending|planned|yet|right now)\b",
             r"\bnot about a (?:specific|particular|concrete|real)\b|\bno (?:specific|particular|concrete) "
             r"(?:person|employee|user|case)\b",
@@ -87,7 +99,7 @@ _POLICY = FastRe(
             r"(?= )[^.?\n]{0,120}\?",
             # managers as the subject of "unlock/reset", asked as a question: who may do it, not a request to do it
             r"\b(?:capireparto|capi|responsabili|manager|managers|teamleiter\w*|vorgesetzte\w*|jefes|jefas|encargad[oa]s|"
-            r"responsables|chefs|gerentes|chefes|leidinggevenden|teamleiders|supervisors|team ?leads|team ?leaders|"
+            r"responsables|chefs|gerentes|chefes|leidinggevenden?|teamleiders|supervisors|team ?leads|team ?leaders|"
             r"line managers|heads of department|chefer|ledere|ledare)\b[^.?\n]{0,40}\b(?:sbloccar\w*|resettar\w*|"
             r"reimpostar\w*|desbloquear\w*|resetear\w*|restablecer\w*|debloquer|reinitialiser|entsperren|zurucksetzen|"
             r"repor|ontgrendelen|deblokkeren|resetten|unlock|reset|lasa upp|lase opp|nulstille|tilbakestille|aterstalla)"

@@ -39,7 +39,7 @@ LOGIN_FINE = FastRe(
     r"(?:ne marche|bloque|refuse)"
 )
 DEVICE = FastRe(
-    r"\b(?:bitlocker|recovery key|passcodes?|screen ?lock|iphone|ipad|door|doors|badges?|keycard|key card|building|locker|"
+    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|door|doors|badges?|keycard|key card|building|locker|"
     r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
     r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
     r"sim|safe|till|register|scanner|tablet screen|supervisor code|chat|conversation|thread|documento|archivo|fichero|"
@@ -54,12 +54,16 @@ _ACCOUNT_CONTEXT = FastRe(
 
 
 _OBJECT_LOCK = FastRe(
-    r"\b(?:for editing|by another user|checked out|bitlocker|recovery key|passcodes?|screen ?lock|door|badge|keycard|"
+    r"\b(?:for editing|by another user|checked out|bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|door|badge|keycard|"
     r"para (?:su )?edicion|por otr[oa] (?:persona|usuario)|pour (?:la )?modification|par un autre utilisateur|"
     r"zur bearbeitung|von einem anderen benutzer|in modifica|da un altro utente|para edicao|voor bewerking)\b"
 )
 
 
+_RECOVERY = re.compile(
+    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|"
+    r"cle de recuperation|chiave di ripristino)"
+)
 _IDIOM = re.compile(r"\bout (?:of )?the $")  # "the queue is out the door"
 
 
@@ -81,6 +85,9 @@ def device_lock(p: Prepared, starts: list[int]) -> str | None:
             device = found.group(0)
     if account:
         return None
+    recovery = _RECOVERY.search(p.cue) if device is None and starts else None
+    if recovery is not None:  # a disk-encryption prompt anywhere: "the laptop asks for a BitLocker key ... unlock it?"
+        return recovery.group(0)
     if device is None and starts and not _ACCOUNT_CONTEXT.search(p.cue, live=p.live):
         anywhere = DEVICE.search(p.cue, live=p.live)
         device = anywhere.group(0) if anywhere else None
@@ -109,6 +116,11 @@ _NOT_THIS = re.compile(
     r"\b(?:not|nicht|pas|no|niet|non|nao|ikke|inte) (?:the |my |a |an |das |die |der |le |la |el |il |o |a |de |het )?"
     r"(?:\w+ ){0,2}$"
 )
+_INSTEAD_OF_PASSWORD = re.compile(
+    r"\b(?:instead of|rather than|en lugar de|en vez de|au lieu d[eu]|statt|anstatt|invece d(?:i|ella)|em vez d[ao]|"
+    r"in plaats van) (?:the |my |la |mi |le |mon |das |mein |la mia |a minha |het |mijn )?(?:\w+ )?"
+    r"(?:password|contrasena|mot de passe|passwort|kennwort|wachtwoord|senha)\b"
+)
 _PHONE_LOCK = frozenset({"pin", "pins", "puk"})  # "wiped after too many wrong PIN attempts": the phone's own lock
 
 
@@ -128,7 +140,9 @@ def other_system(
             )
             # the look of a phishing message ("an email that looked like DocuSign") is not the account meant
             generic = second_factor and m.group(0) in ("portal", *_PHONE_LOCK)  # "the sign in for the driver portal"
-            if lure is None and not generic and not _said_fine(p, m.end()):
+            # "I typed the PIN from my phone instead of the password": the PIN is how the login was mistyped
+            typed = m.group(0) in _PHONE_LOCK and _INSTEAD_OF_PASSWORD.search(p.cue, m.end(), m.end() + 60)
+            if lure is None and not generic and not typed and not _said_fine(p, m.end()):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
     if second_factor:

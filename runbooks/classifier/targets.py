@@ -117,6 +117,13 @@ def _shared_named(p: Prepared, m: Mention) -> Mention:
 _HEADER_LINE = re.compile(
     r"^[ \t>]*(?:from|von|de|da|van|fra|fran|från|od|to|an|a|à|para|aan|til|till|cc|kopie)[ \t]*:", re.I | re.M
 )
+_TO_LINE = re.compile(r"^[ \t>]*(?:to|an|a|à|para|aan|til|till)[ \t]*:", re.I | re.M)
+_YOU_NEED = re.compile(
+    r"\b(?:you'll need|you will need|you need|you'd need|you should (?:be|get)|(?:add|put|get|enrol) you\b|"
+    r"(?:necesitaras|necesitas|tu auras besoin|vous aurez besoin|du brauchst|sie brauchen|avrai bisogno|"
+    r"vais precisar|je hebt nodig|heb je nodig))",
+    re.I,
+)
 _FIRST_PERSON_ASK = re.compile(
     r"\b(?:(?:assign|give|send|add|grant|allocate|apply|set up|get)\w* (?:[\w']+ ){0,4}(?:to|for) me|"
     r"(?:assign|give|add|get) me|on my (?:account|user|login)|(?:fur|für) mich|zuweisen|pour moi|para mi|para mim|"
@@ -125,13 +132,22 @@ _FIRST_PERSON_ASK = re.compile(
 )
 
 
-def _correspondents(p: Prepared, found: list[Mention]) -> list[Mention]:
+def _correspondents(p: Prepared, found: list[Mention], reporter: str | None) -> list[Mention]:
     """The senders and recipients of a forwarded message are not the subject when the writer, above it, asks for
-    themselves: "see approval below - can you assign the licence to me?" over "From: Ralf <ralf@...>"."""
+    themselves: "see approval below - can you assign the licence to me?" over "From: Ralf <ralf@...>", or when
+    the message was sent to the writer and tells them what they need ("you'll need to be in X - ask IT to add
+    you")."""
     first = _HEADER_LINE.search(p.text)
     if first is None:
         return found
     in_header = [_HEADER_LINE.match(p.text, p.text.rfind("\n", 0, m.start) + 1) is not None for m in found]
+    if reporter is not None and _YOU_NEED.search(p.text, first.start()) is not None:
+        to_writer = any(
+            h and m.email == reporter and _TO_LINE.match(p.text, p.text.rfind("\n", 0, m.start) + 1) is not None
+            for m, h in zip(found, in_header, strict=True)
+        )
+        if to_writer:
+            return [replace(m, role=True) if h else m for m, h in zip(found, in_header, strict=True)]
     named_in_body = any(not h and not m.system and not m.role for m, h in zip(found, in_header, strict=True))
     # ... and when the message itself names someone ("the employment of Kevin Linster (kevin.linster@...) is
     # terminated" under "From: Paul Reding <paul.reding@...>"), the headers are its correspondents
@@ -152,7 +168,7 @@ def resolve(
     org = org_domains_for(org_configured, reporter)
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
     found = [_shared_named(p, _titled_subject(p, m)) for m in mentions(p, org)]
-    found = _correspondents(p, found)
+    found = _correspondents(p, found, rep)
     usable = [m for m in found if not m.system and not m.outside and not m.role]
     others = tuple(m for m in usable if m.email != rep)
     outsiders = [m for m in found if m.outside and not m.system and not m.role and not m.personal and m.email != rep]

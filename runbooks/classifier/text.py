@@ -22,6 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .fastre import REGISTRY, Live, grams
+from .typos import repair
 
 _SPECIAL = str.maketrans(
     {
@@ -160,130 +161,18 @@ def strip_markup(value: str) -> str:
     return _SPACES.sub(" ", text)
 
 
-# ---------------------------------------------------------------------------------------------------- typos
-
-# Misspellings seen in real tickets and apostrophe-less English contractions, repaired word by word in ``low``.
-_TYPOS: dict[str, str] = {
-    "pasword": "password",
-    "paswd": "password",
-    "passwd": "password",
-    "passwrd": "password",
-    "passwrod": "password",
-    "passowrd": "password",
-    "pssword": "password",
-    "passsword": "password",
-    "pasword's": "password",
-    "passward": "password",
-    "passord": "password",
-    "pword": "password",
-    "passcode's": "passcode",
-    "acount": "account",
-    "accout": "account",
-    "accoutn": "account",
-    "acc": "account",
-    "acct": "account",
-    "accnt": "account",
-    "accunt": "account",
-    "lockd": "locked",
-    "loked": "locked",
-    "lcoked": "locked",
-    "unlcok": "unlock",
-    "unlok": "unlock",
-    "unlcoked": "unlocked",
-    "forgoten": "forgotten",
-    "forgotton": "forgotten",
-    "forgott": "forgot",
-    "fogot": "forgot",
-    "frogot": "forgot",
-    "forgor": "forgot",
-    "forgt": "forgot",
-    "forgotted": "forgot",
-    "rememeber": "remember",
-    "remeber": "remember",
-    "rember": "remember",
-    "resett": "reset",
-    "licens": "licence",
-    "lisence": "licence",
-    "lisense": "license",
-    "licience": "licence",
-    "licnese": "license",
-    "liscence": "licence",
-    "licsense": "license",
-    "licese": "license",
-    "busness": "business",
-    "buisness": "business",
-    "bussiness": "business",
-    "bussines": "business",
-    "busines": "business",
-    "premuim": "premium",
-    "premiun": "premium",
-    "standart": "standard",
-    "authenticater": "authenticator",
-    "autenticator": "authenticator",
-    "authentificator": "authenticator",
-    "authenicator": "authenticator",
-    "athenticator": "authenticator",
-    "authenticatior": "authenticator",
-    "authentcator": "authenticator",
-    "verfiy": "verify",
-    "verifiy": "verify",
-    "comming": "coming",
-    "recieve": "receive",
-    "recieving": "receiving",
-    "suspned": "suspend",
-    "deactive": "deactivate",
-    "disbale": "disable",
-    "grp": "group",
-    "gruop": "group",
-    "gorup": "group",
-    "plz": "please",
-    "pls": "please",
-    "pleas": "please",
-    "thx": "thanks",
-    "u": "you",
-    "ur": "your",
-    "cant": "can't",
-    "cannot": "can't",
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "didnt": "didn't",
-    "isnt": "isn't",
-    "arent": "aren't",
-    "wasnt": "wasn't",
-    "wont": "won't",
-    "couldnt": "couldn't",
-    "wouldnt": "wouldn't",
-    "havent": "haven't",
-    "hasnt": "hasn't",
-    "shouldnt": "shouldn't",
-    "ive": "i've",
-    "youre": "you're",
-    "thats": "that's",
-    "hes": "he's",
-    "shes": "she's",
-    "pwd": "password",
-    "pw": "password",
-    "passwords": "passwords",
-    "mfa's": "mfa",
-}
-_TYPO_KEYS = frozenset(_TYPOS)
-_WORDS = re.compile(r"[a-z][a-z']*")
-_CAN_NOT = re.compile(r"\bcan not\b")
-
-
-def repair(low: str) -> str:
-    found = _TYPO_KEYS.intersection(_WORDS.findall(low))
-    if found:
-        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, found), key=len, reverse=True)) + r")\b")
-        low = pattern.sub(lambda m: _TYPOS[m.group(0)], low)
-    return _CAN_NOT.sub("can't", low) if "can not" in low else low
-
-
 # ---------------------------------------------------------------------------------------------------- fields
 
 _FIELD = re.compile(
-    r"^[ \t]*(?:[-*•][ \t]*)?([A-Za-zÀ-ÿ][\wÀ-ÿ /().&'-]{0,40}?(?:\([\w ,/]{1,24}\))?)[ \t]*[:=][ \t]*(.*?)[ \t]*$",
+    r"^[ \t]*(?:[-*•][ \t]*)?([A-Za-zÀ-ÿ][\wÀ-ÿ /().&'-]{0,40}?(?:\([\w ,/]{1,24}\))?(?:, ?[A-Za-zÀ-ÿ][\wÀ-ÿ]{1,15})?)"
+    r"[ \t]*[:=][ \t]*(.*?)[ \t]*$",
     re.M,
+)
+_NAME_WORDS = r"([A-ZÀ-Þ][\wÀ-ÿ'’-]+(?: (?:[A-ZÀ-Þ][\wÀ-ÿ'’-]+|de|da|do|dos|das|del|van|von|der|den|i|y)){0,3})"
+_INLINE_NAME = re.compile(
+    r"\b((?i:first name|given name|forename))s? " + _NAME_WORDS + r",? (?:and )?(?:the )?((?i:surname|last name|family name))s? "
+    + _NAME_WORDS
+    + r"(?:,? (?:and )?(?:the )?(?i:e-?mail|address|work e-?mail) ([\w.+-]+@[\w-]+(?:\.[\w-]+)+))?"
 )
 _JSON_PAIR = re.compile(r'"([A-Za-z][\w ]{0,40})"\s*:\s*"([^"\n]{0,200})"')
 
@@ -301,9 +190,18 @@ def parse_fields(text: str) -> list[tuple[str, str]]:
     ``first_name=Grace; last_name=Oduya``) and JSON string members (the value in original case)."""
     if ";" in text:
         text = _PAIR_SEPARATOR.sub("\n", text)
-    fields = [(field_key(m.group(1)), m.group(2).strip()) for m in _FIELD.finditer(text)]
+    fields: list[tuple[str, str]] = []
+    for m in _FIELD.finditer(text):
+        label, value = m.group(1), m.group(2).strip()
+        fields.append((field_key(label), value))
+        if " / " in label:  # a bilingual label ("Groupe / Group") is also read by each of its halves
+            fields.extend((field_key(half), value) for half in label.split(" / "))
     if '"' in text:
         fields.extend((field_key(m.group(1)), m.group(2).strip()) for m in _JSON_PAIR.finditer(text))
+    for m in _INLINE_NAME.finditer(text):  # "first name Beatriz, surname Lacerda Fonseca, email ..." in a sentence
+        fields.extend(((field_key(m.group(1)), m.group(2)), (field_key(m.group(3)), m.group(4))))
+        if m.group(5):
+            fields.append(("email", m.group(5)))
     return [(k, v) for k, v in fields if k]
 
 
