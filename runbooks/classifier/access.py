@@ -101,7 +101,7 @@ PW_FORGOT_POST = cue(
 # "Password" as the summary, "forgot it again, can you reset" as the body: the pronoun stands for the password
 PW_FORGOT_IT = cue(
     "forgot it",
-    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\b(?:don't|do not|can't) remember (?:the (?:new|old|current) one|what "
+    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\b(?:don't|do not|can't|cannot|can not) remember (?:the (?:new|old|current) one|what "
     r"i (?:set|changed it to|picked|chose))\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
     r"\bes vergessen\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
     negatable=False,
@@ -200,7 +200,11 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     strong = hits(p, (PW_FORGOT, PW_FORGOT_POST, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
     weak = hits(p, (PW_REFUSED, PW_SEND_RESET))
     # "forgotten it" is the password when the summary names one, or the text says the password was refused
-    if not strong and (PASSWORD_WORD.search(p.low.split("\n", 1)[0]) or any(h.name == "password refused" for h in weak)):
+    if not strong and (
+        PASSWORD_WORD.search(p.low.split("\n", 1)[0])
+        or any(h.name == "password refused" for h in weak)
+        or (any(h.name == "send a reset" for h in weak) and PASSWORD_WORD.search(p.low))  # "... reset it so I can"
+    ):
         strong = hits(p, (PW_FORGOT_IT,))
     reset = first_hit(p, PW_RESET)
     locked = first_hit(p, LOCK)

@@ -43,6 +43,7 @@ _PERSON_MOVED = re.compile(
     r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
     r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?[\"“'«]?$"
     r"|(?i:\b(?:need|needs|want|wants|would like|have|has) to be\s+(?:in|on|part of|added to|removed from|a member of))"
+    r"|(?i:\b(?:need|needs|has|have) to (?:come|be taken) (?:out of|off))"
     r"\s+(?:(?i:the)\s+)?$"
 )
 _MEMBERS_OF = re.compile(
@@ -80,10 +81,11 @@ ADD = FastRe(
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
     r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til|"
-    r"dodani\w*|doda(?:c|j|jcie|nie)\b|pridat|pridejte|pridani|lisaa\w*|lisatk\w*)\b"
+    r"dodani\w*|doda(?:c|j|jcie|nie)\b|pridat|pridejte|pridani|pridaj\w*|lisaa\w*|lisatk\w*)\b"
 )
 REMOVE = FastRe(
-    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get) off|drop (?:me|him|her)|delete (?:me|him|her)|"
+    r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get) off|"
+    r"(?:come|coming|get|be taken|taken) out of|odober\w*|odstran\w*|vyrad\w*|vyjm\w*|drop (?:me|him|her)|delete (?:me|him|her)|"
     r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
     r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
     r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*|fjern\w*|ta (?:\w+ )?bort|"
@@ -223,9 +225,15 @@ def find_groups(p: Prepared) -> list[GroupMention]:
     for key, value in p.fields:
         if key in ("group", "groups", "grupo", "groupe", "gruppe", "gruppo", "groep", "securitygroup", "adgroup"):
             name = _clean(value)
-            if _acceptable(name, explicit=True) and name.lower() not in found:
+            if not _acceptable(name, explicit=True):
+                continue
+            known = found.get(name.lower())
+            if known is None:
                 action = _field_action(p)
                 found[name.lower()] = GroupMention(name, 0, action, f"{key}: {value}", from_field=True)
+            elif known.action is None and (action := _field_action(p)) is not None:
+                # "Access request - Blast-Design group" over a table whose Action column says "Add"
+                found[name.lower()] = GroupMention(known.name, known.start, action, f"{key}: {value}")
     return _merge_short_forms(p, list(found.values()))
 
 

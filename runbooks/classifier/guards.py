@@ -23,6 +23,8 @@ _INJECTION = FastRe(
             r"(?:user|ticket|following)|output|respond|set\b|mark|always|never|from now|escalate|elevate|grant|execute|"
             r"treat|disregard)",
             r"\bskip (?:the )?(?:human |manual )?(?:approval|review|approver)|\bauto-?approved by\b|"
+            r"\bno (?:human )?approval (?:card |step )?(?:is )?(?:needed|required|necessary)\b|"
+            r"\b(?:automation|bot|ai|classifier|triage|llm|agent) (?:note|instruction|notice|message)\s*:|"
             r"\[system\]|\[inst\]|<system|<\|system|<im_start|<\|im_start|\bsystem prompt\b",
             r"\bnew (?:rules|instructions)\s*:",
             r"\byou are now\b",

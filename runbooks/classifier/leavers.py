@@ -178,7 +178,7 @@ SUSPEND = cue(
         r"deactiver\w*",
         r"uitschakel\w*",
         r"loka (?:\w+ )?(?:adgang\w*|reikning\w*)",
-        r"(?:stang|steng\w*|luk|sparra|sperre|spaerr?e|inaktiver\w*|deaktiver\w*) (?:av )?(?:\w+ ){0,2}(?:konto\w*|"
+        r"(?:stang|steng\w*|luk|sparra|sperre|spaerr?e|inaktiver\w*|deaktiver\w*) (?:av )?(?:\w+ ){0,2}\w*(?:konto\w*|"
         r"adgang\w*|tilgang\w*)",
         r"couper (?:ses|les|son|tous ses) acces|(?:zugang|zugriff|zugange|berechtigungen) (?:\w+ )?entzieh\w*|stillleg\w*|"
         r"chiud\w* (?:il suo |l'|l' )?account|encerr\w* (?:a )?conta|(?:account|toegang) afsluiten|"

@@ -48,6 +48,7 @@ MFA = alt(
     r"twee-?factor\w*",
     r"tveggja thatta",
     r"dwuskladnikow\w*",
+    r"dvojfaktor\w*|dvoufaktor\w*|dvojstupn\w*|dvoustupn\w*",
     r"tvafaktor\w*",
     r"tofaktor\w*",
     r"kaksivaihei\w*",

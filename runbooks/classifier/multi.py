@@ -48,7 +48,7 @@ _MULTI = FastRe(
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
             r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
-            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b|"
+            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b(?=\s*(?:[,.!:;\-–—]|$|a (?:sec|second|minute)))|"
             r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
             r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"

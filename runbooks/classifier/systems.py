@@ -23,7 +23,8 @@ OTHER_SYSTEM = FastRe(
     r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )portal)\b"
 )
 LOGIN_FINE = FastRe(
-    r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network )?logins?|network login|sso)"
+    r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network |computer |laptop |pc |windows )?logins?|"
+    r"(?:computer|laptop|pc|desktop|network) login|sso)"
     r"(?: logins?| account password)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
     r"perfectly|all))? (?:fine|ok|okay|working|normally)"
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"

@@ -156,6 +156,10 @@ def _correspondents(p: Prepared, found: list[Mention], reporter: str | None) -> 
     return [replace(m, role=True) if h else m for m, h in zip(found, in_header, strict=True)]
 
 
+_ACTED_ON = re.compile(
+    r"(?i:\b(?:add|include|put|invite|give|grant|assign|subscribe|enrol|ajout\w*|anad\w*|agreg\w*|hinzufug\w*|"
+    r"aggiung\w*|toevoeg\w*|adicion\w*))\b(?:\s+\S+){0,4}?\s*[\"“'«<(]?$"
+)
 # the writer's own account said outright: someone else in the background ("from Declan, he's leaving") is context
 _FOR_MY_ACCOUNT = re.compile(r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b")
 
@@ -177,6 +181,10 @@ def resolve(
         return TargetResult(None, f"several users named ({listed})", others)
     if outsiders and not others:
         return TargetResult(None, f"{outsiders[0].email} is not on the organisation's domain", others)
+    # "add my personal address quentin.photo@gmail.com to the group": the private address is what is acted on
+    acted_on = next((m for m in found if m.outside and _ACTED_ON.search(p.text, max(0, m.start - 50), m.start)), None)
+    if acted_on is not None and not others:
+        return TargetResult(None, f"{acted_on.email} is a personal or outside address, not an organisation account", others)
     shared = [m for m in found if m.system and not m.role and m.email != rep]
     if shared and not others:
         return TargetResult(None, f"{shared[0].email} is a system or shared mailbox", others)

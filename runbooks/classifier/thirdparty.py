@@ -279,10 +279,19 @@ def _is_person(who: str) -> bool:
     return all(is_name_token(t) or t in _PARTICLES for t in tokens)
 
 
+_APPROVER = re.compile(
+    r"\b(?:approved|signed off|authori[sz]ed|okayed|ok'd) by\b|\bapproval (?:from|by)\b|\bsign-?off from\b|"
+    r"\b(?:genehmigt|freigegeben) (?:von|durch)\b|\baprobado por\b|\bapprouve par\b|\bapprovato da\b|"
+    r"\bgoedgekeurd door\b"
+)
+
+
 def third_party_reference(p: Prepared, reporter: str | None = None) -> str | None:
     """Words that put the request on someone other than the writer ("he forgot", "für Herrn Albrecht",
     "Dr. Kaplan is locked out", "take him out of", "Marco ha dimenticato la password")."""
     m = _THIRD_LOW.search(p.cue, live=p.live)
+    while m is not None and _APPROVER.search(p.cue, max(0, p.clause_start(m.start()) - 60), m.start()):
+        m = _THIRD_LOW.search(p.cue, m.end(), live=p.live)  # "approved by the plant manager, his email is attached"
     if m:
         return m.group(0)
     for gate, pattern, *before in _THIRD_TEXT:
