@@ -43,3 +43,21 @@ def ratio_line(label: str, value: float, baseline: float, goal: float) -> bool:
     verdict = "GOAL MET" if met else "GOAL MISSED"
     print(f"  {label:<34} {ratio:>8.1%}  (goal >= {goal:.0%})  {verdict}")
     return met
+
+
+# wrk script that POSTs a new signed-in ingest per request (each thread its own issue keys); each bench appends its
+# own ``done`` function to print what it needs
+WRK_INGEST = r"""
+local counter = 0
+local next_id = 0
+function setup(thread) thread:set("thread_id", next_id); next_id = next_id + 1 end
+request = function()
+  counter = counter + 1
+  local key = "BT" .. thread_id .. "-" .. counter
+  local body = '{"source":"jira","ticket":{"issueKey":"' .. key .. '","summary":"Lost my phone, please reset MFA",' ..
+    '"description":"New phone, Okta Verify is gone. Please reset my MFA.","reporterEmail":"sam.lee@acme.com",' ..
+    '"url":"https://acme.atlassian.net/browse/' .. key .. '"}}'
+  return wrk.format("POST", "/api/v1/tickets/ingest",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")}, body)
+end
+"""

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from _common import WRK_INGEST
 from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
@@ -67,19 +68,7 @@ CHANNEL = "C0BENCH"
 APPROVER, CLICKER = ("U0APPROVER", "approver@acme.com"), ("U0CLICKER", "clicker@acme.com")
 GOAL_LOADED_MS, GOAL_IDLE_MS = 50.0, 10.0
 
-LUA = r"""
-local counter = 0
-local next_id = 0
-function setup(thread) thread:set("thread_id", next_id); next_id = next_id + 1 end
-request = function()
-  counter = counter + 1
-  local key = "BT" .. thread_id .. "-" .. counter
-  local body = '{"source":"jira","ticket":{"issueKey":"' .. key .. '","summary":"Lost my phone, please reset MFA",' ..
-    '"description":"New phone, Okta Verify is gone. Please reset my MFA.","reporterEmail":"sam.lee@acme.com",' ..
-    '"url":"https://acme.atlassian.net/browse/' .. key .. '"}}'
-  return wrk.format("POST", "/api/v1/tickets/ingest",
-    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")}, body)
-end
+LUA = WRK_INGEST + r"""
 done = function(summary, latency, requests)
   io.write(string.format("\nRESULT %d %d %f\n", summary.requests, summary.errors.status, summary.duration / 1e6))
 end

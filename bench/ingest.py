@@ -27,22 +27,10 @@ import tempfile
 import time
 import urllib.request
 
+from _common import WRK_INGEST
 from aiohttp import web
 
-LUA = r"""
-local counter = 0
-
-local next_id = 0
-function setup(thread) thread:set("thread_id", next_id); next_id = next_id + 1 end
-request = function()
-  counter = counter + 1
-  local key = "BT" .. thread_id .. "-" .. counter
-  local body = '{"source":"jira","ticket":{"issueKey":"' .. key .. '","summary":"Lost my phone, please reset MFA",' ..
-    '"description":"New phone, Okta Verify is gone. Please reset my MFA.","reporterEmail":"sam.lee@acme.com",' ..
-    '"url":"https://acme.atlassian.net/browse/' .. key .. '"}}'
-  return wrk.format("POST", "/api/v1/tickets/ingest",
-    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")}, body)
-end
+LUA = WRK_INGEST + r"""
 done = function(summary, latency, requests)
   io.write(string.format("\nRESULT %d %d %d %f\n", summary.requests, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
