@@ -69,7 +69,7 @@ _START_RIGHT_BEFORE = re.compile(
 )
 START_KEYS = re.compile(
     r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc|ingreso|"
-    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang|aloitus|rozpocz|poczatek|nastup|antritt"
+    r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang|aloitus|rozpocz|poczatek|nastup|antritt|belepes"
 )
 
 

@@ -15,12 +15,12 @@ FULL_KEYS = frozenset(
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
     fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie forenames
-    givennames firstnames jmeno meno""".split()
+    givennames firstnames jmeno meno keresztnev utonev""".split()
 )
 LAST_KEYS = frozenset(
     """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
     achternaam eftirnafn legallastname apelidos sobrenomes cognomi efternamn etternavn efternavn sukunimi
-    primerapellido apellido1 apellidopaterno firstsurname surnames lastnames familynames prijmeni priezvisko nazwisko""".split()
+    primerapellido apellido1 apellidopaterno firstsurname surnames lastnames familynames prijmeni priezvisko nazwisko vezeteknev csaladnev""".split()
 )
 SECOND_LAST_KEYS = frozenset("segundoapellido apellido2 apellidomaterno secondsurname".split())
 AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field

@@ -14,7 +14,7 @@ from .text import Prepared, fold
 _IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&+]*(?:[-_.][A-Za-z0-9&+]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
 _QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
-_GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|grupy|grupie|grupa|skupin[yeau]|ryhma\w*|security group|distribution list)"
+_GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|grupy|grupie|grupa|skupin[yeau]|ryhm\w+|security group|distribution list)"
 _ADJ_BEFORE = re.compile(
     r"\b"
     + _GW
@@ -46,13 +46,16 @@ _PERSON_MOVED = re.compile(
     r"|(?i:\b(?:need|needs|has|have) to (?:come|be taken) (?:out of|off))"
     r"\s+(?:(?i:the)\s+)?$"
 )
+_PERSON_AFTER = re.compile(r"\s+(?:has|have|had|is in|is on|already has|was in|hat|tiene|a)\b|['’]s\b")
 _MEMBERS_OF = re.compile(
     r"(?i:\b(?:members? of|membership (?:of|in)|miembros? de|membres? de|mitglied(?:er)? (?:von|der|in)|membri di|"
     r"leden van|lid van|medlem(?:mer)? (?:i|av))\s+(?:the\s+)?)$"
 )
 _GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "skupin", "ryhma", "distribution list")
 _LIST_NEXT = re.compile(
-    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&|y|e|et|und|en|og|plus)\s+)(?:the\s+)?(" + _IDENT + r"|[A-Z][\wÀ-ÿ-]{2,})"
+    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&|y|e|et|und|en|og|plus|oraz|och|ja|seka|i|a|es|és)\s+)(?:the\s+)?("
+    + _IDENT
+    + r"|[A-Z][\wÀ-ÿ-]{2,})"
 )
 _NOT_GROUP_WORDS = frozenset(
     """the a an this that which what same new right correct following any all every each my his her our their your
@@ -81,11 +84,12 @@ ADD = FastRe(
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
     r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til|"
-    r"dodani\w*|doda(?:c|j|jcie|nie)\b|pridat|pridejte|pridani|pridaj\w*|lisaa\w*|lisatk\w*)\b"
+    r"dodani\w*|doda(?:c|j|jcie|nie)\b|pridat|pridejte|pridani|pridaj\w*|lisaa\w*|lisatk\w*|lisat(?:a|ko|kaa)\b|lisays)\b"
 )
 REMOVE = FastRe(
     r"\b(?:remov\w*|take (?:me|him|her|them) (?:out|off)|taken (?:out|off)|(?:come|coming|get) off|"
-    r"(?:come|coming|get|be taken|taken) out of|odober\w*|odstran\w*|vyrad\w*|vyjm\w*|drop (?:me|him|her)|delete (?:me|him|her)|"
+    r"(?:come|coming|get|be taken|taken) out of|odober\w*|odstran\w*|vyrad\w*|vyjm\w*|"
+    r"(?:aus|von) (?:der |dem |den )?(?:\S+ ){0,3}nehmen|drop (?:me|him|her)|delete (?:me|him|her)|"
     r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
     r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
     r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*|fjern\w*|ta (?:\w+ )?bort|"
@@ -197,6 +201,8 @@ def find_groups(p: Prepared) -> list[GroupMention]:
             spans.append((start, end, m.group(0), True))
     for start, end, raw, explicit in sorted(spans):
         quoted = raw[:1] in "\"'“«{"
+        if _PERSON_AFTER.match(p.text, end):
+            continue  # "add me to all the same groups Jonas has": a colleague, not a group
         name = _clean(raw)
         if not _acceptable(name if not quoted else raw, explicit=explicit):
             continue

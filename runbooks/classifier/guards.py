@@ -83,6 +83,9 @@ _INJECTION = FastRe(
             r"\"approved\"\s*:|\"override\"\s*:",
             # any JSON key that speaks of approval, review or execution: {"approved_by": "CTO", "auto_execute": true}
             r"\"[\w-]*(?:approv|review|execut|bypass|skip|confirm|authori[sz])[\w-]*\"\s*:",
+            # the same as "key: value" metadata lines: "approval: auto", "extra_actions:"
+            r"(?m:^[ \t#>-]*[\w-]*(?:approv|review|execut)[\w-]*[ \t]*:[ \t]*(?:auto\w*|skip\w*|bypass\w*|none|not "
+            r"(?:required|needed))\b)|(?m:^[ \t#>-]*(?:extra|additional)_actions[ \t]*:)",
             r"\bpre-?approved\b[^\n]{0,60}\b(?:skip|mark|card|bot|ai|automat|no need)",
             r"\b(?:approv\w*|aprueb\w*|aprob\w*|aprov\w*|genehmig\w*|goedkeur\w*|freigeb\w*|valid\w*) (?:\w+ )?"
             r"automatic\w*|\bautomatisch (?:genehmig\w*|freigeb\w*|goedkeur\w*)",
@@ -234,7 +237,8 @@ _CLOSED = FastRe(
             r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
             r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\b(?:you can|feel free to|please|ok to|okay to) close [a-z][a-z0-9]+-\d+\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
             r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
-            r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b",
+            r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b"
+            r"(?! (?:about|re|regarding|on) (?:that|the|this|those|my \w+ \w+)\b)",
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",

@@ -36,7 +36,7 @@ LEAVER = cue(
         r"contract (?:has )?(?:ended|ends|end|is over|finished|expired|expires|terminated|runs out|ran out)",
         r"end of (?:(?:his|her|their|the) )?(?:contract|season|internship|placement|assignment|engagement)",
         r"(?:contractor|intern|internship|placement|assignment|season) (?:has |is )?(?:finished|ended|over|complete\w*)",
-        r"(?:contract|internship|placement|assignment|secondment|apprenticeship)s? (?:\S+ ){0,8}?(?:ends|ended|"
+        r"(?:contract|internship|placement|assignment|secondment|apprenticeship)s? (?:\S+ ){0,12}?(?:ends|ended|"
         r"finishes|finished|expires|expired|is over|comes to an end|runs out|ran out|terminates)",
         r"(?:ends|ended|finishes|finished|completes|completed|wraps up|wrapped up|is wrapping up) (?:his|her|their) "
         r"(?:contract|internship|placement|apprenticeship|secondment|appointment|residency|fellowship)",
@@ -123,6 +123,8 @@ LEAVER = cue(
         r"nao trabalha (?:mais )?(?:connosco|aqui|na empresa)|despedid[oa]|werkt niet meer (?:bij ons|hier)|"
         r"sagt upp sig|lopettaa|viimeinen tyopaiva|irtisano\w*|elakkeelle|odchodzi|ostatni dzien|zwolnion\w*|"
         r"wypowiedzeni\w*|tyosuhte\w* (?:\S+ ){0,3}?(?:paattyy|paattyi|paattyminen|loppuu|purettiin|puretaan)|"
+        r"overleden|overlijden|odchod\w* (?:\S+ ){0,4}?do duchodu|desvinculaci\w*|desvincular\w*|fecha de termino|"
+        r"termino (?:de|del) contrato|(?:season|contract|internship|placement|secondment) (?:has )?(?:wrapped|wraps)\b|"
         r"ukonceni (?:\w+ )?(?:pracovniho pomeru|spoluprace)|posledni pracovni den|odchazi z (?:firmy|pivovaru|"
         r"spolecnosti)|konci (?:u nas|ve firme)",
         # leaving the workplace, named by what it is ("deixa a farmácia", "quitte l'atelier", "verlässt den Betrieb")
@@ -192,6 +194,7 @@ REACTIVATE = cue(
     r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
     r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
 )
+_IF_BEFORE = re.compile(r"\b(?:if|when|should|unless|si|wenn|falls|se|als) (?:\w+ )?$")
 _MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|zwei-faktor|doble factor")
 
 
@@ -211,6 +214,8 @@ def offboarding_evidence(p: Prepared) -> Evidence:
         ev.add(suspend)
         ev.raise_to(0.45)
     again = first_hit(p, REACTIVATE)
+    if again is not None and _IF_BEFORE.search(p.cue, max(0, again.start - 16), again.start):
+        again = None  # "if we rehire him we'll open a new ticket": a maybe, not a return
     if again is not None and ev.score:
         ev.veto = f'reactivating a returning employee ("{again.words}")'
     return ev

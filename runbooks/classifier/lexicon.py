@@ -108,6 +108,7 @@ RESET = alt(
     r"re-set",
     r"restablec\w*",
     r"restablir\w*",  # Catalan
+    r"nollstall\w*|nullstill\w*",  # Swedish, Norwegian
     r"reestablec\w*",
     r"resete\w*",
     r"reinicia\w*",

@@ -62,6 +62,7 @@ NEW_HIRE = cue(
         r"nastup (?:\w+ )?(?:zamestnan\w*|kolegy|kolegyne|pracovnika|pracovnice)|nov(?:y|a|eho) (?:zamestnan\w*|kolega|"
         r"kolegyne|pracovnik\w*)|datum nastupu|nastoupi\w*",  # Czech and Slovak
         r"s'incorpora\w*|nova incorporacio|nou (?:treballador|company)|nova (?:treballadora|companya)",  # Catalan
+        r"uj belepo\w*|uj munkatars\w*|belepes datuma",  # Hungarian
         # "Dr. Adaeze Nwosu-Hartley joins Protein Engineering as an RA on 2026-10-05", "new RA starting 2026-10-05"
         r"\bjoins (?:[\w&-]+ ){1,4}as (?:an? |our |the )?[\w-]+(?: [\w-]+)? (?:on|from) ",
         r"\bnew (?!(?:policy|rule|system|process|phone|laptop|software|version|contract|term|schedule|rota|shift|"
@@ -177,7 +178,7 @@ LICENCE_ASK = cue(
         r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|faudrait|"
         r"il me faut|"
         r"voudrais|aurais besoin|hatte gern|gostaria|zou graag|krijgen|bekommen|erhalten|obtenir|ottenere|conseguir|"
-        r"receber|obter|trenger|behover|brug for|tarvitsen|potrzebuj\w*|poprosze|prosze o|prosim o|potrebuj\w*|tarvitsisin|haluaisin|vil gerne have|vil gjerne ha|"
+        r"receber|obter|trenger|behover|brug for|tarvitsen|potrzebuj\w*|poprosze|prosze o|prosim o|potrebuj\w*|mae angen|tarvitsisin|haluaisin|vil gerne have|vil gjerne ha|"
         r"skulle gerne have|skulle gjerne hatt|vill ha|skulle vilja ha)\b",
         r"\b(?:kan|kunne|ma|far|skal) (?:jeg|jag|eg|vi|ni|dere|i) (?:\w+ )?(?:fa|tildele|tilldela|tildela)\b",
         r"(?:please|pls|kindly|could i|can i|may i|i'd like|i would like|upgrade|move me|switch me|requested|request\b|"

@@ -16,6 +16,8 @@ from .text import Prepared, fold
 TITLES = frozenset(
     {
         "dr",
+        "cllr",
+        "councillor",
         "mr",
         "mrs",
         "ms",
@@ -58,6 +60,12 @@ TITLES = frozenset(
 )
 PARTICLES = frozenset(
     {
+        "'t",
+        "’t",
+        "ap",
+        "ab",
+        "verch",
+        "ferch",
         "van",
         "von",
         "de",
@@ -119,7 +127,7 @@ STOP = frozenset(
     desvaerre nu""".split()
 )
 
-_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?")
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W\d_])?\.?|(?<!\S)['’]t(?=\s)")  # and the Dutch "van 't Hof"
 _ELISION = re.compile(r"^(?:d|l|qu|dell|dall|nell|sull)['’](?=[A-ZÀ-Þ])", re.I)
 _TRAIL_SEP = re.compile(
     r"(?:[\s(<\[|,:;–—-]|\b(?:e-?mail|mail|correo|courriel|adresse|address|at|is|es|est|ist)\b)*$", re.I
@@ -198,6 +206,9 @@ def _parts(tokens: list[str], *, transliterate: bool = False) -> list[tuple[int,
 def spells_local(tokens: list[str], local: str) -> bool:
     """Whether the email local part is written from these name tokens, the first one included:
     ``pnair`` <- Padma Nair, ``m.roussel`` <- Mathilde Roussel, ``ialowe`` <- Imogen Achterberg-Lowe."""
+    segments = [s for s in re.split(r"[._-]", fold(local)) if s]
+    if len(segments) > 2 and segments[0] in TITLES:
+        local = ".".join(segments[1:])  # "cllr.dewi.harries@" is Dewi Harries with his title
     target = re.sub(r"[^a-z]", "", fold(local))
     if not target or not tokens:
         return False

@@ -20,12 +20,12 @@ OTHER_SYSTEM = FastRe(
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
     r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
-    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )portal)\b"
+    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )portal(?! form))\b"
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network |computer |laptop |pc |windows )?logins?|"
-    r"(?:computer|laptop|pc|desktop|network) login|sso)"
-    r"(?: logins?| account password)?(?: and [\w ]{1,20}?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
+    r"(?:computer|laptop|pc|desktop|network|microsoft|m365|365|office|company|work) login|sso)"
+    r"(?: logins?| account password)?(?: and [\w ]{1,20}?)?(?:,? (?:that one|which|that|it)(?:'s)?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
     r"perfectly|all))? (?:fine|ok|okay|working|normally)"
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
     # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",

@@ -8,7 +8,7 @@ import re
 from .fastre import FastRe
 from .names import is_name_token, is_title
 from .subjects import named_subject
-from .text import Prepared
+from .text import Prepared, fold
 
 _THIRD_LOW = FastRe(
     r"\b(?:he|she)(?:'s| is| was| has| had| got| has been| is being| will be| also)? (?:locked|forgot|forgotten|lost|"
@@ -286,12 +286,25 @@ _APPROVER = re.compile(
 )
 
 
+def _names_reporter(after: str, reporter: str | None) -> bool:
+    """The words right after "für Frau" name the reporter (a surname from their address)."""
+    if not reporter or "@" not in reporter:
+        return False
+    segments = {s for s in re.split(r"[._-]", reporter.split("@", 1)[0].lower()) if len(s) >= 3}
+    words = re.findall(r"[a-z]{3,}", re.split(r"[.!?\n]", after, maxsplit=1)[0])[:2]
+    return any(w in segments for w in words)
+
+
 def third_party_reference(p: Prepared, reporter: str | None = None) -> str | None:
     """Words that put the request on someone other than the writer ("he forgot", "für Herrn Albrecht",
     "Dr. Kaplan is locked out", "take him out of", "Marco ha dimenticato la password")."""
     m = _THIRD_LOW.search(p.cue, live=p.live)
-    while m is not None and _APPROVER.search(p.cue, max(0, p.clause_start(m.start()) - 60), m.start()):
-        m = _THIRD_LOW.search(p.cue, m.end(), live=p.live)  # "approved by the plant manager, his email is attached"
+    # "approved by the plant manager, his email is attached"; "E5 für Frau Kowalski" from kowalski@ herself
+    while m is not None and (
+        _APPROVER.search(p.cue, max(0, p.clause_start(m.start()) - 60), m.start())
+        or _names_reporter(p.cue[m.end() : m.end() + 30], reporter)
+    ):
+        m = _THIRD_LOW.search(p.cue, m.end(), live=p.live)
     if m:
         return m.group(0)
     for gate, pattern, *before in _THIRD_TEXT:
@@ -302,7 +315,7 @@ def third_party_reference(p: Prepared, reporter: str | None = None) -> str | Non
             continue
         for found in pattern.finditer(p.text):
             who = found.groupdict().get("who") or found.groupdict().get("who2") or ""
-            if not _is_person(who):
+            if not _is_person(who) or _names_reporter(fold(who), reporter):
                 continue
             if before:
                 lead = before[0].search(p.text, max(0, found.start() - 80), found.start())
