@@ -10,7 +10,7 @@ from .cues import alt, cue, either, first_hit, hits, near
 from .evidence import Evidence
 from .lexicon import ACCOUNT, COMPROMISED, EXPIRED, FORGOT, LOCKED, PASSWORD, RESET, UNLOCK
 from .mfa import CANT_LOGIN
-from .systems import device_lock
+from .systems import device_lock, disk_encryption
 from .text import Prepared
 
 PASSWORD_WORD = re.compile(PASSWORD)
@@ -38,10 +38,11 @@ PW_COMPROMISED = cue(
         # typed into a fake page: "metí mi contraseña en una web falsa", "auf einer gefälschten Seite"
         either(PASSWORD, r"(?:web|pagina|sitio|page|seite|site|website|sito)s? (?:falsa|falso|fausse|fake|trucha|rara)|"
                r"(?:gefalscht\w*|falsche\w*|fake|fausse|falsa|falso) (?:web|pagina|seite|site|page|website|sito)", 12),
-        r"(?:typed|entered|put|gave|submitted) (?:in )?(?:my |the |our )?(?:\w+ )?"
+        r"(?<!mis)(?:typed|entered|put|gave|submitted) (?:in )?(?:my |the |our )?(?:\w+ )?"
         + PASSWORD
-        + r" (?:in|into|on|to) (?:a|an|the|some)",
-        r"(?:typed|entered|put in|gave|submitted) (?:in )?(?:my|our) (?:\w+ )?"
+        + r" (?:in|into|on|to) (?:a|an|the|some)(?! (?:\w+ ){0,3}(?:pc|laptop|computer|keyboard|desktop|machine|terminal|"
+        r"ipad|tablet)\b)",
+        r"(?<!mis)(?:typed|entered|put in|gave|submitted) (?:in )?(?:my|our) (?:\w+ )?"
         + PASSWORD
         + r"\b[^.\n]{0,40}\b(?:before i (?:realised|realized|noticed|saw)|by mistake|on (?:a|the|that) (?:\w+ )?(?:site|page|"
         r"link|form))",
@@ -103,7 +104,7 @@ PW_FORGOT_IT = cue(
     "forgot it",
     r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\b(?:don't|do not|can't|cannot|can not) remember (?:the (?:new|old|current) one|what "
     r"i (?:set|changed it to|picked|chose))\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
-    r"\bes vergessen\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
+    r"\bes vergessen\b|\bweiss (?:ich )?es (?:\w+ ){0,4}nicht mehr\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
     negatable=False,
 )
 _REFUSED = (
@@ -119,6 +120,8 @@ PW_SEND_RESET = cue(
     r"\b(?:reimpostarla|resettarla|resetearla|reiniciarla|restablecermela|resetearmela|redefini-la|repo-la|reporem-na|"
     r"reinicia-la|la reinitialiser|le reinitialiser)\b",
 )
+
+_ASKED_BEFORE = re.compile(r"\b(?:did|have|has|had) (?:you|he|she|they)\s+$")  # "did you forget the password again?"
 
 # --- account_unlock ------------------------------------------------------------------------------------------
 LOCK = cue("locked", LOCKED)
@@ -143,6 +146,7 @@ KNOWS = cue(
         + r"(?: itself| still| definitely)?(?: is| was|'s) (?:right|correct|fine|ok|okay|good|not the (?:problem|issue))",
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,
         r"i remember (?:my|the) " + PASSWORD,
+        r"(?:^|[.!?,;]\s)know (?:my|the) " + PASSWORD,
         r"(?:se|conozco|recuerdo|sabe|conoce) (?:la|mi|su) " + PASSWORD,
         PASSWORD + r" (?:la|lo) (?:se|sabe|conozco|conoce|recuerdo)",
         r"(?:connais|connait|me souviens de) (?:bien |tres bien |parfaitement )?(?:mon|son|le) " + PASSWORD,
@@ -198,6 +202,7 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     pw = Evidence(Intent.PASSWORD_RESET)
     un = Evidence(Intent.ACCOUNT_UNLOCK)
     strong = hits(p, (PW_FORGOT, PW_FORGOT_POST, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
+    strong = [h for h in strong if not _ASKED_BEFORE.search(p.cue, max(0, h.start - 14), h.start)]
     weak = hits(p, (PW_REFUSED, PW_SEND_RESET))
     # "forgotten it" is the password when the summary names one, or the text says the password was refused
     if not strong and (
@@ -212,8 +217,10 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     knows = first_hit(p, KNOWS)
     mistype = first_hit(p, MISTYPE)
 
-    if knows is None:
-        device = device_lock(p, [h.start for h in (locked, ask) if h is not None])
+    # "Windows password is fine, I just can't get past the BitLocker screen": knowing it does not make it an account
+    recovery = disk_encryption(p) if (locked or ask) else None
+    if knows is None or recovery is not None:
+        device = recovery or device_lock(p, [h.start for h in (locked, ask) if h is not None])
         if device is not None:
             un.veto = f'a device or object lock, not an account ("{device}")'
 
@@ -253,7 +260,9 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
 
     # Rule 9: locked out and forgot (or unsure of) the password is a reset; knowing it is an unlock.
     if pw.score >= 0.7 and un.score > 0:
-        forgot_like = any(h.name in ("forgot", "expired", "compromised", "reset link", "can't change") for h in strong)
+        forgot_like = any(
+            h.name in ("forgot", "forgot it", "expired", "compromised", "reset link", "can't change") for h in strong
+        )
         if forgot_like or (knows is None and mistype is None):
             pw.add(locked)
             un.score = 0.0

@@ -10,7 +10,8 @@ FULL_KEYS = frozenset(
     """name fullname legalname employeename employee nameofemployee leaver leavername starter newstarter newhire
     newemployee employeefullname nombrecompleto nombreyapellidos empleado empleada nomcomplet collaborateur
     collaboratrice salarie mitarbeiter mitarbeiterin namedesmitarbeiters vollstandigername nomecompleto dipendente
-    colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne navn namn""".split()
+    colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne navn namn
+    requestername requestorname""".split()
 )
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
@@ -45,6 +46,9 @@ def _canonical_key(key: str) -> str:
     """A bilingual label ("Fornavn / First name" -> ``fornavnfirstname``) read by its English half."""
     if key in FIRST_KEYS or key in LAST_KEYS or key in FULL_KEYS:
         return key
+    bare = key.removesuffix("legal").removeprefix("legal")  # "Forename(s) (legal)" -> forenames
+    if bare != key and (bare in FIRST_KEYS or bare in LAST_KEYS or bare in FULL_KEYS):
+        return bare
     return next((tail for tail in _ENGLISH_TAIL if key.endswith(tail) and key != tail), key)
 
 

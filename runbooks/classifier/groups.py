@@ -40,7 +40,8 @@ _PREP_BEFORE = re.compile(
 # "remove Ibrahim Sule (...) from X", "need to be in X"), never "remove old files from X".
 _PERSON_MOVED = re.compile(
     r"(?i:\b(?:add|added|adding|remove|removed|removing|take|taking|put|include|drop|kick|move|moving|get|pop))\s+"
-    r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+    r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+"
+    r"(?:\s+(?:[A-Z][\w'’-]+|de|la|van|der|den|von|da|del|di|le|du|ten|ter|dos|das)){0,4}"
     r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?[\"“'«]?$"
     r"|(?i:\b(?:need|needs|want|wants|would like|have|has) to be\s+(?:in|on|part of|added to|removed from|a member of))"
     r"|(?i:\b(?:need|needs|has|have) to (?:come|be taken) (?:out of|off))"

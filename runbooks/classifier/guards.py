@@ -132,6 +132,11 @@ _SYSTEM_SENDS = r"(?<!wants to )(?<!tries to )(?<!tried to )(?<!wanted to )(?<!t
 _SOCIAL = FastRe(
     "|".join(
         (
+            # keeping the people who must know out of it: "I'd rather you didn't contact HR - just action it on my say-so"
+            r"\b(?:keep|leave) (?:hr|security|my manager|the manager|it|this) out of (?:it|this|the loop)\b|"
+            r"\b(?:don't|do not|didn't|rather you didn't|no need to|please don't) (?:contact|tell|inform|involve|loop in|"
+            r"copy|cc|check with|ask) (?:hr|security|human resources|people team|anyone else|her manager|his manager)\b|"
+            r"\bon my say-?so\b|\bkeep (?:this|it) (?:quiet|between us|off the record)\b",
             r"\bsend (?:the |my |his |her |a |an |it |them )?(?:new |temporary |temp )?(?:password|credentials|login "
             r"details|reset link|reset code|code|pin|passcode|new one|link)s?\b(?:\s+[\w']+){0,4}?\s+(?:to|at)\s+"
             r"(?:this|that|another|my (?:personal|private|other|home|gmail)|an? (?:external|outside|personal|"
@@ -238,14 +243,14 @@ _CLOSED = FastRe(
             r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\b(?:you can|feel free to|please|ok to|okay to) close [a-z][a-z0-9]+-\d+\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
             r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
             r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b"
-            r"(?! (?:about|re|regarding|on) (?:that|the|this|those|my \w+ \w+)\b)",
+            r"(?! (?:about|re|regarding|on) (?:that|the|this|those|it|my \w+ \w+)\b)",
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
             r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
             r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
             r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
-            r"\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b|\bautoreply\b|\babwesenheitsnotiz\b|"
+            r"(?<!is )(?<!he's )(?<!she's )(?<!they're )(?<!are )(?<!was )(?<!were )\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b|\bautoreply\b|\babwesenheitsnotiz\b|"
             r"\brespuesta automatica\b|\bfuera de la oficina\b|\breponse automatique\b|\babsente? du bureau\b|"
             r"\brisposta automatica\b|\bfuori ufficio\b|\bresposta automatica\b|\bautomatisch antwoord\b|"
             r"\bautomatische antwort\b|\bnicht im buro\b|\bautosvar\b|\bautomatisk svar\b|\bfrånvaro\b",
@@ -261,7 +266,7 @@ _CLOSED = FastRe(
             r"\bfree trial\b|\bview (?:this email )?in (?:your )?browser\b",
             r"\bhaiku\b|\bjust (?:kidding|joking)\b|\bapril fool",
             r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?"
-            r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b",
+            r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b(?=\s*(?:[.!,;:)\-–]|$|this (?:ticket|one|message|email|test|request)))",
             r"\bsee (?:my |the )?(?:previous|earlier|last|other|original) (?:ticket|request|email|message)\b|"
             r"\bduplicate (?:of|ticket|request)\b|\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
             r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b|"

@@ -14,7 +14,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("Power BI Pro", ("power",), re.compile(r"\bpower ?bi pro\b")),
     ("Business Basic", ("basic",), re.compile(r"\b" + _M365 + r"(?:business|biz) basic\b")),
     ("Business Standard", ("standard",), re.compile(r"\b" + _M365 + r"business standard\b")),
-    ("Business Premium", ("premium",), re.compile(r"\b" + _M365 + r"business premium\b")),
+    ("Business Premium", ("premium", "prem"), re.compile(r"\b" + _M365 + r"busines+ prem(?:ium)?\b")),
     ("Visio", ("visio",), re.compile(r"\bvisio\b(?:\s+plan\s?[12])?")),
     (
         "Project",
@@ -40,8 +40,9 @@ _M365_CONTEXT = re.compile(r"\b(?:microsoft|office|ms|m|o)\s?365\b|\bo365\b|\bm3
 # A licence mentioned as the one the user has or had, not the one asked for ("was on F3", "from E3 to E5").
 _OLD = re.compile(
     r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
-    r"\bja tenho|\bheb al|\bfrom|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|\b(?:she's|he's|they're|she is|he is|they are) (?:still |currently |only )?on|"
+    r"\bja tenho|\bheb al|\bfrom|\b(?:version|apps?|excel|word|outlook|teams|it|that) on (?:his|her|their|my|our)|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|\b(?:she's|he's|they're|she is|he is|they are) (?:still |currently |only )?on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
+    r"(?<!could )(?<!can )(?<!may )(?<!might )(?<!would )(?<!should )(?<!shall )"  # "could I have a Visio licence?" asks
     r"\b(?:i|we|i still|we still|i only|we only|i currently|i already|i've|we've) (?:have|had)(?: only)?(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\b(?:account|user|mailbox|profile) (?:only |currently |still )?(?:has|had)(?: only)?(?: an?| the)?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
     r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
     r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bal posto d\w*|\ben (?:lugar|vez) de|\bau lieu d[eu]|\banstatt|\bstatt|\banstelle|\bin plaats van|\bem vez d[eoa]|\bdesde|"
@@ -55,7 +56,7 @@ _ALREADY = re.compile(
 )
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
-_NEW = re.compile(r"(?:\bto|\bnach|\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\bavec|\bmit)\s+(?:\w+\s+){0,2}$")
+_NEW = re.compile(r"(?:\bto|\bnach|(?<!have )(?<!has )(?<!had )(?<!got )\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\bavec|\bmit)\s+(?:\w+\s+){0,2}$")
 _REMOVAL = re.compile(
     r"\b(?:remov|revok|unassign|un-assign|take away|take back|reclaim|free up|releas|reallocat|re-allocat|cancel|"
     r"deactivat|downgrad|quitar|quitad|quiteis|quiten|retir(?!ed\b|ing\b|ement)|elimin|supprim|enlev|entfern|entzieh|rimuov|togli|verwijder|intrekk)\w*"
@@ -81,7 +82,7 @@ class LicenceFinding:
 
 _AMBIGUOUS = frozenset({"Visio", "Project"})  # also plain software names: need "licence" or "Microsoft 365" nearby
 _QUALIFIED = re.compile(r"\bplan\s?\d|\bonline\b|\bprofessional\b|^(?:ms|microsoft)\b")  # "Visio Plan 2": a plan name
-_STEMS = ("power", "basic", "standard", "premium", "visio", "project", "e1", "e3", "e5", "f3")
+_STEMS = ("power", "basic", "standard", "prem", "visio", "project", "e1", "e3", "e5", "f3")
 _NONE = LicenceFinding((), (), (), None, False)
 
 
@@ -174,6 +175,6 @@ LICENCE_HINT = re.compile(
         r"\bpower ?bi\b",
         r"\be[135]\b",
         r"\bf3\b",
-        r"\bbusiness (?:basic|standard|premium)\b",
+        r"\bbusines+ (?:basic|standard|prem(?:ium)?)\b",
     )
 )

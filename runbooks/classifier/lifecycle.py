@@ -63,6 +63,9 @@ NEW_HIRE = cue(
         r"kolegyne|pracovnik\w*)|datum nastupu|nastoupi\w*",  # Czech and Slovak
         r"s'incorpora\w*|nova incorporacio|nou (?:treballador|company)|nova (?:treballadora|companya)",  # Catalan
         r"uj belepo\w*|uj munkatars\w*|belepes datuma",  # Hungarian
+        # "a lateral associate joining the Corporate group from a firm in Chicago"
+        r"\bjoining (?:\S+ ){1,4}from (?:a|an|another) (?:\w+ ){0,2}(?:firm|company|bank|agency|practice|employer|"
+        r"competitor|hospital|school|university|trust|council)\b|\blateral (?:associate|hire|partner|joiner)\b",
         # "Dr. Adaeze Nwosu-Hartley joins Protein Engineering as an RA on 2026-10-05", "new RA starting 2026-10-05"
         r"\bjoins (?:[\w&-]+ ){1,4}as (?:an? |our |the )?[\w-]+(?: [\w-]+)? (?:on|from) ",
         r"\bnew (?!(?:policy|rule|system|process|phone|laptop|software|version|contract|term|schedule|rota|shift|"
@@ -82,6 +85,7 @@ CREATE_ACCOUNT = cue(
         r"criar(?:-lhe)? (?:uma |a )?conta",
         r"criar (?:uma |a )?conta",
         r"account aanmaken",
+        r"(?:reserved|set aside|earmarked|allocated) (?:the (?:address|email) )?[a-z0-9][\w.+-]*@|"
         r"zalozeni (?:\w+ )?uctu|zalozit (?:\w+ )?ucet|zriadeni\w* (?:\w+ )?uctu|crear(?:-li)? (?:el |un )?compte",
         r"(?:create|set up|make|crear|creer|anlegen|creare|criar|aanmaken|opprett\w*|skapa)\s+(?:\w+\s+)?[a-z0-9][\w.+-]*@",
     ),
@@ -186,9 +190,10 @@ LICENCE_ASK = cue(
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
         r"\b(?:give|assign|allocate|get) (?:him|her|them|me) (?:a |an |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|"
-        r"business (?:basic|standard|premium)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
+        r"busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
         # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"
-        r"\b(?:assign|give|allocate|apply|add|put) (?:it|that|this|one) (?:to|for|on) (?:me|my account|him|her|them)\b",
+        r"\b(?:assign|give|allocate|apply|add|put) (?:it|that|this|one) (?:to|for|on) (?:me|my account|him|her|them|his account|"
+        r"her account)\b",
     ),
 )
 
@@ -213,7 +218,7 @@ PLAN_ASK = cue(
             r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
             r"(?:ticket|request) is (?:just |only )?(?:for|about)",
         ),
-        r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|business (?:basic|standard|premium)|power ?bi pro|"
+        r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
         r"visio plan ?[12]|project (?:plan ?[135]|online))\b",
         5,
     ),

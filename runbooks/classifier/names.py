@@ -355,12 +355,28 @@ def spelled_name(p: Prepared, local: str) -> list[str] | None:
     for run in runs(p.text):
         for i in range(len(run) - 1):
             candidate = run[i:]
+            if len(candidate) > 3 and candidate[1].lower() in PARTICLES and spells_local(candidate[2:], local):
+                continue  # "Fallecimiento de Francisco Javier Montes": a word and "de" before the name it spells
             if spells_local(candidate, local) and (best is None or len(candidate) > len(best)):
                 best = candidate
                 break
     if best is None:
         best = _initials_name(p, local)
     return best
+
+
+def lowercase_name(p: Prepared, start: int, local: str) -> list[str] | None:
+    """A name typed in lower case right before its address ("lupe benavides lbenavides@..."), kept only when it
+    spells the address, and written capitalised."""
+    line_start = p.text.rfind("\n", 0, start) + 1
+    words = re.findall(r"[^\W\d_][\w'’-]*", p.text[max(line_start, start - 60) : start])
+    for size in (3, 2):
+        tail = words[-size:]
+        if len(tail) == size and all(w.islower() and w not in STOP and len(w) > 1 for w in tail):
+            named = [w[:1].upper() + w[1:] for w in tail]
+            if spells_local(named, local):
+                return named
+    return None
 
 
 def _initials_name(p: Prepared, local: str) -> list[str] | None:

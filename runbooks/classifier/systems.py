@@ -20,13 +20,13 @@ OTHER_SYSTEM = FastRe(
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
     r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
-    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )portal(?! form))\b"
+    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )portal(?! form))\b"
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network |computer |laptop |pc |windows )?logins?|"
     r"(?:computer|laptop|pc|desktop|network|microsoft|m365|365|office|company|work) login|sso)"
-    r"(?: logins?| account password)?(?: and [\w ]{1,20}?)?(?:,? (?:that one|which|that|it)(?:'s)?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
-    r"perfectly|all))? (?:fine|ok|okay|working|normally)"
+    r"(?:/[\w-]+)?(?: logins?| account password)?(?: and [\w ]{1,20}?)?(?:,? (?:that one|which|that|it)(?:'s)?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
+    r"perfectly|all))? (?:fine|ok|okay|working|normally|without (?:any )?(?:problems?|issues?|trouble))"
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
     # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",
     # "Mein Microsoft-Konto am PC geht ganz normal", "Windows et Outlook fonctionnent bien"
@@ -68,6 +68,12 @@ _RECOVERY = re.compile(
 _IDIOM = re.compile(r"\bout (?:of )?the $")  # "the queue is out the door"
 
 
+def disk_encryption(p: Prepared) -> str | None:
+    """A disk-encryption prompt named anywhere (BitLocker, a recovery key): the machine, not the account."""
+    m = _RECOVERY.search(p.cue)
+    return m.group(0) if m else None
+
+
 def device_lock(p: Prepared, starts: list[int]) -> str | None:
     """Device or physical lock: the clause of a lock word names a device (or a file locked for editing) and no
     clause of one names an account; or the ticket names a device and no account anywhere."""
@@ -86,9 +92,9 @@ def device_lock(p: Prepared, starts: list[int]) -> str | None:
             device = found.group(0)
     if account:
         return None
-    recovery = _RECOVERY.search(p.cue) if device is None and starts else None
+    recovery = disk_encryption(p) if device is None and starts else None
     if recovery is not None:  # a disk-encryption prompt anywhere: "the laptop asks for a BitLocker key ... unlock it?"
-        return recovery.group(0)
+        return recovery
     if device is None and starts and not _ACCOUNT_CONTEXT.search(p.cue, live=p.live):
         anywhere = DEVICE.search(p.cue, live=p.live)
         device = anywhere.group(0) if anywhere else None
@@ -117,6 +123,7 @@ _NOT_THIS = re.compile(
     r"\b(?:not|nicht|pas|no|niet|non|nao|ikke|inte) (?:the |my |a |an |das |die |der |le |la |el |il |o |a |de |het )?"
     r"(?:\w+ ){0,2}$"
 )
+_SAVED_FOR = re.compile(r"\b(?:saved|stored|cached|remembered) (?:in|for|on) (?:the |my |its )?(?:\w+ )?$")
 _INSTEAD_OF_PASSWORD = re.compile(
     r"\b(?:instead of|rather than|en lugar de|en vez de|au lieu d[eu]|statt|anstatt|invece d(?:i|ella)|em vez d[ao]|"
     r"in plaats van) (?:the |my |la |mi |le |mon |das |mein |la mia |a minha |het |mijn )?(?:\w+ )?"
@@ -143,7 +150,8 @@ def other_system(
             generic = second_factor and m.group(0) in ("portal", *_PHONE_LOCK)  # "the sign in for the driver portal"
             # "I typed the PIN from my phone instead of the password": the PIN is how the login was mistyped
             typed = m.group(0) in _PHONE_LOCK and _INSTEAD_OF_PASSWORD.search(p.cue, m.end(), m.end() + 60)
-            if lure is None and not generic and not typed and not _said_fine(p, m.end()):
+            saved = _SAVED_FOR.search(p.cue, max(0, m.start() - 50), m.start())
+            if lure is None and not generic and not typed and not saved and not _said_fine(p, m.end()):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
     if second_factor:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from .emails import Mention, domain_of, introduced_as_own, is_system_mailbox, is_webmail, mentions
 from .fastre import FastRe
 from .form_names import form_name
-from .names import adjacent_name, spelled_name, spells_local
+from .names import adjacent_name, lowercase_name, spelled_name, spells_local
 from .systems import sentence_bounds
 from .text import Prepared, fold
 from .thirdparty import third_party_reference
@@ -117,6 +117,7 @@ def _shared_named(p: Prepared, m: Mention) -> Mention:
 _HEADER_LINE = re.compile(
     r"^[ \t>]*(?:from|von|de|da|van|fra|fran|från|od|to|an|a|à|para|aan|til|till|cc|kopie)[ \t]*:", re.I | re.M
 )
+_REQUESTER = re.compile(r"(?i:\b(?:requester|requestor|requested by|submitted by|raised by|logged by)\b[^@\n]{0,25}$)")
 _TO_LINE = re.compile(r"^[ \t>]*(?:to|an|a|à|para|aan|til|till)[ \t]*:", re.I | re.M)
 _YOU_NEED = re.compile(
     r"\b(?:you'll need|you will need|you need|you'd need|you should (?:be|get)|(?:add|put|get|enrol) you\b|"
@@ -173,6 +174,12 @@ def resolve(
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
     found = [_shared_named(p, _titled_subject(p, m)) for m in mentions(p, org)]
     found = _correspondents(p, found, rep)
+    if rep and is_system_mailbox(rep):
+        # a portal's form ("Requester email: thu.tran@...") sent from a no-reply address: the requester is the user
+        found = [
+            replace(m, role=False) if m.role and _REQUESTER.search(p.text, max(0, m.start - 40), m.start) else m
+            for m in found
+        ]
     usable = [m for m in found if not m.system and not m.outside and not m.role]
     others = tuple(m for m in usable if m.email != rep)
     outsiders = [m for m in found if m.outside and not m.system and not m.role and not m.personal and m.email != rep]
@@ -228,7 +235,7 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
         first_last = (" ".join(first), " ".join(last))
         name = " ".join((*first, *last))
     elif not own:
-        tokens = adjacent_name(p, mention.start, local) or spelled_name(p, local)
+        tokens = adjacent_name(p, mention.start, local) or spelled_name(p, local) or lowercase_name(p, mention.start, local)
         if tokens:
             name = " ".join(tokens)
     return Target(mention.email, name, source, False, first_last)

@@ -286,6 +286,13 @@ _APPROVER = re.compile(
 )
 
 
+_APPROVES = re.compile(
+    r"[^.!?\n]{0,20}?\b(?:est d'accord|a (?:donne son accord|approuve|valide)|(?:has )?(?:approved|agreed|signed (?:it )?off|"
+    r"okayed|ok'd)|is (?:ok|okay|fine) with (?:it|this)|ist einverstanden|hat (?:es )?(?:genehmigt|freigegeben)|"
+    r"esta de acuerdo|(?:lo |la )?ha aprobado|e d'accordo|ha approvato|is akkoord|heeft (?:het )?goedgekeurd)\b"
+)
+
+
 def _names_reporter(after: str, reporter: str | None) -> bool:
     """The words right after "für Frau" name the reporter (a surname from their address)."""
     if not reporter or "@" not in reporter:
@@ -317,6 +324,8 @@ def third_party_reference(p: Prepared, reporter: str | None = None) -> str | Non
             who = found.groupdict().get("who") or found.groupdict().get("who2") or ""
             if not _is_person(who) or _names_reporter(fold(who), reporter):
                 continue
+            if _APPROVES.match(fold(p.text[found.end() : found.end() + 60])):
+                continue  # "Ma responsable, Mme Dubois-Lacroix, est d'accord": the approver
             if before:
                 lead = before[0].search(p.text, max(0, found.start() - 80), found.start())
                 if lead is None:
