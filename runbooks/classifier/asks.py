@@ -9,7 +9,7 @@ import re
 
 from .guards import solved_in
 from .lexicon import RUNBOOK_WORDS
-from .multi import NOTHING_ASKED
+from .multi import EQUIPMENT, NOTHING_ASKED
 from .text import Prepared
 
 # what makes an aside a request: a fault or an ask in it
@@ -89,4 +89,23 @@ def quiet(p: Prepared, lo: int, hi: int) -> bool:
         RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live) is not None
         or solved_in(p, lo, hi)
         or NOTHING_ASKED.search(p.cue, lo, hi) is not None
+    )
+
+
+_CONNECTOR = re.compile(
+    r"(?:one more thing|and another thing|also\b|separately|unrelated|while you(?:'re| are) at it|on another note)"
+)
+
+
+def preface_only(p: Prepared, m: re.Match[str], starts: list[int]) -> bool:
+    """ "Thanks for the recap, all agreed ... One more thing while I remember: Windows says my account is locked":
+    the connector opens the only request; everything before it is news that asks for nothing and names nothing
+    of IT."""
+    if not starts or min(starts) < m.end() or not _CONNECTOR.match(m.group(0)):
+        return False
+    before = p.cue[: m.start()]
+    return (
+        ASK_OR_FAULT.search(before) is None
+        and RUNBOOK_WORDS.search(before) is None
+        and EQUIPMENT.search(before) is None
     )

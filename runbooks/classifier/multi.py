@@ -12,6 +12,7 @@ IT admin loses a minute on a missed proposal, but a wrong one invites a rubber s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .fastre import FastRe
 from .guards import solved_in
@@ -87,13 +88,16 @@ _MULTI = FastRe(
 _COUNTED = re.compile(r"(?:two|three|several|a few|a couple of|couple of|2|3) (?:things|requests|issues|items|changes)")
 
 
-def several_requests(p: Prepared, *, hire: bool = False) -> str | None:
+def several_requests(
+    p: Prepared, *, hire: bool = False, preface: Callable[[re.Match[str]], bool] | None = None
+) -> str | None:
     """Words saying the ticket asks for more than one thing. "Two things: the printer is sorted now, thanks. And I
     need a Visio licence" counts one solved problem and one request: a count is dropped when something is said
     to be solved. "I also need it for ..." is the same thing again; for a new hire, "she'll also need an E3 licence
-    and a laptop" is the hire's licence and equipment (rule 11), not another request."""
+    and a laptop" is the hire's licence and equipment (rule 11), not another request. ``preface`` drops a connector
+    that only introduces the request after news that asks for nothing."""
     m = _MULTI.search(p.cue, live=p.live)
-    while m is not None and (_not_two(p, m) or _same_thing(p, m, hire=hire)):
+    while m is not None and (_not_two(p, m) or _same_thing(p, m, hire=hire) or (preface is not None and preface(m))):
         m = _MULTI.search(p.cue, m.end(), live=p.live)
     return " ".join(m.group(0).split()) if m else None
 
