@@ -45,7 +45,7 @@ PW_COMPROMISED = cue(
         r"(?<!mis)(?:typed|entered|put in|gave|submitted) (?:in )?(?:my|our) (?:\w+ )?"
         + PASSWORD
         + r"\b[^.\n]{0,40}\b(?:before i (?:realised|realized|noticed|saw)|by mistake|on (?:a|the|that) (?:\w+ )?(?:site|page|"
-        r"link|form))",
+        r"link|form)\b(?! (?:tablet|pc|laptop|computer|office|hut|kiosk|terminal)))",
         r"(?:read out|gave away|gave|told|shared|disclosed|revealed) (?:them |him |her |someone )?(?:my|our) (?:\w+ )?"
         + PASSWORD
         + r"\b[^.\n]{0,30}\b(?:to (?:them|him|her|someone|a caller|the caller|a stranger)|over the phone|before i)",
@@ -163,6 +163,8 @@ KNOWS = cue(
         PASSWORD + r" (?:la|lo) (?:so|conosco|ricordo)\b",
         PASSWORD + r" (?:eu )?(?:sei|conheco|lembro)\b",
         PASSWORD + r" (?:weet|ken) ik",
+        PASSWORD + r"[^.\n]{0,6}?\s*[:,-]?\s*(?:je le connais|je le sais|lo conozco|lo se|ich kenne es|ik ken het|lo conosco)\b",
+        PASSWORD + r"(?:'s| is) (?:definitely|actually|still|100%) (?:right|correct|fine|ok|okay)",
         PASSWORD + r" (?:pamietam|znam|muistan|tiedan|on tiedossa|znam|vim|si pamatuji)\b",
         r"not an? " + PASSWORD + r" (?:problem|issue)",
     ),

@@ -37,7 +37,7 @@ SMALL_TALK = re.compile(
     r"after|before) (?:my )?(?:holiday|leave|vacation)|(?:en|de) vacaciones|en vacances|im urlaub|in ferie|op vakantie|"
     r"if you need|reach me|call me|my (?:mobile|"
     r"number|extension) is|i'm (?:in|at|on|working|around|available|off)|i am (?:in|at|on|working|around|available|off)|"
-    r"in the office|at my desk|working from)\b"
+    r"in the office|at my desk|working from|(?:i'll|i will) (?:also )?be (?:at|away|out|off|in|travelling|on leave|on holiday))\b"
 )
 
 # thanks, wishes and "no rush": what follows an opener that opens nothing

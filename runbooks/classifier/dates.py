@@ -73,6 +73,12 @@ START_KEYS = re.compile(
 )
 
 
+# the account asked for by a day: "Please set up x@... on Business Standard for Monday 4 May 2026"
+_READY_FOR = re.compile(
+    r"\b(?:set (?:up|\w+ up)|create|ready|account)\b(?:[^.!?\n]|\.(?=\S)){0,80}\b(?:for|by) (?:(?:mon|tues|wednes|thurs|fri|satur|sun)day )?$"
+)
+
+
 def _make(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
@@ -127,6 +133,11 @@ def start_date(p: Prepared) -> date | None:
             window = window[cut + 1 :]
         after = p.low[end : end + 70]
         stop = min((i for i in (after.find(". "), after.find("\n")) if i >= 0), default=len(after))
-        if _START_WORDS.search(window) or _START_AFTER.search(after[:stop]) or _START_RIGHT_BEFORE.search(window):
+        if (
+            _START_WORDS.search(window)
+            or _START_AFTER.search(after[:stop])
+            or _START_RIGHT_BEFORE.search(window)
+            or _READY_FOR.search(window)
+        ):
             candidates.add(value)
     return candidates.pop() if len(candidates) == 1 else None

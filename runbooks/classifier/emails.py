@@ -285,6 +285,8 @@ _PERSONAL = re.compile(
 )
 
 
+# "On Mon, Mar 2, 2026 at 9:14 AM Saltchuck IT <itsupport@...> wrote:": the author of a quoted reply
+_WROTE = re.compile(r"(?i:\b(?:wrote|escribio|escribió|a ecrit|a écrit|schrieb|ha scritto|schreef|skrev)\s*:?\s*$)")
 _SENT_FROM = re.compile(r"(?i:\b(?:from|sent by|de|von|van|da|fra|fran|od))\s*[\"“'«<(]?$")
 
 
@@ -298,6 +300,8 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
         domain = domain_of(email) or ""
         line_start = p.text.rfind("\n", 0, m.start()) + 1
         before = p.text[max(line_start, m.start() - 60) : m.start()]
+        line_end = p.text.find("\n", m.end())
+        quoted_header = _WROTE.search(p.text, m.end(), line_end if line_end >= 0 else len(p.text)) is not None
         outside = is_webmail(domain) or bool(org_domains and not on_org_domain(email, org_domains))
         seen[email] = Mention(
             email=email,
@@ -307,7 +311,9 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
             outside=outside,
             # an outside address a message came from ("a DocuSign link from "legal@helixa-therapeutics.co"") is
             # its sender, never the account to act on
-            role=bool(_ROLE.search(before)) or (outside and _SENT_FROM.search(before) is not None),
+            role=bool(_ROLE.search(before)) or (outside and _SENT_FROM.search(before) is not None)
+            # the IT desk quoted in a reply ("Saltchuck IT <itsupport@...> wrote:") is a correspondent
+            or (quoted_header and is_system_mailbox(email)),
             personal=bool(_PERSONAL.search(before)),
         )
     return list(seen.values())

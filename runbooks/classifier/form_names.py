@@ -11,7 +11,7 @@ FULL_KEYS = frozenset(
     newemployee employeefullname nombrecompleto nombreyapellidos empleado empleada nomcomplet collaborateur
     collaboratrice salarie mitarbeiter mitarbeiterin namedesmitarbeiters vollstandigername nomecompleto dipendente
     colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne navn namn
-    requestername requestorname""".split()
+    requestername requestorname worker workername""".split()
 )
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres

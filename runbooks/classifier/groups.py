@@ -12,7 +12,7 @@ from .text import Prepared, fold
 
 # An identifier-like group name: words joined by - _ . (``CAD-Reviewers``, ``sg-aws-prod-admins``) or CamelCase.
 _IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&+]*(?:[-_.][A-Za-z0-9&+]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
-_QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
+_QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|„[^“”\"\n]{2,60}[“”\"]|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
 _GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|grupy|grupie|grupa|skupin[yeau]|ryhm\w+|security group|distribution list)"
 _ADJ_BEFORE = re.compile(
@@ -114,7 +114,7 @@ class GroupMention:
 
 
 def _clean(raw: str) -> str:
-    name = raw.strip().strip("\"'“”«»").strip()
+    name = raw.strip().strip("\"'“”„«»").strip()
     if name.startswith("{{") and name.endswith("}}"):
         name = name[2:-2].strip()
     return name.rstrip(".,;:!?)")
@@ -127,12 +127,12 @@ def _acceptable(name: str, *, explicit: bool) -> bool:
         return False
     if fold(name) in _NOT_GROUP_WORDS or fold(name) in STOP:
         return False
-    if re.fullmatch(_IDENT, name) or name[0] in "\"'“«{":
+    if re.fullmatch(_IDENT, name) or name[0] in "\"'“„«{":
         return True
     return explicit and (name[0].isupper() or name[0].isdigit())
 
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bProf)[.!?](?=\s|$)|\n")
 
 
 def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
@@ -201,7 +201,7 @@ def find_groups(p: Prepared) -> list[GroupMention]:
         elif _MEMBERS_OF.search(p.text, max(0, start - 24), start):
             spans.append((start, end, m.group(0), True))
     for start, end, raw, explicit in sorted(spans):
-        quoted = raw[:1] in "\"'“«{"
+        quoted = raw[:1] in "\"'“„«{"
         if _PERSON_AFTER.match(p.text, end):
             continue  # "add me to all the same groups Jonas has": a colleague, not a group
         name = _clean(raw)

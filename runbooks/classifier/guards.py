@@ -85,7 +85,8 @@ _INJECTION = FastRe(
             r"\"[\w-]*(?:approv|review|execut|bypass|skip|confirm|authori[sz])[\w-]*\"\s*:",
             # the same as "key: value" metadata lines: "approval: auto", "extra_actions:"
             r"(?m:^[ \t#>-]*[\w-]*(?:approv|review|execut)[\w-]*[ \t]*:[ \t]*(?:auto\w*|skip\w*|bypass\w*|none|not "
-            r"(?:required|needed))\b)|(?m:^[ \t#>-]*(?:extra|additional)_actions[ \t]*:)",
+            r"(?:required|needed))\b)|(?m:^[ \t#>-]*(?:extra|additional)_actions[ \t]*:)|"
+            r"(?m:^[ \t#>-]*(?=\w*_)(?=\w*(?:approv|review|execut|skip|bypass))\w+[ \t]*:)",
             r"\bpre-?approved\b[^\n]{0,60}\b(?:skip|mark|card|bot|ai|automat|no need)",
             r"\b(?:approv\w*|aprueb\w*|aprob\w*|aprov\w*|genehmig\w*|goedkeur\w*|freigeb\w*|valid\w*) (?:\w+ )?"
             r"automatic\w*|\bautomatisch (?:genehmig\w*|freigeb\w*|goedkeur\w*)",
@@ -262,7 +263,7 @@ _CLOSED = FastRe(
             r"generated) (?:message|notification|email)\b|\bsystem log\b|\badmin cent(?:er|re) (?:notification|alert)\b|"
             r"\b(?:do not|please do not|don't) reply to this (?:e-?mail|message|notification)\b|\bunmonitored mailbox\b|"
             r"\byou(?:'re| are) receiving this (?:e-?mail|message|notification)\b",
-            r"\brate your experience\b|\bsatisfaction survey\b|\bhow did we do\b|\bunsubscribe\b|\bwebinar\b|\bnewsletter\b|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
+            r"\brate your experience\b|\bsatisfaction survey\b|\bhow did we do\b|\bunsubscribe\b|\bwebinar\b|(?<!staff )(?<!for the )(?<!in the )\bnewsletter\b(?! items?\b)|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
             r"\bfree trial\b|\bview (?:this email )?in (?:your )?browser\b",
             r"\bhaiku\b|\bjust (?:kidding|joking)\b|\bapril fool",
             r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?"
@@ -301,11 +302,18 @@ def machine_alert(p: Prepared, reporter: str | None) -> str | None:
     return f"{m.group(0)} from {reporter.strip().lower()}" if m else None
 
 
+# an HR system's feed ("This is an automated message from Workday ... Event: Hire") is a starter or a leaver
+_HR_EVENT = re.compile(
+    r"\b(?:event|event type|business process)\s*:\s*(?:hire|new hire|termination|terminate|rehire)\b|\b(?:hire|termination) event\b"
+)
+_AUTOMATED = re.compile(r"automat|do not reply|don't reply|no-?reply|unmonitored")
+
+
 def closure_or_noise(p: Prepared) -> str | None:
     """Rule 20. A reply on an existing ticket ("RE: [ITSD-7719] ...") is a follow-up, whatever it says: a new
     request belongs in a new ticket."""
     m = _CLOSED.search(p.low, live=p.live)
-    if m:
+    if m and not (_HR_EVENT.search(p.low) and _AUTOMATED.search(m.group(0))):
         return m.group(0)
     if p.reply:
         key = _TICKET_KEY.search(p.summary)

@@ -36,7 +36,8 @@ LEAVER = cue(
         r"contract (?:has )?(?:ended|ends|end|is over|finished|expired|expires|terminated|runs out|ran out)",
         r"end of (?:(?:his|her|their|the) )?(?:contract|season|internship|placement|assignment|engagement)",
         r"(?:contractor|intern|internship|placement|assignment|season) (?:has |is )?(?:finished|ended|over|complete\w*)",
-        r"(?:contract|internship|placement|assignment|secondment|apprenticeship)s? (?:\S+ ){0,12}?(?:ends|ended|"
+        r"(?:contract|internship|placement|assignment|secondment|apprenticeship|scholarship|loan|fellowship)(?:'s|s)? "
+        r"(?:\S+ ){0,12}?(?:ends|ended|"
         r"finishes|finished|expires|expired|is over|comes to an end|runs out|ran out|terminates)",
         r"(?:ends|ended|finishes|finished|completes|completed|wraps up|wrapped up|is wrapping up) (?:his|her|their) "
         r"(?:contract|internship|placement|apprenticeship|secondment|appointment|residency|fellowship)",
@@ -123,6 +124,8 @@ LEAVER = cue(
         r"nao trabalha (?:mais )?(?:connosco|aqui|na empresa)|despedid[oa]|werkt niet meer (?:bij ons|hier)|"
         r"sagt upp sig|lopettaa|viimeinen tyopaiva|irtisano\w*|elakkeelle|odchodzi|ostatni dzien|zwolnion\w*|"
         r"wypowiedzeni\w*|tyosuhte\w* (?:\S+ ){0,3}?(?:paattyy|paattyi|paattyminen|loppuu|purettiin|puretaan)|"
+        r"not (?:been )?(?:offered|given) a new contract|contract (?:is |was |won't be |will not be )?not (?:being )?renewed|"
+        r"arbeitsverhaltnis (?:\S+ ){0,10}?(?:beendet|endet|gekundigt|aufgelost)|fristlos\w*|"
         r"overleden|overlijden|odchod\w* (?:\S+ ){0,4}?do duchodu|desvinculaci\w*|desvincular\w*|fecha de termino|"
         r"termino (?:de|del) contrato|(?:season|contract|internship|placement|secondment) (?:has )?(?:wrapped|wraps)\b|"
         r"ukonceni (?:\w+ )?(?:pracovniho pomeru|spoluprace)|posledni pracovni den|odchazi z (?:firmy|pivovaru|"

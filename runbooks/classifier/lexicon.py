@@ -40,6 +40,7 @@ PASSWORD = alt(
 )
 FORGOT = alt(
     r"forg[oe]t\w*",
+    r"(?:gone|vanished|disappeared) (?:\w+ )?(?:from|out of) my (?:head|memory|mind|brain)|slipped my mind",
     r"can't (?:remember|recall|recollect)",
     r"couldn't (?:remember|recall)",
     r"(?:don't|do not|no longer) (?:remember|recall|know)",

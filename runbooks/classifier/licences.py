@@ -40,7 +40,7 @@ _M365_CONTEXT = re.compile(r"\b(?:microsoft|office|ms|m|o)\s?365\b|\bo365\b|\bm3
 # A licence mentioned as the one the user has or had, not the one asked for ("was on F3", "from E3 to E5").
 _OLD = re.compile(
     r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
-    r"\bja tenho|\bheb al|\bfrom|\b(?:version|apps?|excel|word|outlook|teams|it|that) on (?:his|her|their|my|our)|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|\b(?:she's|he's|they're|she is|he is|they are) (?:still |currently |only )?on|"
+    r"\bja tenho|\bheb al|\bfrom(?! \d)|\b(?:version|apps?|excel|word|outlook|teams|it|that) on (?:his|her|their|my|our)|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|\b(?:she's|he's|they're|she is|he is|they are) (?:still |currently |only )?on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
     r"(?<!could )(?<!can )(?<!may )(?<!might )(?<!would )(?<!should )(?<!shall )"  # "could I have a Visio licence?" asks
     r"\b(?:i|we|i still|we still|i only|we only|i currently|i already|i've|we've) (?:have|had)(?: only)?(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\b(?:account|user|mailbox|profile) (?:only |currently |still )?(?:has|had)(?: only)?(?: an?| the)?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"

@@ -43,11 +43,11 @@ NEW_HIRE = cue(
         r"(?:il suo|la sua) (?:e-?mail|indirizzo) sara|(?:o seu|o email dele|o email dela) (?:email )?sera",
         r"\b(?:starts?|starting|begins?|inizia\w*|empieza|comienza|commence|beginnt|fangt|comeca|begint)\b (?:\S+ ){0,4}?"
         r"(?:(?:da|con) noi|con nosotros|chez nous|bei uns|connosco|bij ons|with us)\b",
-        r"(?:verstarkt|verstaerkt) (?:uns|das team)|komt (?:\S+ ){0,4}bij ons werken|kommt (?:\S+ ){0,3}zu uns",
+        r"(?:verstarkt|verstaerkt) (?:uns|das team|(?:\S+ ){0,4}?(?:unser\w*|das|die|den) \S+ als\b)|komt (?:\S+ ){0,4}bij ons werken|kommt (?:\S+ ){0,3}zu uns",
         r"employee\.hired",
         r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*)|"
         r"dar de alta|alta de usuario",
-        r"arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
+        r"(?<!avis d')(?<!heure d')(?<!port d')arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
         r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|(?<!renten)eintritt\w*|ausbildungsstart",
         r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
@@ -65,7 +65,8 @@ NEW_HIRE = cue(
         r"uj belepo\w*|uj munkatars\w*|belepes datuma",  # Hungarian
         # "a lateral associate joining the Corporate group from a firm in Chicago"
         r"\bjoining (?:\S+ ){1,4}from (?:a|an|another) (?:\w+ ){0,2}(?:firm|company|bank|agency|practice|employer|"
-        r"competitor|hospital|school|university|trust|council)\b|\blateral (?:associate|hire|partner|joiner)\b",
+        r"competitor|hospital|school|university|trust|council)\b|\blateral (?:associate|hire|partner|joiner)\b|"
+        r"\bjoining (?:the |our )?(?:[\w-]+ ){1,3}as (?:an? |our |the )[\w-]+",
         # "Dr. Adaeze Nwosu-Hartley joins Protein Engineering as an RA on 2026-10-05", "new RA starting 2026-10-05"
         r"\bjoins (?:[\w&-]+ ){1,4}as (?:an? |our |the )?[\w-]+(?: [\w-]+)? (?:on|from) ",
         r"\bnew (?!(?:policy|rule|system|process|phone|laptop|software|version|contract|term|schedule|rota|shift|"
@@ -80,12 +81,14 @@ CREATE_ACCOUNT = cue(
         r"(?:account|login|user) for (?:the |our )?new",
         r"crear(?:le)? (?:una |la |su )?cuenta",
         r"creer (?:un |son |le |leur )?(?:compte|acces)",
-        r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen",
+        r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen|"
+        r"\bleg(?:t|en|e)? (?:\w+ ){0,3}(?:ein |einen |eine )?(?:konto|zugang|benutzer\w*|account)\b[^.\n]{0,80}?\ban\b",
         r"crea(?:re|te|rgli|rle|telo|tela) (?:un |l'|l' |la sua |il suo )?(?:account|utenza)",
         r"criar(?:-lhe)? (?:uma |a )?conta",
         r"criar (?:uma |a )?conta",
         r"account aanmaken",
         r"(?:reserved|set aside|earmarked|allocated) (?:the (?:address|email) )?[a-z0-9][\w.+-]*@|"
+        r"set (?:him|her|them) up (?:with|as) (?:an? (?:account|address|email|mailbox) )?[a-z0-9][\w.+-]*@|"
         r"zalozeni (?:\w+ )?uctu|zalozit (?:\w+ )?ucet|zriadeni\w* (?:\w+ )?uctu|crear(?:-li)? (?:el |un )?compte",
         r"(?:create|set up|make|crear|creer|anlegen|creare|criar|aanmaken|opprett\w*|skapa)\s+(?:\w+\s+)?[a-z0-9][\w.+-]*@",
     ),
@@ -192,6 +195,8 @@ LICENCE_ASK = cue(
         r"\b(?:give|assign|allocate|get) (?:him|her|them|me) (?:a |an |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|"
         r"busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
         # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"
+        r"\bput\b(?:[^.\n?]|\.(?=\w)){0,90}? on (?:an? |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|busines+ (?:basic|standard|"
+        r"prem\w*)|visio|project|power ?bi)\b",
         r"\b(?:assign|give|allocate|apply|add|put) (?:it|that|this|one) (?:to|for|on) (?:me|my account|him|her|them|his account|"
         r"her account)\b",
     ),
@@ -217,6 +222,7 @@ PLAN_ASK = cue(
             r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen|krijgen|bekommen|"
             r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
             r"(?:ticket|request) is (?:just |only )?(?:for|about)",
+            r"put",  # "could you put Wojciech Zieliński (...) on E1?"
         ),
         r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
         r"visio plan ?[12]|project (?:plan ?[135]|online))\b",

@@ -29,7 +29,7 @@ _DONE_BY_ALL = r"(?! (?:had|were|got|did|received|changed|went|moved|switched|ag
 _MULTI = FastRe(
     "|".join(
         (
-            r"\b(?:two|three|several|a few|a couple of|couple of) (?:things|requests|issues|items|changes)\b|"
+            r"\b(?:two|three|several|a few|a couple of|couple of) (?:quick )?(?:things|requests|issues|items|changes|ones|bits)\b|"
             r"\b2 things|\b2 requests|\b3 things",
             r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
             r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
@@ -85,7 +85,9 @@ _MULTI = FastRe(
 )
 
 
-_COUNTED = re.compile(r"(?:two|three|several|a few|a couple of|couple of|2|3) (?:things|requests|issues|items|changes)")
+_COUNTED = re.compile(
+    r"(?:two|three|several|a few|a couple of|couple of|2|3) (?:quick )?(?:things|requests|issues|items|changes|ones|bits)"
+)
 
 
 def several_requests(

@@ -98,6 +98,7 @@ PARTICLES = frozenset(
 )
 STOP = frozenset(
     """hi hello hey dear morning good afternoon evening bonjour bonsoir hola hallo ciao ola hoi hae hallo buenos
+    buongiorno buonasera salve moin servus gruezi goedenavond hej hei
     bom boa bons buon buona goedemorgen goedemiddag not no
     buenas guten liebe lieber sehr geehrte please thanks thank cheers regards best kind many gracias merci danke
     grazie obrigado bedankt takk saludos cordialement grusse gruss viele email e-mail mail contact name user
@@ -298,7 +299,8 @@ def clean_value(value: str, *, surname: bool = False) -> list[str]:
     """The name words of a form value; a surname field keeps its leading particle ("van Dijk")."""
     value = _NICKNAME.sub(" ", f" {value} ")
     value = re.sub(r"\S+@\S+", " ", value)
-    tokens = [m.group(0) for m in _TOKEN.finditer(value)]
+    # a form's surname in capitals ("Nom : FOURCADE") is written as a name
+    tokens = [t.title() if len(t) > 2 and t.isupper() else t for t in (m.group(0) for m in _TOKEN.finditer(value))]
     kept = [t for t in tokens if is_name_token(t) or is_title(t) or t.lower() in PARTICLES]
     if surname:
         lead = []

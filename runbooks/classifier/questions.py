@@ -63,7 +63,7 @@ _POLICY = FastRe(
             r"\ba quelle frequence\b|\bqui (?:approuve|valide|decide)\b|\bdevront-(?:ils|elles)\b|\bfaut-il\b|"
             r"\best-il (?:possible|permis|autorise)\b|\b(?:existe-t-il|y a-t-il) une (?:regle|politique|procedure)\b",
             r"\bogni quanto\b|\bchi approva\b|\bcom que frequencia\b|\bquem aprova\b|\bhoe vaak\b",
-            r"\bnot asking for (?:any |a )?change",
+            r"\bnot asking for (?:any |a )?change(?! to\b)|\bno need to do anything(?=\s*[:;,\-–])",
             r"\b(?:nobody|no one|noone|no-one) is leaving\b",
             # nobody needs it now: "Al momento nessuno è bloccato", "Er is op dit moment niemand die het nodig heeft"
             r"\b(?:nobody|no one|nessuno|nadie|niemand|ninguem|ingen) (?:is|e|esta|ist|er|ar) (?:\w+ )?(?:currently |"

@@ -20,7 +20,7 @@ OTHER_SYSTEM = FastRe(
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
     r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
-    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )portal(?! form))\b"
+    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )(?<!\bthe )portal(?! form))\b"
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network |computer |laptop |pc |windows )?logins?|"
@@ -123,7 +123,10 @@ _NOT_THIS = re.compile(
     r"\b(?:not|nicht|pas|no|niet|non|nao|ikke|inte) (?:the |my |a |an |das |die |der |le |la |el |il |o |a |de |het )?"
     r"(?:\w+ ){0,2}$"
 )
-_SAVED_FOR = re.compile(r"\b(?:saved|stored|cached|remembered) (?:in|for|on) (?:the |my |its )?(?:\w+ )?$")
+_SAVED_FOR = re.compile(
+    r"\b(?:(?:saved|stored|cached|remembered) (?:in|for|on)|(?:restored|backed up|recovered|synced) (?:\w+ ){0,3}(?:from|to|via|in))"
+    r" (?:the |my |its )?(?:\w+ )?$"
+)
 _INSTEAD_OF_PASSWORD = re.compile(
     r"\b(?:instead of|rather than|en lugar de|en vez de|au lieu d[eu]|statt|anstatt|invece d(?:i|ella)|em vez d[ao]|"
     r"in plaats van) (?:the |my |la |mi |le |mon |das |mein |la mia |a minha |het |mijn )?(?:\w+ )?"
@@ -166,6 +169,8 @@ def other_system(
         low = name.lower()
         if low in _COMPANY_LOGIN or low in _LABELS or any(k.startswith(low) or low.startswith(k) for k in known_names):
             continue
+        if re.search(r"\b" + re.escape(low) + r"[\w.+-]*@", p.low):
+            continue  # "Jayden pw" beside jayden.mcfarlane@...: whose password, not which system
         return f"{name} login"
     return None
 
