@@ -107,7 +107,8 @@ _SAME_AGAIN = re.compile(
 )
 _HIRE_KIT = re.compile(
     r"\b(?:e[135]|f3|business (?:basic|standard|premium)|visio|project|power ?bi|licen[cs]es?|laptop|notebook|phone|"
-    r"mobile|monitors?|headset|desk|badge|keyboard|mouse|dock|equipment|hardware|mailbox|forwarding)\b"
+    r"mobile|monitors?|headset|desk|badge|keyboard|mouse|dock|equipment|hardware|mailbox|forwarding|induction|onboarding|"
+    r"orientation|training|welcome pack)\b"
 )
 
 

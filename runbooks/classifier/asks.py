@@ -35,7 +35,8 @@ SMALL_TALK = re.compile(
     r"\b(?:thanks?|thank you|cheers|appreciated|great|brilliant|lovely|love|happy|merci|danke|gracias|grazie|obrigad[oa]|"
     r"bedankt|tak|takk|dank|(?:nice|good|great|lovely) (?:weekend|holiday)|have a (?:good|nice|great|lovely)|(?:on|from|"
     r"after|before) (?:my )?(?:holiday|leave|vacation)|(?:en|de) vacaciones|en vacances|im urlaub|in ferie|op vakantie|"
-    r"if you need|reach me|call me|my (?:mobile|"
+    r"if you need|reach me|call me|(?:le|la|me) (?:podeis|puedes|pueden|podes) llamar|(?:call|ring) (?:him|her) (?:on|at)|"
+    r"(?:vous pouvez|pouvez-vous) (?:l'|le |la )?(?:appeler|joindre)|(?:ihn|sie) (?:erreichen|anrufen)|my (?:mobile|"
     r"number|extension) is|i'm (?:in|at|on|working|around|available|off)|i am (?:in|at|on|working|around|available|off)|"
     r"in the office|at my desk|working from|(?:i'll|i will) (?:also )?be (?:at|away|out|off|in|travelling|on leave|on holiday))\b"
 )
@@ -103,7 +104,7 @@ def preface_only(p: Prepared, m: re.Match[str], starts: list[int]) -> bool:
     of IT."""
     if not starts or min(starts) < m.end() or not _CONNECTOR.match(m.group(0)):
         return False
-    before = p.cue[: m.start()]
+    before = p.cue[p.cue.find("\n") + 1 if not p.reply else 0 : m.start()]  # the body: the summary names the request
     return (
         ASK_OR_FAULT.search(before) is None
         and RUNBOOK_WORDS.search(before) is None

@@ -16,12 +16,12 @@ FULL_KEYS = frozenset(
 FIRST_KEYS = frozenset(
     """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
     fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie forenames
-    givennames firstnames jmeno meno keresztnev utonev""".split()
+    givennames firstnames jmeno meno keresztnev utonev legalnamefirst namefirst""".split()
 )
 LAST_KEYS = frozenset(
     """lastname surname familyname last nachname familienname apellidos apellido cognome sobrenome apelido
     achternaam eftirnafn legallastname apelidos sobrenomes cognomi efternamn etternavn efternavn sukunimi
-    primerapellido apellido1 apellidopaterno firstsurname surnames lastnames familynames prijmeni priezvisko nazwisko vezeteknev csaladnev""".split()
+    primerapellido apellido1 apellidopaterno firstsurname surnames lastnames familynames prijmeni priezvisko nazwisko vezeteknev csaladnev legalnamelast namelast""".split()
 )
 SECOND_LAST_KEYS = frozenset("segundoapellido apellido2 apellidomaterno secondsurname".split())
 AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field

@@ -260,6 +260,10 @@ def already_settled(p: Prepared, g: GroupMention) -> bool:
     return _SETTLED.search(fold(p.text[lo : after.start() if after else len(p.text)])) is not None
 
 
+def _squeeze(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
+
+
 def _unaccented(value: str) -> str:
     if value.isascii():
         return value
@@ -284,9 +288,11 @@ def _merge_short_forms(p: Prepared, groups: list[GroupMention]) -> list[GroupMen
                 continue
             suffix = n.endswith(s) and n[-len(s) - 1] in "-_."
             prefix = n.startswith(s) and n[len(s)] in "-_."
-            if not (suffix or prefix):
+            # "the after-hours roster group" in the summary, "Afterhours-Roster-Bulimba" in the body
+            squeezed = len(_squeeze(s)) >= 6 and _squeeze(n).startswith(_squeeze(s))
+            if not (suffix or prefix or squeezed):
                 continue
-            if body.count(s) != body.count(n) or short.action not in (None, long.action):
+            if (not squeezed and body.count(s) != body.count(n)) or short.action not in (None, long.action):
                 continue
             if short in kept:
                 kept.remove(short)

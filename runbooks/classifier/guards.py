@@ -266,8 +266,8 @@ _CLOSED = FastRe(
             r"\brate your experience\b|\bsatisfaction survey\b|\bhow did we do\b|\bunsubscribe\b|\bwebinar\b|(?<!staff )(?<!for the )(?<!in the )\bnewsletter\b(?! items?\b)|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
             r"\bfree trial\b|\bview (?:this email )?in (?:your )?browser\b",
             r"\bhaiku\b|\bjust (?:kidding|joking)\b|\bapril fool",
-            r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?"
-            r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b(?=\s*(?:[.!,;:)\-–]|$|this (?:ticket|one|message|email|test|request)))",
+            r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?(?:new )?"
+            r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b(?=\s*(?:[.!,;:)\-–]|$|this (?:ticket|one|message|email|test|request)|and close))",
             r"\bsee (?:my |the )?(?:previous|earlier|last|other|original) (?:ticket|request|email|message)\b|"
             r"\bduplicate (?:of|ticket|request)\b|\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
             r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b|"

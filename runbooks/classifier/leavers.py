@@ -127,7 +127,8 @@ LEAVER = cue(
         r"not (?:been )?(?:offered|given) a new contract|contract (?:is |was |won't be |will not be )?not (?:being )?renewed|"
         r"arbeitsverhaltnis (?:\S+ ){0,10}?(?:beendet|endet|gekundigt|aufgelost)|fristlos\w*|"
         r"overleden|overlijden|odchod\w* (?:\S+ ){0,4}?do duchodu|desvinculaci\w*|desvincular\w*|fecha de termino|"
-        r"termino (?:de|del) contrato|(?:season|contract|internship|placement|secondment) (?:has )?(?:wrapped|wraps)\b|"
+        r"termino (?:de|del) contrato|(?:season|contract|internship|placement|secondment) (?:\S+ ){0,6}?(?:has )?(?:wrapped|wraps)\b|"
+        r"won't be (?:with us|back|returning)|will not be (?:with us|back|returning)|"
         r"ukonceni (?:\w+ )?(?:pracovniho pomeru|spoluprace)|posledni pracovni den|odchazi z (?:firmy|pivovaru|"
         r"spolecnosti)|konci (?:u nas|ve firme)",
         # leaving the workplace, named by what it is ("deixa a farmácia", "quitte l'atelier", "verlässt den Betrieb")
@@ -154,6 +155,7 @@ SUSPEND = cue(
         r"suspend\w*",
         r"disabl\w*",
         r"(?:switch|turn) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user) off",
+        r"shut (?:off|down) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user)",
         r"disabilit\w*|desabilit\w*|deshabilit\w*|inhabilit\w*",
         r"deactivat\w*",
         r"de-activat\w*",

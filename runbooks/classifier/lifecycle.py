@@ -175,7 +175,7 @@ def new_hire_evidence(p: Prepared) -> Evidence:
 # --- license_assign ------------------------------------------------------------------------------------------
 _ASK_VERB = (
     r"(?:assign|need|needs|request|ask for|asking for|get|have|give|grant|add|provide|allocate|upgrade|move|switch|want|require|order|"
-    r"buy|purchase|apply)\w*"
+    r"buy|purchase|apply|pop|stick)\w*"
 )
 LICENCE_ASK = cue(
     "licence request",
@@ -215,18 +215,24 @@ INSTALL = cue(
 
 PLAN_ASK = cue(
     "plan request",
-    near(
-        alt(
-            _ASK_VERB,
-            r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
-            r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen|krijgen|bekommen|"
-            r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
-            r"(?:ticket|request) is (?:just |only )?(?:for|about)",
-            r"put",  # "could you put Wojciech Zieliński (...) on E1?"
+    alt(
+        # "Bronwyn's approved Business Premium - can you switch me over?"
+        r"(?:business (?:basic|standard|premium)|e[135]|f3)\b[^.?\n]{0,40}\b(?:switch|move|bump) (?:me|him|her|them) "
+        r"(?:over|across|up)\b",
+        near(
+            alt(
+                _ASK_VERB,
+                r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
+                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen|krijgen|bekommen|"
+                r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
+                r"(?:ticket|request) is (?:just |only )?(?:for|about)",
+                r"put",  # "could you put Wojciech Zieliński (...) on E1?"
+                r"(?:switch|move|bump) (?:me|him|her|them) (?:over|across|up)",
+            ),
+            r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
+            r"visio plan ?[12]|project (?:plan ?[135]|online))\b",
+            5,
         ),
-        r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
-        r"visio plan ?[12]|project (?:plan ?[135]|online))\b",
-        5,
     ),
 )
 

@@ -25,7 +25,7 @@ _SENTENCE = re.compile(r"[.!?](?<! \d[.!?])[.!?]*(?=\s|$)|\n")
 
 
 # --- rule 16: several requests ------------------------------------------------------------------------------
-_DONE_BY_ALL = r"(?! (?:had|were|got|did|received|changed|went|moved|switched|agreed|know|share|use|work)\b)"
+_DONE_BY_ALL = r"(?! (?:had|were|got|did|received|changed|went|moved|switched|agreed|know|share|use|work|fail|failed)\b)"
 _MULTI = FastRe(
     "|".join(
         (
@@ -122,7 +122,8 @@ def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
 
 
 _FOR_IT = re.compile(
-    r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|"
+    r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|\bthe main (?:thing|problem|issue|reason)\b|"
+    r"\b(?:more|most) importantly\b|"
     r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason)\b|\bthe reason for (?:my|this) ticket\b|"
     r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b"
 )
@@ -332,6 +333,9 @@ def sentence(p: Prepared, at: int) -> tuple[int, int]:
 # a problem told as background: "the tablet died, so I finished on paper (no action needed)"
 NOTHING_ASKED = re.compile(
     r"\b(?:no action (?:needed|required)|nothing (?:to do|needed)|no need to|just fyi|for info|not urgent|"
+    # where to reach the person: "le podéis llamar al 655 ...", "ring her on 087 ..."
+    r"(?:le|la|me) (?:podeis|puedes|pueden) llamar|(?:call|ring) (?:him|her|me) (?:on|at)|appelez-(?:le|la)|"
+    r"(?:so )?ignore (?:that|this|it)(?: too| as well)?|no action for you|nothing for you|"
     r"i'll raise (?:it|that|this) separately|will raise (?:it|that|this) separately|"
     # someone else's job, said so: "the coffee machine was broken, but that is facilities, I know"
     r"(?:that'?s|that is|it'?s|it is) (?:one )?(?:for )?(?:facilities|maintenance|the caretaker|building services|"
@@ -353,7 +357,8 @@ def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
             or _EQUIPMENT_ASK.search(p.cue, lo, hi, live=p.live)
             or _ALSO_OPENER.match(p.cue, max(0, lo - 2), hi)
         )
-        if found is not None and not solved_in(p, lo, hi) and NOTHING_ASKED.search(p.cue, lo, hi) is None:
+        # "The monitor flickers when the heating kicks in. No action needed, I've swapped it": the next words count
+        if found is not None and not solved_in(p, lo, hi) and NOTHING_ASKED.search(p.cue, lo, min(len(p.cue), hi + 40)) is None:
             return excerpt(p, lo, hi)
     return None
 

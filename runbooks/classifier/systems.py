@@ -12,6 +12,7 @@ from .text import Prepared
 
 # --- other systems and devices (rule 15) ---------------------------------------------------------------------
 OTHER_SYSTEM = FastRe(
+    r"\bits (?:\w+ )?(?:password|pin|passcode|code)\b|"  # a thing's password: "the coffee machine forgot its password"
     r"\b(?:sap|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi|wi-fi|wlan|"
     r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
@@ -127,6 +128,7 @@ _SAVED_FOR = re.compile(
     r"\b(?:(?:saved|stored|cached|remembered) (?:in|for|on)|(?:restored|backed up|recovered|synced) (?:\w+ ){0,3}(?:from|to|via|in))"
     r" (?:the |my |its )?(?:\w+ )?$"
 )
+_LISTED_WITH_EMAIL = re.compile(r"[,/]\s*(?:my |the )?(?:email|e-mail|outlook|teams)\b|\b(?:email|e-mail|outlook|teams)\s*[,/]")
 _INSTEAD_OF_PASSWORD = re.compile(
     r"\b(?:instead of|rather than|en lugar de|en vez de|au lieu d[eu]|statt|anstatt|invece d(?:i|ella)|em vez d[ao]|"
     r"in plaats van) (?:the |my |la |mi |le |mon |das |mein |la mia |a minha |het |mijn )?(?:\w+ )?"
@@ -153,6 +155,7 @@ def other_system(
             generic = second_factor and m.group(0) in ("portal", *_PHONE_LOCK)  # "the sign in for the driver portal"
             # "I typed the PIN from my phone instead of the password": the PIN is how the login was mistyped
             typed = m.group(0) in _PHONE_LOCK and _INSTEAD_OF_PASSWORD.search(p.cue, m.end(), m.end() + 60)
+            typed = typed or (second_factor and _LISTED_WITH_EMAIL.search(p.cue, max(0, m.start() - 40), m.end() + 40))
             saved = _SAVED_FOR.search(p.cue, max(0, m.start() - 50), m.start())
             if lure is None and not generic and not typed and not saved and not _said_fine(p, m.end()):
                 return m.group(0)
@@ -216,7 +219,8 @@ def _foreign_app(word: str) -> bool:
 _NAMED_FACTOR = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:2FA|MFA|two-factor|2-step|authenticator code)\b")
 _LABELS = frozenset(
     "affected new reset forgot forgotten expired current old temporary initial my your his her their our the this that "
-    "please help hi hello dear request subject re fw fwd urgent "
+    "please help hi hello dear request subject re fw fwd urgent possible potential suspected compromised exposed "
+    "leaked wrong lost "
     # the same little words in the other ticket languages: "Graag MFA opnieuw instellen", "Bitte MFA zurücksetzen"
     "graag bitte por favor svp merci grazie obrigado obrigada tack takk tak venligst vennligst snalla kiitos mein meine "
     "mijn mon ma mes mi mis il la le o a meu minha min mitt mine neue neues nieuwe nouvelle nouveau nuevo nueva nuovo "

@@ -106,12 +106,19 @@ _SHARED_BEFORE = re.compile(
 )
 
 
+_SHARED_AFTER = re.compile(
+    r"[ \t)]*(?:shared|team|generic|group|functional|common) (?:\w+ )?(?:mailbox|inbox|account|address|postfach|buzon)\b", re.I
+)
+
+
 def _shared_named(p: Prepared, m: Mention) -> Mention:
     """An address introduced as a shared mailbox ("the shared box office mailbox boxoffice@...") is one (rule 3)."""
     if m.system:
         return m
     before = p.text[max(0, m.start - 70) : m.start]
-    return replace(m, system=True) if _SHARED_BEFORE.search(before) else m
+    if _SHARED_BEFORE.search(before) or _SHARED_AFTER.match(p.text, m.end):
+        return replace(m, system=True)
+    return m
 
 
 _HEADER_LINE = re.compile(
