@@ -7,7 +7,7 @@ unseen tickets. ``tuning-7.jsonl`` and ``tuning-12.jsonl`` hold the probes writt
 (never an estimate).
 
 The floors sit just below what the sets measure today (every set 0 unsafe but heldout-22, one name cut short; every set 100% intent except
-heldout-13 at 98%, heldout-18 to -21 at 99.2%, heldout-28 and -31 to -34 at 98.3%, heldout-30 at 99.2% and tuning-7 at 99.5%, quiet misses kept on purpose): per set, intent accuracy >= 0.98 and
+heldout-13 at 98%, heldout-18 to -21 at 99.2%, heldout-28, -31 to -36 at 98.3%, heldout-30 at 99.2% and tuning-7 at 99.5%, quiet misses kept on purpose): per set, intent accuracy >= 0.98 and
 unsafe rate <= 0.01 (the goal; under 100 tickets that means no unsafe proposal at all); pooled over every
 held-out set, intent >= 0.995 and unsafe <= 0.002.
 """
@@ -40,7 +40,7 @@ def _check(report: Report, *, intent: float, unsafe: float) -> None:
 
 def test_heldout_sets_are_present_with_unique_ids() -> None:
     names = {p.stem for p in HELD_OUT}
-    assert {f"heldout-{n}" for n in range(2, 35)} <= names
+    assert {f"heldout-{n}" for n in range(2, 37)} <= names
     assert len(load(DATA / "heldout-2.jsonl")) >= 200
     every: list[Labelled] = [c for p in [*HELD_OUT, *TUNING] for c in load(p)]
     assert len({c.id for c in every}) == len(every), "ticket ids must be unique across the sets"

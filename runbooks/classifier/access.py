@@ -121,6 +121,8 @@ PW_SEND_RESET = cue(
     r"reinicia-la|la reinitialiser|le reinitialiser)\b",
 )
 
+# "He knows his password, nothing's been forgotten"
+_NOT_FORGOTTEN = re.compile(r"nothing(?:'s| has| is) (?:been )?forg|(?:hasn't|has not|haven't|have not|not) (?:been )?forg")
 _ASKED_BEFORE = re.compile(r"\b(?:did|have|has|had) (?:you|he|she|they)\s+$")  # "did you forget the password again?"
 
 # --- account_unlock ------------------------------------------------------------------------------------------
@@ -163,6 +165,7 @@ KNOWS = cue(
         PASSWORD + r" (?:la|lo) (?:so|conosco|ricordo)\b",
         PASSWORD + r" (?:eu )?(?:sei|conheco|lembro)\b",
         PASSWORD + r" (?:weet|ken) ik",
+        r"\bgwybod (?:y |fy )?" + PASSWORD,
         PASSWORD + r"[^.\n]{0,6}?\s*[:,-]?\s*(?:je le connais|je le sais|lo conozco|lo se|ich kenne es|ik ken het|lo conosco)\b",
         PASSWORD + r"(?:'s| is) (?:definitely|actually|still|100%) (?:right|correct|fine|ok|okay)",
         PASSWORD + r" (?:pamietam|znam|muistan|tiedan|on tiedossa|znam|vim|si pamatuji)\b",
@@ -204,7 +207,11 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     pw = Evidence(Intent.PASSWORD_RESET)
     un = Evidence(Intent.ACCOUNT_UNLOCK)
     strong = hits(p, (PW_FORGOT, PW_FORGOT_POST, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
-    strong = [h for h in strong if not _ASKED_BEFORE.search(p.cue, max(0, h.start - 14), h.start)]
+    strong = [
+        h
+        for h in strong
+        if not _ASKED_BEFORE.search(p.cue, max(0, h.start - 14), h.start) and not _NOT_FORGOTTEN.search(h.words)
+    ]
     weak = hits(p, (PW_REFUSED, PW_SEND_RESET))
     # "forgotten it" is the password when the summary names one, or the text says the password was refused
     if not strong and (

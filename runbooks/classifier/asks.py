@@ -38,7 +38,7 @@ SMALL_TALK = re.compile(
     r"if you need|reach me|call me|(?:le|la|me) (?:podeis|puedes|pueden|podes) llamar|(?:call|ring) (?:him|her) (?:on|at)|"
     r"(?:vous pouvez|pouvez-vous) (?:l'|le |la )?(?:appeler|joindre)|(?:ihn|sie) (?:erreichen|anrufen)|my (?:mobile|"
     r"number|extension) is|i'm (?:in|at|on|working|around|available|off)|i am (?:in|at|on|working|around|available|off)|"
-    r"in the office|at my desk|working from|(?:i'll|i will) (?:also )?be (?:at|away|out|off|in|travelling|on leave|on holiday))\b"
+    r"in the office|at my desk|working from|volunteer\w*|(?:i'll|i will) (?:also )?be (?:at|away|out|off|in|travelling|on leave|on holiday))\b"
 )
 
 # thanks, wishes and "no rush": what follows an opener that opens nothing

@@ -313,6 +313,9 @@ def closure_or_noise(p: Prepared) -> str | None:
     """Rule 20. A reply on an existing ticket ("RE: [ITSD-7719] ...") is a follow-up, whatever it says: a new
     request belongs in a new ticket."""
     m = _CLOSED.search(p.low, live=p.live)
+    # "... facilities already have a ticket for that one so please ignore." deep in a long note is about an aside
+    while m is not None and m.group(0) == "please ignore" and len(p.cue) > 300 and "test" not in p.low:
+        m = _CLOSED.search(p.low, m.end(), live=p.live)
     if m and not (_HR_EVENT.search(p.low) and _AUTOMATED.search(m.group(0))):
         return m.group(0)
     if p.reply:

@@ -61,8 +61,8 @@ LEAVER = cue(
         r"contract (?:\S+ ){0,8}?(?:loopt af|eindigt|afgelopen)|stage (?:\S+ ){0,8}?(?:eindigt|afgelopen)",
         r"finished with us",
         r"\bstopt (?:per|bij ons|met werken|eind)|\bgaat (?:bij ons )?weg\b",
-        r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have )?(?:finished|"
-        r"completed|ended|wrapped up)\b",
+        r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have |is )?(?:finished|"
+        r"completed|ended|wrapped up|finishing|finishes)\b",
         r"finished (?:for|with) (?:the |this )?(?:season|summer|winter|year|harvest)",
         r"retir(?:ed|ing|ement|es)",
         r"passed away",
@@ -199,7 +199,7 @@ REACTIVATE = cue(
     r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
     r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
 )
-_IF_BEFORE = re.compile(r"\b(?:if|when|should|unless|si|wenn|falls|se|als) (?:\w+ )?$")
+_IF_BEFORE = re.compile(r"\b(?:if|when|should|unless|si|wenn|falls|se|als) (?:\w+ )?$|\beligible for $")
 _MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|zwei-faktor|doble factor")
 
 

@@ -37,6 +37,7 @@ PASSWORD = alt(
     r"login password",
     r"credentials",
     r"parola d'ordine",
+    r"cyfrinair",
 )
 FORGOT = alt(
     r"forg[oe]t\w*",
@@ -202,6 +203,7 @@ LOCKED = alt(
     r"lukossa",
     r"lukkoon",
     r"lukkiutu\w*",
+    r"wedi'?i gloi|wedi cloi",
 )
 UNLOCK = alt(
     r"unlock\w*",
@@ -223,6 +225,7 @@ UNLOCK = alt(
     r"opna\w*",
     r"avat(?:a|kaa)\b",
     r"lukituksen (?:avaus|avaaminen|poisto)",
+    r"n?d?datgloi\w*",
 )
 ACCOUNT = alt(
     r"accounts?",

@@ -24,7 +24,7 @@ MFA = alt(
     r"verification (?:app|texts?)",
     r"push (?:notifications?|requests?|approvals?|prompts?)",
     r"double authentification",
-    r"methodes? d'authentification|codes? (?:par )?sms|sms de (?:validation|verification|connexion)",
+    r"methodes? d'authentification|codes? (?:par )?sms|sms de (?:validation|verification|connexion)|sms-?codes?",
     r"authentification (?:a deux facteurs|forte|double|multifacteur)",
     r"deux facteurs",
     r"doble (?:factor|autenticacion)",

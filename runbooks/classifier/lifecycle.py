@@ -43,7 +43,7 @@ NEW_HIRE = cue(
         r"(?:il suo|la sua) (?:e-?mail|indirizzo) sara|(?:o seu|o email dele|o email dela) (?:email )?sera",
         r"\b(?:starts?|starting|begins?|inizia\w*|empieza|comienza|commence|beginnt|fangt|comeca|begint)\b (?:\S+ ){0,4}?"
         r"(?:(?:da|con) noi|con nosotros|chez nous|bei uns|connosco|bij ons|with us)\b",
-        r"(?:verstarkt|verstaerkt) (?:uns|das team|(?:\S+ ){0,4}?(?:unser\w*|das|die|den) \S+ als\b)|komt (?:\S+ ){0,4}bij ons werken|kommt (?:\S+ ){0,3}zu uns",
+        r"(?:verstarkt|verstaerkt) (?:uns|das team|(?:\S+ ){0,4}?(?:unser\w*|das|die|den) \S+ als\b|(?:\S+ ){1,4}?als\b)|komt (?:\S+ ){0,4}bij ons werken|kommt (?:\S+ ){0,3}zu uns",
         r"employee\.hired",
         r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*)|"
         r"dar de alta|alta de usuario",
@@ -82,7 +82,7 @@ CREATE_ACCOUNT = cue(
         r"crear(?:le)? (?:una |la |su )?cuenta",
         r"creer (?:un |son |le |leur )?(?:compte|acces)",
         r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen|"
-        r"\bleg(?:t|en|e)? (?:\w+ ){0,3}(?:ein |einen |eine )?(?:konto|zugang|benutzer\w*|account)\b[^.\n]{0,80}?\ban\b",
+        r"\bleg(?:t|en|e)? (?:\w+ ){0,3}(?:ein |einen |eine )?(?:konto|zugang|benutzer\w*|account)\b(?:[^.\n]|\.(?=\S)){0,80}?\ban\b",
         r"crea(?:re|te|rgli|rle|telo|tela) (?:un |l'|l' |la sua |il suo )?(?:account|utenza)",
         r"criar(?:-lhe)? (?:uma |a )?conta",
         r"criar (?:uma |a )?conta",

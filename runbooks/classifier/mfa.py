@@ -50,6 +50,8 @@ MFA_ASK = cue(
             ),
             3,
         ),
+        # German's separable verb around its object: "Bitte setzt meine MFA zurück"
+        r"\bsetz(?:t|en|e|st)? (?:\w+ ){0,2}" + MFA + r" (?:\w+ ){0,2}zuruck\b",
     ),
     requires=MFA,
 )

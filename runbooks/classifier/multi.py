@@ -34,7 +34,7 @@ _MULTI = FastRe(
             r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
             r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
             r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you)\b|"
-            r"\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
+            r"(?<!raise that )(?<!raise it )(?<!raise this )(?<!handle that )\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
             r"separate|different) note\b|"
             r"\b(?:monitor|printer|laptop|keyboard|mouse|screen|headset|dock|docking station|scanner|projector|webcam|"
             r"camera|charger)\b[^.\n]{0,40}\b(?:died|dead|broken|broke|not working|isn't working|doesn't work|stopped "
@@ -111,7 +111,7 @@ _PRONOUN = re.compile(r"\s*(?:it|this|that|them|one|those|these)\b")
 _HIRE_KIT = re.compile(
     r"\s*(?:an? |the |her |his |their )?(?:e[135]|f3|business (?:basic|standard|premium)|visio|project|power ?bi|"
     r"(?:microsoft |office |m|o)?365|licen[cs]e|laptop|notebook|phone|mobile|monitors?|headset|desk|badge|keyboard|"
-    r"mouse|dock|equipment|hardware)\b"
+    r"mouse|dock|equipment|hardware|forward\w*|mailbox|induction|training)\b"
 )
 
 

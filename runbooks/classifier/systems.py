@@ -32,8 +32,8 @@ LOGIN_FINE = FastRe(
     # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",
     # "Mein Microsoft-Konto am PC geht ganz normal", "Windows et Outlook fonctionnent bien"
     r"|(?:windows|outlook|okta|correo|email|e-mail|mail|microsoft-konto|mein konto|meine anmeldung|messagerie|"
-    r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)"
-    r"(?: [\w-]{1,20}){0,3}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|van|va|geht|gehen|funktionier\w*|"
+    r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)-?"
+    r"(?: [\w-]{1,20}){0,7}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|van|va|geht|gehen|funktionier\w*|"
     r"klappt|fonctionnent?|marchent?|funziona(?:no)?|werkt|werken)"
     r"(?: (?:ganz|ganz normal|bien|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
     r"bene|benissimo|gewoon|prima|prima))+\b"

@@ -168,6 +168,7 @@ _ACTED_ON = re.compile(
     r"(?i:\b(?:add|include|put|invite|give|grant|assign|subscribe|enrol|ajout\w*|anad\w*|agreg\w*|hinzufug\w*|"
     r"aggiung\w*|toevoeg\w*|adicion\w*))\b(?:\s+\S+){0,4}?\s*[\"“'«<(]?$"
 )
+_MINE = re.compile(r"\b(?:my (?:own )?(?:password|account|login|mfa|phone)|i've forgotten|i forgot|i can't log)\b")
 # the writer's own account said outright: someone else in the background ("from Declan, he's leaving") is context
 _FOR_MY_ACCOUNT = re.compile(r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b")
 
@@ -204,7 +205,10 @@ def resolve(
         return TargetResult(None, f"{shared[0].email} is a system or shared mailbox", others)
     if len(others) == 1:
         mention = others[0]
-        own = introduced_as_own(p, mention) and third_party_reference(p, reporter) is None
+        # with no reporter, a writer who speaks of "my password" and names nobody else signs with their own address
+        own = (introduced_as_own(p, mention) or (rep is None and _MINE.search(p.cue) is not None)) and (
+            third_party_reference(p, reporter) is None
+        )
         return TargetResult(target_from_text(p, mention, own=own), None, others)
     third_party = third_party_reference(p, reporter)
     if third_party is not None and _FOR_MY_ACCOUNT.search(p.cue) is None:
@@ -249,7 +253,8 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
 
 
 _SHARED_ACCOUNT = FastRe(
-    r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental) (?:\w+ )?(?:account|mailbox|login|user|"
+    r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental|tablet|counter|reception|till) "
+    r"(?:\w+ )?(?:account|mailbox|login|user|"
     r"inbox)s?\b(?! (?:screen|page|prompt|window|box|form)s?\b)"
     # an address several people sign in with: "Several of us use it on the tablets"
     r"|\b(?:several|all|many|a few|both|most) of us (?:use|share|log into|sign into|log in with|sign in with)\b"
