@@ -226,7 +226,8 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     knows = first_hit(p, KNOWS)
     mistype = first_hit(p, MISTYPE)
 
-    # "Windows password is fine, I just can't get past the BitLocker screen": knowing it does not make it an account
+    # a disk-encryption prompt anywhere ("the laptop asks for a BitLocker key ... unlock it?") is the machine's lock,
+    # even beside "Windows password is fine": knowing the password does not make it an account
     recovery = disk_encryption(p) if (locked or ask) else None
     if knows is None or recovery is not None:
         device = recovery or device_lock(p, [h.start for h in (locked, ask) if h is not None])

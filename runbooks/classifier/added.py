@@ -123,7 +123,7 @@ _BROKEN = re.compile(r"\b(?:broken|not working|doesn't|isn't|won't|stopped|error
 def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str | None:
     """A sentence apart from the request that adds something ("also", "as well", "too") or asks another question."""
     live = p.live
-    body = p.cue.find("\n") + 1 if not p.reply else 0
+    body = p.body_start
     if _ADDED.maybe(live):
         for m in _ADDED.finditer(p.cue, live=live):
             if m.start() < body:

@@ -104,7 +104,7 @@ def preface_only(p: Prepared, m: re.Match[str], starts: list[int]) -> bool:
     of IT."""
     if not starts or min(starts) < m.end() or not _CONNECTOR.match(m.group(0)):
         return False
-    before = p.cue[p.cue.find("\n") + 1 if not p.reply else 0 : m.start()]  # the body: the summary names the request
+    before = p.cue[p.body_start : m.start()]  # the body only: the summary names the request
     return (
         ASK_OR_FAULT.search(before) is None
         and RUNBOOK_WORDS.search(before) is None

@@ -11,7 +11,7 @@ from typing import Any
 
 from opsgate.runbooks.intents import Intent
 
-from . import added, asks, guards, multi, questions, topics
+from . import added, asks, connectors, guards, multi, questions, topics
 from .access import password_evidence
 from .cues import first_hit
 from .dates import start_date
@@ -161,7 +161,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         raise _stop(f'says the problem is solved ("{soft}")', 0.8, best)
     everywhere = _every_start(p, best)
     several = (
-        multi.several_requests(
+        connectors.several_requests(
             p, hire=best.intent is Intent.NEW_HIRE, preface=lambda m: asks.preface_only(p, m, everywhere)
         )
         or multi.second_request(

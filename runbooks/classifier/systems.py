@@ -93,9 +93,6 @@ def device_lock(p: Prepared, starts: list[int]) -> str | None:
             device = found.group(0)
     if account:
         return None
-    recovery = disk_encryption(p) if device is None and starts else None
-    if recovery is not None:  # a disk-encryption prompt anywhere: "the laptop asks for a BitLocker key ... unlock it?"
-        return recovery
     if device is None and starts and not _ACCOUNT_CONTEXT.search(p.cue, live=p.live):
         anywhere = DEVICE.search(p.cue, live=p.live)
         device = anywhere.group(0) if anywhere else None

@@ -232,6 +232,11 @@ class Prepared:
     fields: list[tuple[str, str]] = field(default_factory=list)
     _breaks: list[int] = field(default_factory=list)
 
+    @property
+    def body_start(self) -> int:
+        """Where the body starts in ``cue`` (after the summary's line; a reply's cue is its body alone)."""
+        return 0 if self.reply else self.cue.find("\n") + 1
+
     def clause_start(self, pos: int) -> int:
         i = bisect_right(self._breaks, pos)
         return self._breaks[i - 1] if i else 0

@@ -111,7 +111,7 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
             if not solved_in(p, lo, hi):
                 return excerpt(p, lo, hi)
     if _OPENER.maybe(live):
-        body = p.cue.find("\n") + 1 if not p.reply else 0
+        body = p.body_start
         for m in _OPENER.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
             if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi) or hit(NO_ASK, p, m.end(), hi):
