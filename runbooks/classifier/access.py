@@ -89,6 +89,14 @@ PW_CANT_CHANGE = cue(
     ),
     negatable=False,
 )
+# unsure of the password is forgetting it (rule 9): "not sure I've been typing the right password, I may have mixed
+# it up with the old one"
+PW_UNSURE = cue(
+    "forgot",
+    r"\bnot (?:sure|certain) (?:i've been |i'm |i am |i was |i )?(?:typing|using|entering|typed|used|entered|of) (?:in )?"
+    r"(?:the right|the correct|my|the) " + PASSWORD + r"|\b(?:mixed|mixing|mix|muddled) (?:it |them )?up with the old one\b",
+    negatable=False,
+)
 PW_HOWTO = cue("how do I reset", r"how (?:do|can|should) i (?:reset|recover) (?:my|the) " + PASSWORD)
 # the verb before the password and its negation after it: "ich weiss mein Passwort nicht mehr"
 PW_FORGOT_POST = cue(
@@ -102,7 +110,7 @@ PW_FORGOT_POST = cue(
 # "Password" as the summary, "forgot it again, can you reset" as the body: the pronoun stands for the password
 PW_FORGOT_IT = cue(
     "forgot it",
-    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\b(?:don't|do not|can't|cannot|can not) remember (?:the (?:new|old|current) one|what "
+    r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\b(?:don't|do not|can't|cannot|can not) (?:for the life of me |honestly |really |quite )?remember (?:the (?:new|old|current) one|what "
     r"i (?:set|changed it to|picked|chose))\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
     r"\bes vergessen\b|\bweiss (?:ich )?es (?:\w+ ){0,4}nicht mehr\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
     negatable=False,
@@ -206,7 +214,9 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     """(password_reset, account_unlock) evidence, resolved against each other by rule 9."""
     pw = Evidence(Intent.PASSWORD_RESET)
     un = Evidence(Intent.ACCOUNT_UNLOCK)
-    strong = hits(p, (PW_FORGOT, PW_FORGOT_POST, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO))
+    strong = hits(
+        p, (PW_FORGOT, PW_FORGOT_POST, PW_UNSURE, PW_EXPIRED, PW_COMPROMISED, PW_LINK, PW_CANT_CHANGE, PW_HOWTO)
+    )
     strong = [
         h
         for h in strong

@@ -32,8 +32,8 @@ _MULTI = FastRe(
             r"replacing|a refill)|is broken|isn't working|doesn't work|stopped working|won't (?:print|work|turn on))\b",
             r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
             r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
-            r"\b(?:aussi|egalement) besoin\b|\bdeux choses\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
-            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei dinge\b|\bauch noch\b(?!(?: \w+){0,2} (?:gesperrt|blockiert|abgelaufen))",
+            r"\b(?:aussi|egalement) besoin\b|\bdeux (?:choses|trucs|points)\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
+            r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei (?:dinge|sachen|punkte|bitten)\b|\bauch noch\b(?!(?: \w+){0,2} (?:gesperrt|blockiert|abgelaufen))",
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
             r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
@@ -112,8 +112,13 @@ def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
 _FOR_IT = re.compile(
     r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|\bthe main (?:thing|problem|issue|reason)\b|"
     r"\b(?:more|most) importantly\b|"
-    r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason)\b|\bthe reason for (?:my|this) ticket\b|"
-    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b"
+    r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason|ask|question|thing)\b|\bthe reason for (?:my|this) ticket\b|"
+    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b|"
+    # "One thing I do need: ...", "The bit I actually need help with: ...", "IT helpdesk (copied): please ..."
+    r"\b(?:one|the (?:one )?(?:thing|bit|part)) (?:thing )?(?:i|we) (?:do |actually |really |still )?need\b|"
+    r"\bthe (?:one )?(?:thing|bit|part) (?:i|we) (?:actually |really )?need (?:help|you) (?:with|for)\b|"
+    r"\bone thing (?:i|we) can(?:'t|not) (?:sort|do|fix)\b|"
+    r"(?:^|\n|[.!?] )(?:it|ict|the it|it helpdesk|it service ?desk|helpdesk|service ?desk)(?: team)?\s*(?:\([\w ]+\))?\s*[:\-–]"
 )
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
 _NOT_FOR_IT = re.compile(

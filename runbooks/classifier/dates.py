@@ -68,7 +68,7 @@ _START_RIGHT_BEFORE = re.compile(
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$"
 )
 START_KEYS = re.compile(
-    r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arrivee|debut|inizio|admiss|commenc|ingreso|"
+    r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arriv|debut|inizio|admiss|commenc|ingreso|"
     r"tiltr|tilltr|aanvang|indienst|entree|entrada|ingang|aloitus|rozpocz|poczatek|nastup|antritt|belepes"
 )
 

@@ -20,7 +20,7 @@ from .evidence import Evidence
 from .groups import GroupMention, already_settled
 from .leavers import SUSPEND
 from .licences import LicenceFinding, find_licences
-from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence
+from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence, starter_form
 from .mfa import mfa_evidence
 from .model import Classification, TargetUser, TicketText, no_action
 from .names import split_name
@@ -169,6 +169,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
             everywhere,
             group=best.intent is Intent.GROUP_MEMBERSHIP,
             licence=best.intent is Intent.LICENSE_ASSIGN,  # "desktop Excel crashes on F3" explains a licence request
+            hire=best.intent is Intent.NEW_HIRE,
         )
         or multi.other_ask(p, everywhere)
         or topics.another_topic(p, everywhere)
@@ -218,6 +219,11 @@ _SELF_NEW = re.compile(
 )
 
 
+_JOINS = re.compile(
+    r"(?:is |will be )?join(?:s|ing)(?: \w+){0,3}|rejoint|rejoindra|se incorpora\w*|entra (?:a|en)|kommt zu|wechselt (?:zu|in)"
+)
+
+
 def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMention]]:
     pw, unlock = password_evidence(p)
     mfa = mfa_evidence(p)
@@ -225,6 +231,16 @@ def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMe
     leaver = offboarding_evidence(p)
     lic, licences = licence_evidence(p)
     grp, groups = group_evidence(p)
+    if (
+        hire.score >= 0.7
+        and starter_form(p) is None
+        and any(g.action is not None for g in groups)
+        and (any(g.from_field for g in groups) or all(_JOINS.fullmatch(w) for w in hire.words))
+    ):
+        # a group-change table ("Group | Action: Add") over "Joanne is joining the recovery team", or "X rejoint le
+        # laboratoire, merci de l'ajouter au groupe": a move between teams, not a starter (a starter has an account
+        # to create, a starter form, names, an email and a start date)
+        hire.score = 0.5
     if hire.score >= 0.7:
         lic.score = 0.0  # a new hire's licence is one of its parameters
         if not any(g.action is not None and not g.from_field for g in groups):

@@ -91,7 +91,8 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
                     full = clean_value(given) + clean_value(surname, surname=True)  # "Okafor, Fionnuala"
                 else:  # "New starter: Fionnuala Byrne-Okafor, f.b@..., hygienist Rathmines, starts ...": a list
                     full = next((n for n in map(clean_value, value.split(",")) if len(n) >= 2), [])
-            full = full or clean_value(value)
+            # "Starter: Barty Nwosu" in the summary, "Legal name: Bartholomew Nwosu" in the form: the legal name wins
+            full = clean_value(value) if key.startswith("legal") else full or clean_value(value)
     if first and last:
         return first, last + second
     if len(full) >= 2:

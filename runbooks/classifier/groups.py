@@ -66,6 +66,8 @@ _NOT_GROUP_WORDS = frozenset(
     thank as and or but so with security distribution dynamic mailbox shared only too now request approval
     approvers members member""".split()
 )
+# "the gs-doctorants-info list": a mailing list is a group (rule 14)
+_LIST_AFTER = re.compile(r"\s+(?:mailing |distribution |e-?mail )?list\b", re.I)
 _NOT_GROUP_AFTER = re.compile(
     r"^\s*(?:channel|site|folder|share|drive|library|workspace|mailbox|calendar|repo|repository|server|vpn|app|"
     r"page|file|document|sheet|project|board|chat|space)\b",
@@ -81,7 +83,7 @@ _SKIP_IDENT = frozenset(
 ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
-    r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
+    r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
     r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til|reinpack\w*|reinnehm\w*|"
@@ -156,13 +158,16 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     follow = fold(p.text[hi : nxt.start() if nxt else min(len(p.text), hi + 160)])
     back = _BACK_REFERENCE.search(follow)
     if back:
-        return ("remove" if back.group(1) else "add"), back.group(0)
+        return ("remove" if back.group(1) else "add"), back.group(0).strip(" .!?;:,")
     return None, ""
 
 
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
-    r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b"
+    r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"
+    # a short ask of its own right after: "... and I'm not in it. Could you add me please?"
+    r"(?:^\W*(?:(?:can|could|would) (?:you|someone|somebody) (?:please )?|please )?(?:add|put|include) (?:me|him|her|them)"
+    r"(?: (?:please|as well|too|in))?\s*(?:[?.!]|$))"
 )
 
 
@@ -198,7 +203,7 @@ def find_groups(p: Prepared) -> list[GroupMention]:
             p.text, max(0, start - 90), start
         ):
             spans.append((start, end, m.group(0), False))
-        elif _MEMBERS_OF.search(p.text, max(0, start - 24), start):
+        elif _MEMBERS_OF.search(p.text, max(0, start - 24), start) or _LIST_AFTER.match(p.text, end):
             spans.append((start, end, m.group(0), True))
     for start, end, raw, explicit in sorted(spans):
         quoted = raw[:1] in "\"'“„«{"

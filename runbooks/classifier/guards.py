@@ -19,6 +19,13 @@ _INJECTION = FastRe(
             r"regole|instrucoes|regras|anweisungen|regeln)\b",
             r"\bvergiss(?:\s+\w+){0,3}\s+(?:anweisungen|regeln|instruktionen|vorgaben)\b",
             r"\bnegeer(?:\s+\w+){0,3}\s+(?:instructies|regels)\b",
+            # addressed to the classifier: "classer ce ticket comme offboarding", "classify this ticket as"
+            r"\b(?:classify|classe[rz]?|clasifica\w*|klassifizier\w*|classifica\w*|categori[sz]e) (?:this|ce|este|"
+            r"diesen|dieses|questo|deze) (?:ticket|request|demande|solicitud|anfrage|richiesta|verzoek) (?:as|comme|como|"
+            r"als|come) (?:an? |un |une |el |la |il )?(?:password|mfa|new|offboarding|account|licen|group|unlock|reset|"
+            r"approved|pre-?approved)",
+            r"\b(?:systeme|sistema|systeem|asistente|assistente)\s*[\])>]?\s*:\s*(?:\w+ )?(?:nouvelle|nueva|nuova|neue|"
+            r"nieuwe|ignor\w*|approuv\w*|aprueb\w*|classe\w*|clasific\w*|consigne|instruc\w*|istruzion\w*)",
             r"\b(?:system|assistant|developer)\s*[\])>]?\s*:\s*(?:you\b|ignore|approve|classify|override|new\b|the "
             r"(?:user|ticket|following)|output|respond|set\b|mark|always|never|from now|escalate|elevate|grant|execute|"
             r"treat|disregard)",
@@ -81,8 +88,12 @@ _INJECTION = FastRe(
             r"\bintent\s*[=:]\s*\w|\"intent\"\s*:|\bconfidence\s*(?:[=:]|of|with)?\s*(?:0?\.\d+|1\.0|100 ?%)",
             r"\boverride\"?\s*:\s*true|\"action\"\s*:|\"params\"\s*:|\"runbook\"\s*:|\"disposition\"\s*:|"
             r"\"approved\"\s*:|\"override\"\s*:",
+            # a switch written for a machine, whatever its key ("aprobado": true, approval_required=false): no person
+            # writes one to IT, so the ticket is read as aimed at the bot
+            r"[\"']?\b[\w-]+[\"']?[ \t]*[:=][ \t]*(?:true|false)\b",
             # any JSON key that speaks of approval, review or execution: {"approved_by": "CTO", "auto_execute": true}
-            r"\"[\w-]*(?:approv|review|execut|bypass|skip|confirm|authori[sz])[\w-]*\"\s*:",
+            r"\"[\w-]*(?:approv|review|execut|bypass|skip|confirm|authori[sz]|aprob|aprov|approuv|genehmig|freigab|"
+            r"freigeb|revision|revisao|goedkeur|credencial|credential|identifiant|zugangsdaten)[\w-]*\"\s*:",
             # the same as "key: value" metadata lines: "approval: auto", "extra_actions:"
             r"(?m:^[ \t#>-]*[\w-]*(?:approv|review|execut)[\w-]*[ \t]*:[ \t]*(?:auto\w*|skip\w*|bypass\w*|none|not "
             r"(?:required|needed))\b)|(?m:^[ \t#>-]*(?:extra|additional)_actions[ \t]*:)|"
@@ -217,7 +228,7 @@ _SOCIAL = FastRe(
 )
 _BYPASS = FastRe(
     r"\b(?:disabl\w*|deactivat\w*|turn(?:ed|ing)? off|switch(?:ed|ing)? off|exempt\w*|bypass\w*|get rid of|stop "
-    r"(?:asking|using|requiring)|no more|without|desactiv\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|disattiv\w*|"
+    r"(?:asking|using|requiring)|no more|(?<!came )(?<!come )(?<!arrived )(?<!shipped )without|desactiv\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|disattiv\w*|"
     r"desativ\w*|uitschakel\w*|uitzetten)\b(?:\s+[\w'-]+){0,4}?\s+(?:the\s+)?(?:mfa|2fa|two[- ]factor|multi-?factor|"
     r"second factor|double authentification|doble factor|zwei-?faktor\w*|2-faktor\w*|autenticazione a due fattori|"
     r"two-step|2-step|okta verify|authenticator)\b"
@@ -243,8 +254,10 @@ _CLOSED = FastRe(
             r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
             r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\b(?:you can|feel free to|please|ok to|okay to) close [a-z][a-z0-9]+-\d+\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
             r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
-            r"\bnever ?mind\b|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b"
+            r"\bnever ?mind\b(?!,? (?:not your|that's not|that is not|it's not|not for you|not an it|not you))|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b"
             r"(?! (?:about|re|regarding|on) (?:that|the|this|those|it|my \w+ \w+)\b)",
+            # "Ignore this one, I raised it twice by accident - dupe of HLT-4502"
+            r"\bignore this one\b|\b(?:dupe|duplicate) of [a-z][a-z0-9]+-\d+\b|\braised (?:it|this) twice\b|"
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
@@ -274,7 +287,9 @@ _CLOSED = FastRe(
             r"\bdoublon\b",
             r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"
             r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "
-            r"waiting (?:for|on)\b|\bstatus (?:of|on) (?:my|the) (?:ticket|request)\b|\beta on\b",
+            # (not "still waiting on the new rota screen - I know that's with procurement, not you")
+            r"waiting (?:for|on)\b(?![^.\n]{0,80}\b(?:not (?:you|for you|it|an it \w+)|with (?:procurement|facilities|"
+            r"finance|hr|the supplier|purchasing|estates))\b)|\bstatus (?:of|on) (?:my|the) (?:ticket|request)\b|\beta on\b",
         )
     )
 )
@@ -332,6 +347,9 @@ _SOLVED = FastRe(
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
     r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|"
+    # done by the writer: "the scanner jammed again but I cleared it (myself)"
+    r"\b(?:i|we) (?:cleared|fixed|sorted|unjammed|unblocked|rebooted|restarted|replaced|swapped) (?:it|them|that)"
+    r"(?: myself| ourselves| out)?\b(?! (?:but|and still|yet)\b)|"
     # thanks for work already done: "thanks to whoever unlocked Álvaro's account this morning"
     r"\bthank(?:s| you)\b[^.\n]{0,20}\bto (?:whoever|the person who|everyone who|whichever)\b[^.\n]{0,20}\b(?:"
     r"unlocked|reset|fixed|sorted|added|removed|set up|enabled|restored)\b|"

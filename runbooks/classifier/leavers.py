@@ -68,6 +68,13 @@ LEAVER = cue(
         r"passed away",
         r"deceased",
         r"has died",
+        # "died suddenly at home on Sunday": said of a person, not of a laptop
+        r"(?:he|she|who|they) (?:\w+ )?died\b|\bdied (?:suddenly|peacefully|unexpectedly|at home|in hospital|over the "
+        r"weekend|last (?:week|weekend|night))",
+        # "mit der Dernière am Samstag endet der Gastvertrag von X", "termina el contrato de": the verb first
+        r"(?:endet|endete|lauft (?:\w+ )?aus|termina|acaba|se termine|prend fin|finisce|scade|eindigt) (?:\S+ ){0,3}?"
+        r"(?:\w*vertrag|contrato|contrat|contratto|contract|praktikum|stage)\b",
+        r"(?:won't|will not|isn't|is not) (?:be )?coming back\b|kommt (?:\S+ ){0,6}?nicht (?:mehr )?zuruck|no (?:va a )?volver(?:a|an)?\b|ne reviendra pas",
         r"offboard\w*",
         r"off-board\w*",
         r"(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )\bbaja\b(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
@@ -155,12 +162,14 @@ SUSPEND = cue(
         r"suspend\w*",
         r"disabl\w*",
         r"(?:switch|turn) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user) off",
+        r"(?:switch|turn) off (?:[\w'’]+ ){0,2}(?:account|login|access|user)",
         r"shut (?:off|down) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user)",
         r"disabilit\w*|desabilit\w*|deshabilit\w*|inhabilit\w*",
         r"deactivat\w*",
         r"de-activat\w*",
         r"deprovision\w*",
-        r"close (?:\w+ ){0,2}(?:account|accounts|access|mailbox)",
+        r"close (?:[\w'’]+ ){0,2}(?:account|accounts|access|mailbox)",
+        r"(?:account|accounts|login|mailbox) (?:can |could |should |will |needs to |need to )?(?:be|to be) closed",
         r"block (?:\w+ ){0,2}(?:account|access)",
         r"(?:remove|revoke|cut off|cut|shut off|end|terminate) (?:all |his |her |their |the )?(?:\w+ )?access",
         r"lock (?:his|her|their|the) account",

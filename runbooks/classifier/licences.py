@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .cues import alt
 from .lexicon import LICENCE_WORD
-from .text import Prepared
+from .text import Prepared, fold
 
 _M365 = r"(?:(?:microsoft|office|ms|m|o)\s?365[\s-]+|o365\s|m365\s)?"
 _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
@@ -44,7 +44,8 @@ _OLD = re.compile(
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
     r"(?<!could )(?<!can )(?<!may )(?<!might )(?<!would )(?<!should )(?<!shall )"  # "could I have a Visio licence?" asks
     r"\b(?:i|we|i still|we still|i only|we only|i currently|i already|i've|we've) (?:have|had)(?: only)?(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\b(?:account|user|mailbox|profile) (?:only |currently |still )?(?:has|had)(?: only)?(?: an?| the)?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
-    r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
+    r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\b(?:ahora mismo |actualmente |ya )?tiene|\bil a (?:actuellement|deja)|"
+    r"\ber hat (?:aktuell|derzeit|bereits|schon)|\b(?:he|she) (?:currently |only |still )?(?:has|had)(?: an?| the)?|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
     r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bal posto d\w*|\ben (?:lugar|vez) de|\bau lieu d[eu]|\banstatt|\bstatt|\banstelle|\bin plaats van|\bem vez d[eoa]|\bdesde|"
     r"\bvon|\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"
     r"upgrad\w*)(?: \w+){0,2} (?:da|de|del|do|du|von|van|dal|dalla|della))\s+(?:[\w']+\s+){0,4}$"
@@ -54,6 +55,7 @@ _ALREADY = re.compile(
     # in the licence's own sentence: "... Project Plan 3? Tomás ya lo ha aprobado" is an approval, not "already"
     r"[^\w.?!\n]*(?:plan\s?\d\s+)?(?:[\w-]+\s+)?(?:is\s+|was\s+)?(?:already|ya|deja|bereits|schon|gia|al\s+toegewezen)\b"
 )
+_CURRENT_KEY = re.compile(r"(?:current|existing|old|present|actual|aktuell|bisherig|actuel|vigente|attuale)\w*licen")
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
 _NEW = re.compile(r"(?:\bto|\bnach|(?<!have )(?<!has )(?<!had )(?<!got )\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\bavec|\bmit)\s+(?:\w+\s+){0,2}$")
@@ -149,6 +151,11 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
         between = text[found[i][1] : found[i + 1][0]]
         if _ARROW.match(between) and found[i][2] not in olds:
             olds.append(found[i][2])
+    if source is None:
+        # a form's "Current licence: E1" beside "Requested licence: E3": the current one is what the user has
+        for key, value in p.fields:
+            if _CURRENT_KEY.match(key):
+                olds.extend(name for name, _stems, pattern in _PATTERNS if pattern.search(fold(value)))
     if olds:
         # what the user has (or had) is not what they ask for: "on Basic ... move me to Standard"
         kept = [(n, w) for n, w in zip(asked, words, strict=True) if n not in olds or n in renewed]

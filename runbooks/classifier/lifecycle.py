@@ -105,7 +105,7 @@ STARTING = cue(
 )
 NEW_ROLE = cue(
     "new role",
-    r"\bnew (?:\w+ )?(?:engineer|intern|assistant|manager|analyst|developer|producer|designer|officer|"
+    r"\bnew (?:\w+ )?(?:engineer|intern|assistant|asst|admin|mgr|coord|tech|manager|analyst|developer|producer|designer|officer|"
     r"nurse|hygienist|technician|devs?|specialist|coordinator|accountant|editor|driver|receptionist|guy|girl|person|"
     r"teacher|vet|architect|pharmacist|chef|cook|baker|cashier|doctor|lawyer|paralegal|solicitor|consultant|"
     r"planner|buyer|surveyor|electrician|mechanic|operator|picker|porter|cleaner|caretaker|administrator|advisor|"
@@ -192,6 +192,7 @@ LICENCE_ASK = cue(
         r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
+        # "needs email and Teams on his phone ... Business Basic should cover it"
         r"\b(?:give|assign|allocate|get) (?:him|her|them|me) (?:a |an |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|"
         r"busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
         # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"
@@ -219,11 +220,14 @@ PLAN_ASK = cue(
         # "Bronwyn's approved Business Premium - can you switch me over?"
         r"(?:business (?:basic|standard|premium)|e[135]|f3)\b[^.?\n]{0,40}\b(?:switch|move|bump) (?:me|him|her|them) "
         r"(?:over|across|up)\b",
+        # "needs email and Teams on his phone ... Business Basic should cover it"
+        r"(?:business (?:basic|standard|premium)|e[135]|f3)(?: licen[cs]e)? (?:should|would|will|ought to) (?:cover|do|be "
+        r"enough|suffice)\b",
         near(
             alt(
                 _ASK_VERB,
                 r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
-                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|passer|wechseln|umstellen|krijgen|bekommen|"
+                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|subir\w*|passer|wechseln|umstellen|hochstufen|krijgen|bekommen|"
                 r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
                 r"(?:ticket|request) is (?:just |only )?(?:for|about)",
                 r"put",  # "could you put Wojciech Zieliński (...) on E1?"
@@ -242,6 +246,9 @@ _INSTALL_IS_WHY = re.compile(
     r"(?:so (?:that )?(?:i|we|he|she|they) (?:can|could) |to be able to |in order to |para (?:poder )?|pour (?:pouvoir )?|"
     r"damit (?:ich|wir) (?:\w+ ){0,3}|per (?:poter )?)$"
 )
+
+# "Please don't send me the Software Center link again - Excel IS installed": the install is ruled out, not asked
+_INSTALL_REFUSED = re.compile(r"\b(?:don't|do not|no need to|not) (?:\w+ ){0,4}(?:the |a |another )?$")
 
 
 def licence_evidence(p: Prepared) -> tuple[Evidence, LicenceFinding]:
@@ -265,14 +272,24 @@ def licence_evidence(p: Prepared) -> tuple[Evidence, LicenceFinding]:
     install = first_hit(p, INSTALL)
     if lic.removal:
         ev.veto = f'removing a licence ("{lic.removal}")'
-    elif install is not None and (ask is None or not lic.context) and not _INSTALL_IS_WHY.search(
-        p.cue, max(0, install.start - 24), install.start
+    elif (
+        install is not None
+        and (ask is None or not lic.context)
+        and not _INSTALL_IS_WHY.search(p.cue, max(0, install.start - 24), install.start)
+        and not _INSTALL_REFUSED.search(p.cue, max(0, install.start - 40), install.start)
     ):
         ev.veto = f'a software install ("{install.words}")'
     return ev, lic
 
 
 # --- group_membership ----------------------------------------------------------------------------------------
+
+
+_ASKED_BY_OTHERS = re.compile(
+    r"[^.!?\n]*\b(?:beantragt|requests?|will request|will ask for|raises?|will raise|pide|pedira|demande(?:ra)?|chiede(?:ra)?)"
+    r"\b[^.!?\n]*\b(?:selbst|himself|herself|themselves|separately|separat|el mismo|ella misma|lui-meme|elle-meme|"
+    r"lui stesso|lei stessa)\b"
+)
 
 
 def group_evidence(p: Prepared) -> tuple[Evidence, list[GroupMention]]:
@@ -288,6 +305,8 @@ def group_evidence(p: Prepared) -> tuple[Evidence, list[GroupMention]]:
             ev.words.append(g.name)
     ev.raise_to(0.9 if acted else 0.45)
     create = CREATE_OR_PERMS.search(p.cue, live=p.live)
+    if create and _ASKED_BY_OTHERS.match(p.cue, create.end(), p.clause_end(create.end()) + 60):
+        create = None  # "Die neue Gruppe beantragt ihr neuer Teamleiter selbst": someone else's request, later
     if create:
         ev.veto = f'creating a group or changing permissions ("{create.group(0)}")'
     return ev, groups

@@ -12,7 +12,7 @@ from .text import Prepared
 # --- mfa_reset -----------------------------------------------------------------------------------------------
 _MFA_PLUS = alt(
     MFA,
-    r"(?:approvals?|push(?:es)?|prompts?|codes?|notifications?) (?:\w+ ){0,3}(?:to|on) my (?:old|previous|former|lost|broken|stolen) (?:phone|number|device|mobile|handset)",
+    r"(?:approvals?|push(?:es)?|prompts?|codes?|notifications?) (?:\w+ ){0,5}(?:to|on) my (?:old|previous|former|lost|broken|stolen) (?:phone|number|device|mobile|handset)",
     r"approve (?:it |the (?:sign-?in|login|request) )?(?:on|with|in) (?:my|the) (?:phone|app|mobile)",
     r"(?:okta|duo|authenticator|microsoft|verify) push(?:es)?|push (?:notifications?|approvals?|requests?)",
 )

@@ -108,7 +108,9 @@ _ALSO_BROKEN = FastRe(
 _LOGIN_WORDS = FastRe(
     r"\b(?:pass ?words?|passwor[dt]\w*|kennw[oe]rt\w*|contrasen\w+|clave|mots? de passe|senhas?|wachtwoord\w*|"
     r"palavras?-passe|passord\w*|losenord\w*|adgangskode\w*|accounts?|konto\w*|cuentas?|comptes?|conta|login|"
-    r"mfa|2fa|authenticat\w*|locked|gesperrt|bloque\w*|bloccat\w*|geblokkeerd)\b"
+    r"mfa|2fa|authenticat\w*|locked|gesperrt|bloque\w*|bloccat\w*|geblokkeerd|"
+    # "won't take the old one either", "weiß auch nicht mehr, welches das alte war": the old password
+    r"the old one|das alte|den alten|el antiguo|la antigua|l'ancien|l'ancienne|het oude|quello vecchio)\b"
 )
 # a sentence opening with "also" about equipment: "Also the A0 plotter is printing everything in magenta"
 _ALSO_OPENER = re.compile(
@@ -153,10 +155,13 @@ _ACCESS_GIVE = FastRe(
 )
 
 
-def second_request(p: Prepared, starts: list[int], *, group: bool, licence: bool = False) -> str | None:
+def second_request(
+    p: Prepared, starts: list[int], *, group: bool, licence: bool = False, hire: bool = False
+) -> str | None:
     """Rule 16 without a connector: a sentence of its own asks for something else -- broken equipment or software,
     an install, someone to come and look at a thing, or (unless the request is a group, which is how access is
-    given) access to a share, folder or VPN."""
+    given) access to a share, folder or VPN. On a starter form (``hire``) a field line such as "Mobile: please
+    order an iPhone" is the hire's equipment (rule 11), not another request."""
     found = equipment_problem(p, starts) or (None if licence else software_problem(p, starts))
     if found is not None:
         return found
@@ -175,10 +180,16 @@ def second_request(p: Prepared, starts: list[int], *, group: bool, licence: bool
                 _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live) is not None
                 or (check is _LOOK_ASK and _WHY.search(p.cue, lo, hi) is not None)
             )
-            if not about_login and not any(lo <= s < hi for s in starts):
+            in_field = hire and _FIELD_LINE.match(p.cue, p.cue.rfind("\n", 0, m.start()) + 1) is not None
+            refused = _DONT.match(m.group(0)) is not None  # "please don't send me the install guide again"
+            if not about_login and not in_field and not refused and not any(lo <= s < hi for s in starts):
                 return " ".join(m.group(0).split())[:80]
             m = check.search(p.cue, m.end(), live=p.live)
     return None
+
+
+_DONT = re.compile(r"(?:please |pls |kindly )?(?:don't|do not|dont|no need to)\b")
+_FIELD_LINE = re.compile(r"[ \t|*>-]*[\w ]{1,25}\s*[:|]")
 
 
 def excerpt(p: Prepared, lo: int, hi: int) -> str:
@@ -243,7 +254,8 @@ _FAULT_MARKER = FastRe(
 SAME_ASK = re.compile(
     r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
     r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|do so|necessaire|necesario|"
-    r"necessario|notige|nodige|what's needed|what is needed|the needful)\b"
+    r"necessario|notige|nodige|what's needed|what is needed|the needful|the (?:change|switch|swap|upgrade|move)|el cambio|"
+    r"le changement|la modifica|die umstellung|den wechsel|o cambio|a troca)\b"
 )
 
 

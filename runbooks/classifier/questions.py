@@ -14,6 +14,9 @@ _POLICY = FastRe(
             r"\bhow often\b|\bhow frequently\b|\bhow long (?:do|does|must|should|can|are|is) (?:passwords?|accounts?|"
             r"licen[cs]es?|we)\b",
             r"\bhow many (?:attempts|tries|times|failed|wrong|licen[cs]es)\b",
+            # what the writer should tell others: "How long is the reset link valid? ... What should I tell them?"
+            r"\bhow long (?:is|are|does|do) (?:the |a |an |our )?(?:[\w-]+ ){0,4}(?:valid|good for|active|last|stay "
+            r"valid)\b|\bwhat (?:should|do|can) i tell (?:them|people|students|users|staff|my team|the team|customers)\b",
             # the same in the other ticket languages: "¿Cuántos intentos fallidos se permiten ...?"
             r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele "
             r"(?:\w+ )?(?:versuche|fehlversuche|fehleingaben)|quanti (?:tentativi|errori)|quantas (?:tentativas|vezes)|"
@@ -83,8 +86,9 @@ _POLICY = FastRe(
             r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
             r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
             r"\bjust asking\b(?! for)|\bbefore i (?:request|ask for|raise|order) anything\b|\bis it better (?:for \w+ )?to\b|"
-            r"\bjust sharing\b|\bjust venting\b(?![^(\n]*\))|\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this)|from (?:it|you|us|the it team)\b|on (?:that|those|it)|with "
-            r"(?:that|those|it)|from (?:us|you) (?:there|on that))\b)",
+            r"\bjust sharing\b|\bjust venting\b(?![^(\n]*\))|(?<!and )(?<!back )\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this)|from (?:it|you|us|the it team)\b|on (?:that|those|it)|with "
+            r"(?:that|those|it)|from (?:us|you) (?:there|on that)|from (?:ict|i\.t\.|the (?:ict|it) (?:team|desk|side)|the "
+            r"helpdesk|helpdesk|the service ?desk))\b)",
             # who may do what, and what a rule requires, asked in general
             r"\bcan (?:team ?lead(?:er)?s|managers|supervisors|admins|line managers|heads? of \w+|we|employees|staff|users) "
             r"(?:\w+ ){0,2}(?:unlock|reset|add|remove|assign|approve|disable|create)\b[^.?\n]{0,60}\?",

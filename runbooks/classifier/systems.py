@@ -17,7 +17,7 @@ OTHER_SYSTEM = FastRe(
     r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
-    r"quickbooks|xero|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
+    r"quickbooks|xero|shopify|hubspot|mailchimp|wordpress|squarespace|canva|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
     r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
@@ -37,6 +37,10 @@ LOGIN_FINE = FastRe(
     r"klappt|fonctionnent?|marchent?|funziona(?:no)?|werkt|werken)"
     r"(?: (?:ganz|ganz normal|bien|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
     r"bene|benissimo|gewoon|prima|prima))+\b"
+    # "it's a separate login, not on Okta": the writer says the system is not the company sign-in
+    r"|\b(?:it's|it is|is|uses) a (?:separate|standalone|stand-alone) (?:login|account|sign-in|password)\b"
+    r"|\bnot (?:on|through|via|behind|part of|connected to|linked to|in) (?:okta|sso|single sign-on|entra(?: id)?|azure ad|"
+    r"our sso|the company login)\b"
     r"|\bsolo falla (?:el|la)\b|\bnur (?:das|die|der) \w+ (?:geht nicht|streikt|sperrt)|\bseul(?:e|ement)? (?:le|la) \w+ "
     r"(?:ne marche|bloque|refuse)"
 )

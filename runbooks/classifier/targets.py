@@ -111,12 +111,20 @@ _SHARED_AFTER = re.compile(
 )
 
 
+_SHARED_NEXT = re.compile(
+    r"[^.!?\n]{0,25}[.!?]+\s+(?:it's|it is|this is|that's|that is|it’s) (?:the|a|our) (?:[\w-]+ )?(?:shared|team|generic|"
+    r"group|common|functional)\b",
+    re.I,
+)
+
+
 def _shared_named(p: Prepared, m: Mention) -> Mention:
-    """An address introduced as a shared mailbox ("the shared box office mailbox boxoffice@...") is one (rule 3)."""
+    """An address introduced as a shared mailbox ("the shared box office mailbox boxoffice@...") is one (rule 3),
+    also when the next sentence says so ("... donations@...? It's the shared inbox the team all use")."""
     if m.system:
         return m
     before = p.text[max(0, m.start - 70) : m.start]
-    if _SHARED_BEFORE.search(before) or _SHARED_AFTER.match(p.text, m.end):
+    if _SHARED_BEFORE.search(before) or _SHARED_AFTER.match(p.text, m.end) or _SHARED_NEXT.match(p.text, m.end):
         return replace(m, system=True)
     return m
 
@@ -170,7 +178,10 @@ _ACTED_ON = re.compile(
 )
 _MINE = re.compile(r"\b(?:my (?:own )?(?:password|account|login|mfa|phone)|i've forgotten|i forgot|i can't log)\b")
 # the writer's own account said outright: someone else in the background ("from Declan, he's leaving") is context
-_FOR_MY_ACCOUNT = re.compile(r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b")
+_FOR_MY_ACCOUNT = re.compile(
+    r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b|"
+    r"\b(?:disable|suspend|close|deactivate|switch off|shut off|turn off) my (?:own )?(?:account|user|login)\b"
+)
 
 
 def resolve(
@@ -214,6 +225,9 @@ def resolve(
     if third_party is not None and _FOR_MY_ACCOUNT.search(p.cue) is None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
     shared_account = None if group else _SHARED_ACCOUNT.search(p.cue, live=p.live)
+    while shared_account is not None and _MOVED_ONTO.search(p.cue, max(0, shared_account.start() - 24), shared_account.start()):
+        # "I've switched the build agent over to the service account": where a job now runs, not whose login
+        shared_account = _SHARED_ACCOUNT.search(p.cue, shared_account.end(), live=p.live)
     if shared_account is not None:
         return TargetResult(
             None, f'a shared or service account is never a target ("{shared_account.group(0)}")', others
@@ -252,6 +266,7 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
     return Target(mention.email, name, source, False, first_last)
 
 
+_MOVED_ONTO = re.compile(r"\b(?:over to|onto|to|under|uses?|using|runs as|with) (?:the|a|its own|our|a dedicated) $")
 _SHARED_ACCOUNT = FastRe(
     r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental|tablet|counter|reception|till) "
     r"(?:\w+ )?(?:account|mailbox|login|user|"

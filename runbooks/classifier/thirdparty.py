@@ -283,7 +283,9 @@ def _is_person(who: str) -> bool:
 _APPROVER = re.compile(
     r"\b(?:approved|signed off|authori[sz]ed|okayed|ok'd) by\b|\bapproval (?:from|by)\b|\bsign-?off from\b|"
     r"\b(?:genehmigt|freigegeben) (?:von|durch)\b|\baprobado por\b|\bapprouve par\b|\bapprovato da\b|"
-    r"\bgoedgekeurd door\b"
+    r"\bgoedgekeurd door\b|"
+    # "She's approved it (happy to forward her email if needed)": the approval mail, not a person to act on
+    r"\b(?:forward|forwarding|send you|send over|attach|attaching) $"
 )
 
 
