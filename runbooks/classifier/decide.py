@@ -20,7 +20,14 @@ from .evidence import Evidence
 from .groups import GroupMention, already_settled
 from .leavers import SUSPEND
 from .licences import LicenceFinding, find_licences
-from .lifecycle import group_evidence, licence_evidence, new_hire_evidence, offboarding_evidence, starter_form
+from .lifecycle import (
+    CREATE_ACCOUNT,
+    group_evidence,
+    licence_evidence,
+    new_hire_evidence,
+    offboarding_evidence,
+    starter_form,
+)
 from .mfa import mfa_evidence
 from .model import Classification, TargetUser, TicketText, no_action
 from .names import split_name
@@ -235,11 +242,16 @@ def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMe
         hire.score >= 0.7
         and starter_form(p) is None
         and any(g.action is not None for g in groups)
-        and (any(g.from_field for g in groups) or all(_JOINS.fullmatch(w) for w in hire.words))
+        and (
+            any(g.from_field for g in groups)
+            or all(_JOINS.fullmatch(w) for w in hire.words)
+            or first_hit(p, CREATE_ACCOUNT) is None
+        )
     ):
-        # a group-change table ("Group | Action: Add") over "Joanne is joining the recovery team", or "X rejoint le
-        # laboratoire, merci de l'ajouter au groupe": a move between teams, not a starter (a starter has an account
-        # to create, a starter form, names, an email and a start date)
+        # a group ask beside starter words is the group request when no account is to be created: a group-change
+        # table ("Group | Action: Add") over "Joanne is joining the recovery team", "X rejoint le laboratoire, merci
+        # de l'ajouter au groupe", "Group access for new leasing hire: please add Jules to Leasing-Agents" (a starter
+        # has an account to create or a starter form with names, an email and a start date)
         hire.score = 0.5
     if hire.score >= 0.7:
         lic.score = 0.0  # a new hire's licence is one of its parameters

@@ -287,7 +287,20 @@ _PERSONAL = re.compile(
 
 # "On Mon, Mar 2, 2026 at 9:14 AM Saltchuck IT <itsupport@...> wrote:": the author of a quoted reply
 _WROTE = re.compile(r"(?i:\b(?:wrote|escribio|escribió|a ecrit|a écrit|schrieb|ha scritto|schreef|skrev)\s*:?\s*$)")
+_FROM_LINE = re.compile(r"[ \t>*]*(?:from|von|de|da|van|fra|fran|från|od|expediteur|remitente)[ \t*]*:", re.I)
 _SENT_FROM = re.compile(r"(?i:\b(?:from|sent by|de|von|van|da|fra|fran|od))\s*[\"“'«<(]?$")
+
+
+def _in_role(before: str) -> bool:
+    """Whether the words before an address name a role ("approved by", "manager"); a job title in the person's own
+    parenthesis ("Farah Siddiqui (cover supervisor) - farah@...") describes the person, it is no role."""
+    m = _ROLE.search(before)
+    if m is None:
+        return False
+    return not (_OPEN_PAREN.search(before, 0, m.start()) and ")" in before[m.start() :])
+
+
+_OPEN_PAREN = re.compile(r"\([^()]{0,30}$")
 
 
 def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
@@ -311,7 +324,10 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
             outside=outside,
             # an outside address a message came from ("a DocuSign link from "legal@helixa-therapeutics.co"") is
             # its sender, never the account to act on
-            role=bool(_ROLE.search(before)) or (outside and _SENT_FROM.search(before) is not None)
+            role=_in_role(before)
+            or (outside and _SENT_FROM.search(before) is not None)
+            # an outside sender on a forwarded "From:" line ("From: Microsoft on behalf of ... <msonline...@...>")
+            or (outside and _FROM_LINE.match(p.text, line_start) is not None)
             # the IT desk quoted in a reply ("Saltchuck IT <itsupport@...> wrote:") is a correspondent
             or (quoted_header and is_system_mailbox(email)),
             personal=bool(_PERSONAL.search(before)),

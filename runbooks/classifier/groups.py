@@ -81,7 +81,8 @@ _SKIP_IDENT = frozenset(
 )
 
 ADD = FastRe(
-    r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|need to be (?:in|on|part of)|needs to be (?:in|on)|"
+    r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|(?<!don't )(?<!do not )(?<!no longer )need to be (?:in|on|"
+    r"part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
     r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
@@ -315,8 +316,8 @@ def _field_action(p: Prepared) -> str | None:
         if key in ("addremove", "action", "accion", "aktion", "azione", "acao", "actie", "request", "change", "handling",
                    "handlung", "akcja", "atgard", "toimenpide"):
             v = fold(value)
-            if ADD.search(v) or v.strip() in ("add", "anadir", "ajouter", "hinzufugen"):
+            if ADD.search(v) or v.strip() in ("add", "anadir", "ajouter", "hinzufugen", "alta", "ajout", "aggiungi"):
                 return "add"
-            if REMOVE.search(v) or v.strip() in ("remove", "quitar", "retirer", "entfernen"):
+            if REMOVE.search(v) or v.strip() in ("remove", "quitar", "retirer", "entfernen", "baja", "retrait"):
                 return "remove"
     return None

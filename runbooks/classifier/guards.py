@@ -60,10 +60,10 @@ _INJECTION = FastRe(
             r"\b(?:if you(?:'re| are) an? (?:ai|bot|llm|assistant|language model|automated)|si eres una? (?:ia|bot|"
             r"asistente)|si vous etes une? (?:ia|bot|assistant)|wenn du (?:eine ki|ein bot)|se sei (?:un'ia|un bot|"
             r"un assistente)|se (?:es|voce e) uma? (?:ia|bot)|als je een (?:ai|bot) bent|om du ar en (?:ai|bot))\b",
-            r"\b(?:no hace falta|no es necesari[oa]|pas besoin d[e']|nicht notig|non serve|non e necessari[oa]|"
+            r"\b(?:no hace falta|no es necesari[oa]|pas besoin d[e']|inutile d[e']|nicht notig|non serve|non e necessari[oa]|"
             r"nao e (?:preciso|necessari[oa])|niet nodig|no need for|not necessary|unnecessary|sin necesidad de)\b"
             r"[^.\n]{0,20}\b(?:revision|validation|verification|prufung|freigabe|revisione|approvazione|revisao|aprovacao|"
-            r"controle|goedkeuring|review|approval|the card|una tarjeta|la tarjeta)\b",
+            r"controle|goedkeuring|review|approval|the card|una tarjeta|la tarjeta|carte|karte|scheda|cartao|kaart)\b",
             r"\b(?:bereits|schon|ya|deja|gia|ja|al) (?:genehmigt|freigegeben|aprobad[oa]|approuve\w*|approvat[oa]|"
             r"aprovad[oa]|goedgekeurd)\b[^.\n]{0,80}\b(?:ohne|sin|sans|senza|sem|zonder|direkt|directamente|"
             r"directement|direttamente|diretamente|direct|sofort)\b",
@@ -72,7 +72,7 @@ _INJECTION = FastRe(
             r"nota para el asistente|note (?:pour|a) l'assistant|hinweis (?:an|fur) (?:den|die) (?:bot|ki|assistent)|"
             r"\ban die ki\b|\bai (?:reads|reading|processing|that reads)\b",
             # a note addressed to the automation, in the ticket languages
-            r"\b(?:nota|note|notiz|hinweis|nachricht|anweisung\w*|mensaje|message|messaggio|mensagem|bericht|opmerking|"
+            r"\b(?:p\.?s\.?|nota|note|notiz|hinweis|nachricht|anweisung\w*|mensaje|message|messaggio|mensagem|bericht|opmerking|"
             r"istruzion[ei]|instrucciones|instructions|instrucoes|instructies|instruktion\w*|"
             r"importante|wichtig|belangrijk|attention|atencion|attenzione|atencao|let op|achtung)\b[ :,]+(?:para|pour|per|fur|"
             r"an|voor|aan|al|au|a|ao|alla|to|for)\s+(?:el |la |le |l'|il |lo |o |a |den |die |das |de |het |the )?"
@@ -154,6 +154,9 @@ _SOCIAL = FastRe(
             r"(?:this|that|another|my (?:personal|private|other|home|gmail)|an? (?:external|outside|personal|"
             r"private|different)|the following|[\w.+-]+@)",
             r"(?:enviando|envia\w*|manda\w*)\s+(?:la |el )?(?:nueva|nuevo|contrasena|clave)\w*\s+a\b",
+            # "restablezcáis la contraseña de X y nos la enviéis a soporte@...": the password to the writer
+            r"\b(?:nos|me) (?:la|lo|las|los) (?:envi\w*|mand\w*|pas\w*|reenvi\w*|facilit\w*) (?:\w+ ){0,2}a (?:[\w.+-]+@|"
+            r"mi |nuestr\w+ |este |esta )|\benvoye[zr]-(?:nous|moi) (?:le |son |leur )?(?:nouveau )?mot de passe\b",
             r"(?:envoye\w*|transmet\w*)\s+(?:le |mon |son )?(?:nouveau )?mot de passe\s+a\b",
             r"(?:schick|send|sende)\w*\s+(?:das |mir das )?(?:neue )?(?:kennwort|passwort)\s+an\b",
             # the new password to the writer, for someone else: "setzt sein Kennwort zurück und schickt mir das neue"

@@ -189,6 +189,8 @@ LOCKED = alt(
     r"bloquee?s?\b",
     r"verrouille\w*",
     r"bloccat[oa]",
+    r"bloquej\w*",  # Catalan: "el compte s'ha bloquejat"
+    r"bloquedad[oa]",  # a common slip for "bloqueada"
     r"geblokkeerd",
     r"vergrendeld",
     r"laest\w*",
@@ -306,6 +308,7 @@ RUNBOOK_WORDS = FastRe(
         r"[\w.+-]+@",
         r"e[135]|f3|visio|power ?bi|business (?:basic|standard|premium)|m365|o365|office 365|microsoft 365",
         SELF_SERVICE,
+        r"link\b[^.\n]{0,40}\bexpired",  # the reset link: "the link doesn't work, it just says it's expired"
     )
 )
 

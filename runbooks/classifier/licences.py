@@ -15,7 +15,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("Business Basic", ("basic",), re.compile(r"\b" + _M365 + r"(?:business|biz) basic\b")),
     ("Business Standard", ("standard",), re.compile(r"\b" + _M365 + r"business standard\b")),
     ("Business Premium", ("premium", "prem"), re.compile(r"\b" + _M365 + r"busines+ prem(?:ium)?\b")),
-    ("Visio", ("visio",), re.compile(r"\bvisio\b(?:\s+plan\s?[12])?")),
+    ("Visio", ("visio",), re.compile(r"\bvisio\b(?:\s+\(?plan\s?[12]\)?)?")),
     (
         "Project",
         ("project",),
@@ -55,6 +55,8 @@ _ALREADY = re.compile(
     # in the licence's own sentence: "... Project Plan 3? Tomás ya lo ha aprobado" is an approval, not "already"
     r"[^\w.?!\n]*(?:plan\s?\d\s+)?(?:[\w-]+\s+)?(?:is\s+|was\s+)?(?:already|ya|deja|bereits|schon|gia|al\s+toegewezen)\b"
 )
+# "Finance say we've got Project Online licences available": the organisation's stock, not what the user has
+_STOCK = re.compile(r"(?: licen[cs]es?| seats?)? (?:available|spare|free|unused|left over|going spare|in stock)\b")
 _CURRENT_KEY = re.compile(r"(?:current|existing|old|present|actual|aktuell|bisherig|actuel|vigente|attuale)\w*licen")
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
@@ -137,7 +139,9 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
         if name not in mentioned:
             mentioned.append(name)
         before = _NONWORD.sub(" ", text[max(0, p.clause_start(start) if source is None else 0, start - 40) : start])
-        if (_OLD.search(before) and not _NEW.search(before[-12:])) or _ALREADY.match(text, end, end + 40):
+        if (
+            _OLD.search(before) and not _NEW.search(before[-12:]) and not _STOCK.match(text, end, end + 30)
+        ) or _ALREADY.match(text, end, end + 40):
             olds.append(name)
             continue
         if name in olds and _NEW.search(before[-12:]):

@@ -78,7 +78,8 @@ CREATE_ACCOUNT = cue(
     alt(
         r"create (?:an? |the |her |his |their |a new )?(?:new )?(?:user|account|login|mailbox|m365 account)",
         r"set (?:up|him up|her up|them up) (?:an? |with an? |the )?(?:new )?(?:account|user|login|mailbox)",
-        r"(?:account|login|user) for (?:the |our )?new",
+        r"(?:account|login|user) for (?:the |our )?new(?! (?:[\w-]+ ){0,2}(?:schedule|programme|program|project|extension|"
+        r"building|site|system|process|rollout|plan|report|contract|season|website|office)\b)",
         r"crear(?:le)? (?:una |la |su )?cuenta",
         r"creer (?:un |son |le |leur )?(?:compte|acces)",
         r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen|"
@@ -192,7 +193,6 @@ LICENCE_ASK = cue(
         r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
-        # "needs email and Teams on his phone ... Business Basic should cover it"
         r"\b(?:give|assign|allocate|get) (?:him|her|them|me) (?:a |an |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|"
         r"busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
         # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"
@@ -220,6 +220,11 @@ PLAN_ASK = cue(
         # "Bronwyn's approved Business Premium - can you switch me over?"
         r"(?:business (?:basic|standard|premium)|e[135]|f3)\b[^.?\n]{0,40}\b(?:switch|move|bump) (?:me|him|her|them) "
         r"(?:over|across|up)\b",
+        # "Martin has approved an E5 for me ... Could you assign it?"
+        r"(?:approved|agreed|signed off|ok'd|okayed) (?:an? |the )?(?:business (?:basic|standard|premium)|e[135]|f3)"
+        r"(?: licen[cs]e)? for (?:me|him|her|them)\b",
+        r"(?:business (?:basic|standard|premium)|e[135]|f3)\b[^?\n]{0,120}\b(?:could|can|would) you (?:please )?(?:assign|"
+        r"apply|allocate|add|sort|set up) it\b",
         # "needs email and Teams on his phone ... Business Basic should cover it"
         r"(?:business (?:basic|standard|premium)|e[135]|f3)(?: licen[cs]e)? (?:should|would|will|ought to) (?:cover|do|be "
         r"enough|suffice)\b",
@@ -234,7 +239,7 @@ PLAN_ASK = cue(
                 r"(?:switch|move|bump) (?:me|him|her|them) (?:over|across|up)",
             ),
             r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
-            r"visio plan ?[12]|project (?:plan ?[135]|online))\b",
+            r"visio \(?plan ?[12]\)?|project (?:plan ?[135]|online))\b",
             5,
         ),
     ),

@@ -107,7 +107,9 @@ _SHARED_BEFORE = re.compile(
 
 
 _SHARED_AFTER = re.compile(
-    r"[ \t)]*(?:shared|team|generic|group|functional|common) (?:\w+ )?(?:mailbox|inbox|account|address|postfach|buzon)\b", re.I
+    r"[ \t)]*(?:\((?:the |a |our )?(?:[\w-]+ ){0,2})?(?:shared|team|generic|group|functional|common) (?:\w+ )?(?:mailbox|inbox|"
+    r"account|address|postfach|buzon)\b",
+    re.I,
 )
 
 

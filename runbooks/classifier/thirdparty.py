@@ -30,7 +30,7 @@ _THIRD_LOW = FastRe(
     r"|\b(?:my |our |one of our |a )(?:colleague|co-?worker|team ?mate|assistant|employee|staff member|team member|"
     r"direct report|boss|supervisor|intern|trainee|apprentice|contractor|temp|new guy|new girl|tellers?|nurses?|"
     r"drivers?)(?:'s)? (?:\w+ )?(?:is|has|can't|forgot|needs|lost|got|was|account|password|phone|login)\b"
-    r"|\bon behalf of\b"
+    r"|(?<!microsoft )(?<!google )(?<!okta )\bon behalf of\b(?! (?:\w+ ){0,4}<)"  # not a mail header's sender
     r"|\b(?:for|of) (?:our|my|the) (?:new )?(?:[a-z-]+ )?(?:driver|nurse|colleague|co-?worker|assistant|intern|trainee|"
     r"apprentice|receptionist|teller|boss|director|technician|clerk|doctor|teacher|contractor|temp|cfo|ceo|coo|cto)s?\b"
     r"|\b(?:er|sie) (?:ist|hat|kann|kennt|weiss|braucht|hatte|wurde|kommt)\b"
