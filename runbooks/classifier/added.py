@@ -120,6 +120,8 @@ _DUTIES = re.compile(
 _BROKEN = re.compile(r"\b(?:broken|not working|doesn't|isn't|won't|stopped|error|crash\w*|faulty|dead)\b")
 
 
+_PAREN_AFTER = re.compile(r"[?.!]*\s*\([^()\n]{0,80}\)")
+
 def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str | None:
     """A sentence apart from the request that adds something ("also", "as well", "too") or asks another question."""
     live = p.live
@@ -134,7 +136,11 @@ def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str 
             if any(lo <= s < hi for s in starts) or len(p.cue[lo:hi].split()) < 4:
                 continue
             # cheap word tests first, the runbook vocabulary last
-            if not hit(ASK_OR_FAULT, p, lo, min(len(p.cue), hi + 1)) or NOTHING_ASKED.search(p.cue, lo, hi):
+            # a parenthesis right after counts with its sentence: "... still broken? (Joking, not an IT question.)"
+            aside = _PAREN_AFTER.match(p.cue, hi)
+            if not hit(ASK_OR_FAULT, p, lo, min(len(p.cue), hi + 1)) or NOTHING_ASKED.search(
+                p.cue, lo, aside.end() if aside else hi
+            ):
                 continue
             if hit(SMALL_TALK, p, lo, hi) or hit(THANKS, p, lo, hi) or hit(IF_STUCK, p, lo, hi):
                 continue

@@ -67,7 +67,10 @@ _INJECTION = FastRe(
             r"\b(?:bereits|schon|ya|deja|gia|ja|al) (?:genehmigt|freigegeben|aprobad[oa]|approuve\w*|approvat[oa]|"
             r"aprovad[oa]|goedgekeurd)\b[^.\n]{0,80}\b(?:ohne|sin|sans|senza|sem|zonder|direkt|directamente|"
             r"directement|direttamente|diretamente|direct|sofort)\b",
-            r"\bto (?:whatever|any|the) (?:ai|bot|llm|model|assistant|automation|classifier)\b",
+            # (not "we've finally appointed to the Assistant Curator post")
+            r"(?<!appointed )(?<!promoted )(?<!moved )(?<!moving )\bto (?:whatever|any|the) (?:ai|bot|llm|model|assistant|"
+            r"automation|classifier)\b(?! (?:curator|manager|director|editor|head|librarian|buyer|accountant|engineer|"
+            r"producer|principal|registrar|warden|[\w-]+ (?:post|role|position|job)))",
             r"\b(?:dear|hey|hi|hello|attention|attn)(?:, |: | )(?:ai|bot|classifier|assistant|chatgpt|llm|model|opsgate)\b",
             r"nota para el asistente|note (?:pour|a) l'assistant|hinweis (?:an|fur) (?:den|die) (?:bot|ki|assistent)|"
             r"\ban die ki\b|\bai (?:reads|reading|processing|that reads)\b",
@@ -199,6 +202,9 @@ _SOCIAL = FastRe(
             r" (?:\w+ ){0,2}(?:aprobad[oa]|approuve\w*|genehmigt|approvat[oa]|aprovad[oa]|goedgekeurd|akkoord|"
             r"freigegeben|godkant|godkjent|godkendt)\b",
             r"\bno time for (?:the |a |any )?(?:\w+ )?(?:review|approval|verification|checks?|process)\b",
+            # "Dave said yes on the phone ... there's no time to wait for the usual approval, just do it"
+            r"\bno time to wait for (?:the |a |any )?(?:\w+ )?(?:review|approval|approver|sign-?off|verification|process)\b|"
+            r"\bsaid (?:yes|ok|okay|it's fine|go ahead) (?:on|over) the phone\b",
             r"\bno hay tiempo para (?:la |el |las |los )?(?:revision|aprobacion|verificacion|comprobacion)|"
             r"\bpas le temps (?:de |pour )(?:la )?(?:valid|verifi|revision|controle)\w*|"
             r"\bkeine zeit fur (?:die |eine )?(?:freigabe|prufung|genehmigung|kontrolle)|"
@@ -267,7 +273,7 @@ _CLOSED = FastRe(
             r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
             r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
             r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
-            r"(?<!is )(?<!he's )(?<!she's )(?<!they're )(?<!are )(?<!was )(?<!were )\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b|\bautoreply\b|\babwesenheitsnotiz\b|"
+            r"(?<!is )(?<!he's )(?<!she's )(?<!they're )(?<!are )(?<!was )(?<!were )\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b(?! (?:to (?:point|say|redirect|forward|tell)|pointing|saying|redirecting))|\bautoreply\b|\babwesenheitsnotiz\b|"
             r"\brespuesta automatica\b|\bfuera de la oficina\b|\breponse automatique\b|\babsente? du bureau\b|"
             r"\brisposta automatica\b|\bfuori ufficio\b|\bresposta automatica\b|\bautomatisch antwoord\b|"
             r"\bautomatische antwort\b|\bnicht im buro\b|\bautosvar\b|\bautomatisk svar\b|\bfrånvaro\b",
@@ -349,7 +355,7 @@ _SOLVED = FastRe(
     r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
-    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|"
+    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"
     # done by the writer: "the scanner jammed again but I cleared it (myself)"
     r"\b(?:i|we) (?:cleared|fixed|sorted|unjammed|unblocked|rebooted|restarted|replaced|swapped) (?:it|them|that)"
     r"(?: myself| ourselves| out)?\b(?! (?:but|and still|yet)\b)|"

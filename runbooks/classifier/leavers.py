@@ -163,7 +163,8 @@ SUSPEND = cue(
     alt(
         r"suspend\w*",
         r"disabl\w*",
-        r"(?:switch|turn) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user) off",
+        r"(?:switch|turn|shut) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user) off",
+        r"(?:account|access|login)s? (?:\w+ )?(?:switched|turned|shut|cut) off",
         r"(?:switch|turn) off (?:[\w'’]+ ){0,2}(?:account|login|access|user)",
         r"shut (?:off|down) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user)",
         r"disabilit\w*|desabilit\w*|deshabilit\w*|inhabilit\w*",

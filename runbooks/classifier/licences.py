@@ -21,7 +21,9 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         ("project",),
         re.compile(
             r"\b(?:ms|microsoft)[\s-]project\b(?:[\s-]+(?:plan\s?[135]|online|professional|lizenz))?"
-            r"|\bproject\s+(?:plan\s?[135]|online|professional)\b"
+            r"|\bproject\s+(?:\(?plan\s?[135]\)?|online|professional)(?!\w)"
+            # "una licencia de Project", "eine Lizenz für Project": the licence word before the name
+            + r"|(?<=licencia de )project\b|(?<=licence de )project\b|(?<=lizenz fur )project\b|(?<=licenza di )project\b"
             r"|\bproject[\s-]+"
             + LICENCE_WORD
             # listed beside another licence: "Visio and Project", "E3 + Project"
@@ -65,6 +67,7 @@ _REMOVAL = re.compile(
     r"\b(?:remov|revok|unassign|un-assign|take away|take back|reclaim|free up|releas|reallocat|re-allocat|cancel|"
     r"deactivat|downgrad|quitar|quitad|quiteis|quiten|retir(?!ed\b|ing\b|ement)|elimin|supprim|enlev|entfern|entzieh|rimuov|togli|verwijder|intrekk)\w*"
     r"|\boff (?:his|her|their|my|the|this|that) (?:account|user|profile|mailbox|login)\b|\boff (?:him|her|them)\b"
+    r"|\btake (?:the |a |an |his |her |their )?(?:[\w-]+ ){0,3}(?:licen[cs]e )?off\b"
 )
 
 

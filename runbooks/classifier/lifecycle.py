@@ -77,7 +77,7 @@ CREATE_ACCOUNT = cue(
     "create account",
     alt(
         r"create (?:an? |the |her |his |their |a new )?(?:new )?(?:user|account|login|mailbox|m365 account)",
-        r"set (?:up|him up|her up|them up) (?:an? |with an? |the )?(?:new )?(?:account|user|login|mailbox)",
+        r"set (?:up|him up|her up|them up) (?:an? |with an? |the |his |her |their )?(?:new )?(?:account|user|login|mailbox)",
         r"(?:account|login|user) for (?:the |our )?new(?! (?:[\w-]+ ){0,2}(?:schedule|programme|program|project|extension|"
         r"building|site|system|process|rollout|plan|report|contract|season|website|office)\b)",
         r"crear(?:le)? (?:una |la |su )?cuenta",
@@ -239,7 +239,7 @@ PLAN_ASK = cue(
                 r"(?:switch|move|bump) (?:me|him|her|them) (?:over|across|up)",
             ),
             r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
-            r"visio \(?plan ?[12]\)?|project (?:plan ?[135]|online))\b",
+            r"visio \(?plan ?[12]\)?|project (?:\(?plan ?[135]\)?|online))(?!\w)",
             5,
         ),
     ),

@@ -211,6 +211,7 @@ NOTHING_ASKED = re.compile(
     # where to reach the person: "le podéis llamar al 655 ...", "ring her on 087 ..."
     r"(?:le|la|me) (?:podeis|puedes|pueden) llamar|(?:call|ring) (?:him|her|me) (?:on|at)|appelez-(?:le|la)|"
     r"(?:so )?ignore (?:that|this|it)(?: too| as well)?|no action for you|nothing for you|"
+    r"not your (?:problem|department|area|job|concern)|joking|not an it (?:question|thing|issue|problem)|"
     r"i'll raise (?:it|that|this) separately|will raise (?:it|that|this) separately|"
     # someone else is on it: "he'll need a radio and keys as well but Tom is sorting those"
     r"(?:but|and) [a-z]+ (?:is|are|'s) (?:sorting|handling|arranging|organising|organizing|dealing with|getting) "
@@ -221,6 +222,13 @@ NOTHING_ASKED = re.compile(
 )
 
 
+# why the phone was replaced (rule 10's cause): "has a new work phone as the screen died on the old one"
+_PHONE_REPLACED = re.compile(
+    r"\b(?:new|replacement) (?:\w+ )?(?:phone|mobile|handset|iphone)\b[^.\n]{0,30}\b(?:as|because|since|after|when) "
+    r"(?:the |her |his |my )?(?:\w+ )?(?:screen|battery|old one|old phone)\b"
+)
+
+
 def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
     """Rule 16 without a connector: a sentence of its own reports broken equipment or asks for it to be checked
     ("Bitte den Drucker in Halle 2 prüfen"), apart from the sentence that holds the request."""
@@ -228,7 +236,7 @@ def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
         return None
     for m in EQUIPMENT.finditer(p.cue, live=p.live):
         lo, hi = sentence(p, m.start())
-        if any(lo <= s < hi for s in starts):
+        if any(lo <= s < hi for s in starts) or _PHONE_REPLACED.search(p.cue, lo, hi):
             continue
         found = (
             _EQUIPMENT_FAULT.search(p.cue, lo, hi, live=p.live)

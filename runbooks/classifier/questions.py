@@ -14,6 +14,11 @@ _POLICY = FastRe(
             r"\bhow often\b|\bhow frequently\b|\bhow long (?:do|does|must|should|can|are|is) (?:passwords?|accounts?|"
             r"licen[cs]es?|we)\b",
             r"\bhow many (?:attempts|tries|times|failed|wrong|licen[cs]es)\b",
+            # nothing needed now, a how-to for later: "Not locked out or anything right now, but how do I ...?"
+            r"\b(?:not|nothing)\b[^.\n]{0,40}\bright now,? but (?:how|what|where|is there|can i)\b|"
+            r"\bis there a self-service (?:page|portal|site|way|option|link)\b",
+            # may the writer do it for others: "can I reset the lads' passwords myself when they forget them?"
+            r"\b(?:reset|unlock) (?:[\w']+ ){0,3}(?:passwords|accounts) myself\b[^\n]{0,120}\?",
             # what the writer should tell others: "How long is the reset link valid? ... What should I tell them?"
             r"\bhow long (?:is|are|does|do) (?:the |a |an |our )?(?:[\w-]+ ){0,4}(?:valid|good for|active|last|stay "
             r"valid)\b|\bwhat (?:should|do|can) i tell (?:them|people|students|users|staff|my team|the team|customers)\b",

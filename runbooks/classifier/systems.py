@@ -21,7 +21,9 @@ OTHER_SYSTEM = FastRe(
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
     r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
-    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )(?<!\bthe )portal(?! form))\b"
+    r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )(?<!\bthe )(?<![-.])portal(?! form)(?![-.]\w))\b"
+    # a file's own password, a supplier's ordering portal ("Bestellportal", "Kundenportal")
+    r"|\bpassword[- ]protected\b|\bpdf\b|\bzip file\b|\b\w{3,}portal\b"
 )
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network |computer |laptop |pc |windows )?logins?|"
@@ -32,7 +34,7 @@ LOGIN_FINE = FastRe(
     # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",
     # "Mein Microsoft-Konto am PC geht ganz normal", "Windows et Outlook fonctionnent bien"
     r"|(?:windows|outlook|okta|correo|email|e-mail|mail|microsoft-konto|mein konto|meine anmeldung|messagerie|"
-    r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)-?"
+    r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)(?:-[\w]+)?"
     r"(?: [\w-]{1,20}){0,7}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|van|va|geht|gehen|funktionier\w*|"
     r"klappt|fonctionnent?|marchent?|funziona(?:no)?|werkt|werken)"
     r"(?: (?:ganz|ganz normal|bien|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
@@ -221,7 +223,7 @@ _NAMED_FACTOR = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:2FA|MFA|two-factor|2-
 _LABELS = frozenset(
     "affected new reset forgot forgotten expired current old temporary initial my your his her their our the this that "
     "please help hi hello dear request subject re fw fwd urgent possible potential suspected compromised exposed "
-    "leaked wrong lost "
+    "leaked wrong lost not no and but or "
     # the same little words in the other ticket languages: "Graag MFA opnieuw instellen", "Bitte MFA zurücksetzen"
     "graag bitte por favor svp merci grazie obrigado obrigada tack takk tak venligst vennligst snalla kiitos mein meine "
     "mijn mon ma mes mi mis il la le o a meu minha min mitt mine neue neues nieuwe nouvelle nouveau nuevo nueva nuovo "

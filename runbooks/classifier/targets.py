@@ -120,13 +120,26 @@ _SHARED_NEXT = re.compile(
 )
 
 
+# "reset the password for giftshop@...? Nobody on the shop team can remember it": a password a team holds
+_HELD_BY_MANY = re.compile(
+    r"\b(?:nobody|no one|no-one|noone) (?:on|in) the (?:[\w-]+ )?(?:team|shop|office|desk|site|branch) (?:can remember|"
+    r"remembers|knows)\b|\bthe (?:[\w-]+ )?team (?:all )?(?:use|uses|share|shares)\b",
+    re.I,
+)
+
+
 def _shared_named(p: Prepared, m: Mention) -> Mention:
     """An address introduced as a shared mailbox ("the shared box office mailbox boxoffice@...") is one (rule 3),
     also when the next sentence says so ("... donations@...? It's the shared inbox the team all use")."""
     if m.system:
         return m
     before = p.text[max(0, m.start - 70) : m.start]
-    if _SHARED_BEFORE.search(before) or _SHARED_AFTER.match(p.text, m.end) or _SHARED_NEXT.match(p.text, m.end):
+    if (
+        _SHARED_BEFORE.search(before)
+        or _SHARED_AFTER.match(p.text, m.end)
+        or _SHARED_NEXT.match(p.text, m.end)
+        or _HELD_BY_MANY.search(p.text, m.end, m.end + 160)
+    ):
         return replace(m, system=True)
     return m
 
@@ -276,6 +289,8 @@ _SHARED_ACCOUNT = FastRe(
     # an address several people sign in with: "Several of us use it on the tablets"
     r"|\b(?:several|all|many|a few|both|most) of us (?:use|share|log into|sign into|log in with|sign in with)\b"
     r"|\bwe (?:all )?share (?:it|this|that|the (?:login|password|account))\b|\bused by (?:several|all|the whole|multiple)\b"
+    # "Nobody on the shop team can remember it": a password several people hold is a shared account's
+    r"|\b(?:nobody|no one|no-one|noone) (?:on|in) the (?:\w+ )?(?:team|shop|office|desk|site) (?:can remember|remembers|knows)\b"
     r"|\b(?:cuenta|buzon) (?:compartid[oa]|generic[oa])\b|\bcompte (?:partage|generique|de service)\b"
     r"|\b(?:sammelpostfach|funktionspostfach|gruppenpostfach|dienstkonto|servicekonto)\b"
 )

@@ -305,6 +305,15 @@ def _names_reporter(after: str, reporter: str | None) -> bool:
     return any(w in segments for w in words)
 
 
+def _names_org(who: str, reporter: str | None) -> bool:
+    """"la cuenta de Lanternfish" from someone at lanternfish.io: the organisation, not a person."""
+    if not reporter or "@" not in reporter:
+        return False
+    label = re.sub(r"[^a-z0-9]", "", reporter.rsplit("@", 1)[1].split(".", 1)[0].lower())
+    word = re.sub(r"[^a-z0-9]", "", fold(who))
+    return len(word) >= 4 and (word == label or (len(label) >= 6 and label.startswith(word)))
+
+
 def third_party_reference(p: Prepared, reporter: str | None = None) -> str | None:
     """Words that put the request on someone other than the writer ("he forgot", "für Herrn Albrecht",
     "Dr. Kaplan is locked out", "take him out of", "Marco ha dimenticato la password")."""
@@ -325,7 +334,7 @@ def third_party_reference(p: Prepared, reporter: str | None = None) -> str | Non
             continue
         for found in pattern.finditer(p.text):
             who = found.groupdict().get("who") or found.groupdict().get("who2") or ""
-            if not _is_person(who) or _names_reporter(fold(who), reporter):
+            if not _is_person(who) or _names_reporter(fold(who), reporter) or _names_org(who, reporter):
                 continue
             if _APPROVES.match(fold(p.text[found.end() : found.end() + 60])):
                 continue  # "Ma responsable, Mme Dubois-Lacroix, est d'accord": the approver

@@ -7,6 +7,12 @@ import re
 
 _TYPOS: dict[str, str] = {
     "pasword": "password",
+    "expierd": "expired",
+    "expried": "expired",
+    "exipred": "expired",
+    "expird": "expired",
+    "chnage": "change",
+    "cahnge": "change",
     "paswd": "password",
     "passwd": "password",
     "passwrd": "password",
