@@ -642,6 +642,10 @@ CASES: list[dict[str, Any]] = [
     t("m-208", "Back from leave", "I'm back after six months away and have no idea what my password was. Could you reset it please?\n\nAlso, is the staff room kettle still broken? (Joking, not an IT question.)", "amy.cole@regalpictures.co.uk", "password_reset", "amy.cole@regalpictures.co.uk", tags=("buried",)),
     t("m-209", "Jay - last day", "Jay Patel (jay.patel@regalpictures.co.uk) didn't pass probation and today is his last day. Please shut his account off at 6pm.", "tom@regalpictures.co.uk", "offboarding", "jay.patel@regalpictures.co.uk", "Jay Patel", tags=("on_behalf", "short")),
     t("m-210", "not getting the circulars", "The guide circulars go to everyone in the Guides-North group and I'm not in it. Could you add me please?", "ben.ash@fellcrest-outdoor.co.uk", "group_membership", "ben.ash@fellcrest-outdoor.co.uk", None, {"group": "Guides-North", "action": "add"}, tags=("buried",)),
+    # a ticket that only asks questions, with no request word and no problem told, is a question for a human
+    t("m-211", "Authenticator app question", "Which authenticator app does the company use on Android, the Microsoft one or Okta Verify? Setting my phone up at the weekend.", "mia.kent@regalpictures.co.uk", tags=("hard_negative", "policy:policy_question_is_no_action")),
+    t("m-212", "licence tiers", "What is the difference between the E3 and E5 licences we have? Trying to understand the options for my team.", "gus.hale@lexicon-translate.com", tags=("hard_negative", "policy:policy_question_is_no_action")),
+    t("m-213", "Visio?", "Is there any way to get Visio Plan 2 on my account? My manager has approved it for the floor plans.", "gus.hale@lexicon-translate.com", "license_assign", "gus.hale@lexicon-translate.com", None, {"license": "Visio"}),
 ]
 # fmt: on
 

@@ -18,6 +18,7 @@ from .dates import start_date
 from .emails import mentions, unconfirmed
 from .evidence import Evidence
 from .groups import GroupMention, already_settled
+from .injection import injection
 from .leavers import SUSPEND
 from .licences import LicenceFinding, find_licences
 from .lifecycle import (
@@ -100,7 +101,7 @@ def safety_veto(ticket: TicketText) -> Classification | None:
 
 
 def _injection(ticket: TicketText, p: Prepared) -> None:
-    hidden = guards.injection(f"{ticket.summary or ''}\n{ticket.description or ''}", p)
+    hidden = injection(f"{ticket.summary or ''}\n{ticket.description or ''}", p)
     if hidden is not None:
         raise _stop(f'text aimed at the bot ("{hidden}"), the whole ticket is ignored', 0.95)
 
@@ -117,6 +118,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         ("a policy or process question", questions.policy_question),
         ("a suspicious message reported, not acted on", questions.phishing_report),
         ("a how-to or what-if for later, nothing needed now", questions.future_howto),
+        ("a question, nothing asked of IT", questions.question_only),
     ):
         words = guard(p)
         if words is not None:

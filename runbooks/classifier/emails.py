@@ -178,6 +178,20 @@ _SYSTEM_WORDS = frozenset(
         "abuse",
         "privacy",
         "dpo",
+        # the shared boxes of shops, charities and venues
+        "giftshop",
+        "shop",
+        "donations",
+        "fundraising",
+        "lettings",
+        "boxoffice",
+        "tickets",
+        "ticketing",
+        "membership",
+        "volunteers",
+        "reservations",
+        "admissions",
+        "stores",
     }
 )
 _WEBMAIL = re.compile(
@@ -216,6 +230,7 @@ _SYSTEM_STRONG = frozenset(
         "newsletter",
         "workday",
         "monitoring",
+        "ops",  # "ops.innsbruck@": a station's shared box
     }
 )
 

@@ -4,6 +4,8 @@ None."""
 
 from __future__ import annotations
 
+import re
+
 from .fastre import FastRe
 from .text import Prepared
 
@@ -206,3 +208,33 @@ def future_howto(p: Prepared) -> str | None:
     if now is not None and not now.group(0).startswith("urgent"):
         return None
     return f"{how.group(0)} ... {later.group(0)}"
+
+
+# --- a ticket that only asks questions -------------------------------------------------------------------------
+# Every labelled ticket that asks a wh-question, has no word of a request ("please", "can you", "reset", "need" ...)
+# and states no problem ("can't", "locked", "expired" ...) is a question for a human (28 of them, all no_action):
+# the shape catches policy and how-to questions in words no rule above knows yet.
+_WH_QUESTION = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:how|what|when|where|who|which|why|is there|are there|is it|can i|may i|do i|should i|do we|does|"
+    r"como|cuando|donde|quien|cual|comment|quand|ou|qui|quel\w*|wie|wann|wo|wer|welche\w*|warum|gibt es)\b[^?\n]{0,200}\?"
+)
+_REQUEST_WORD = re.compile(
+    r"\b(?:please|pls|plz|can (?:you|u|someone|somebody|i get|i have|we get|it be|i be)|could (?:you|u|someone|i get|"
+    r"i have|i be|we|it be)|may i have|would you|will you|need|needs|needed|want|wants|require|requires|have to|must|"
+    r"asap|urgent|help|kindly|bitte|por favor|s'il vous|svp|merci de|pourriez|pouvez|podeis|podriais|podrian|puedes|"
+    r"konnt|konnen|konntet|brauche|brauchen|necesito|necesitamos|besoin|reset|unlock|add|remove|disable|suspend|assign|"
+    r"give|grant|set up|create|ayuda|hilfe|aide|per favore|potete|graag|kunnen|(?:any )?way (?:to|for me to) (?:get|have|be))\b"
+)
+_PROBLEM_WORD = re.compile(
+    r"\b(?:can't|cannot|can not|unable|won't|isn't|doesn't|locked|expired|lost|stolen|forgot|forgotten|broken|"
+    r"new phone|no puedo|kann nicht|kann mich nicht|impossible|bloque\w*|gesperrt|perdu|verloren|olvid\w*|oublie\w*|"
+    r"vergessen|abgelaufen|caducad\w*|expire\w*)\b"
+)
+
+
+def question_only(p: Prepared) -> str | None:
+    """A ticket that asks questions and nothing else: no request word, no problem told."""
+    q = _WH_QUESTION.search(p.cue)
+    if q is None or _REQUEST_WORD.search(p.cue) or _PROBLEM_WORD.search(p.cue):
+        return None
+    return " ".join(q.group(0).strip(" .!\n").split())
