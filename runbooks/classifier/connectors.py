@@ -62,7 +62,7 @@ _MULTI = FastRe(
             # (what everyone already did is background: "we all had to change them last week")
             r"\b(?:they|we) all\b" + _DONE_BY_ALL + r"|\beach of (?:them|us)\b|"
             # (a note "to all staff" is an audience, not the users asked about)
-            r"(?<!to )(?<!with )\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
+            r"(?<!to )(?<!with )(?<!- )\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
             r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all" + _DONE_BY_ALL + r"|are both)\b|"
@@ -117,7 +117,7 @@ _FOR_IT = re.compile(
     # "One thing I do need: ...", "The bit I actually need help with: ...", "IT helpdesk (copied): please ..."
     r"\b(?:one|the (?:one )?(?:thing|bit|part)) (?:thing )?(?:i|we) (?:do |actually |really |still )?need\b|"
     r"\bthe (?:one )?(?:thing|bit|part) (?:i|we) (?:actually |really )?need (?:help|you) (?:with|for)\b|"
-    r"\bone thing (?:i|we) can(?:'t|not) (?:sort|do|fix)\b|"
+    r"\bone thing (?:i|we) can(?:'t|not) (?:sort|do|fix)\b|\bit,? (?:one|this one|something) for you\b|"
     r"(?:^|\n|[.!?] )(?:it|ict|the it|it helpdesk|it service ?desk|helpdesk|service ?desk)(?: team)?\s*(?:\([\w ]+\))?\s*[:\-–]"
 )
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")

@@ -20,7 +20,12 @@ _SOCIAL = FastRe(
             r"\b(?:keep|leave) (?:hr|security|my manager|the manager|it|this) out of (?:it|this|the loop)\b|"
             r"\b(?:don't|do not|didn't|rather you didn't|no need to|please don't) (?:contact|tell|inform|involve|loop in|"
             r"copy|cc|check with|ask) (?:hr|security|human resources|people team|anyone else|her manager|his manager)\b|"
-            r"\bon my say-?so\b|\bkeep (?:this|it) (?:quiet|between us|off the record)\b",
+            r"\bon my say-?so\b|\bkeep (?:this|it) (?:quiet|between us|off the record)\b|"
+            # "No need to check with Raj, he's on leave"; "can't get into my usual account ... send it to this address"
+            r"\bno need to (?:check with|ask|contact|tell|involve|loop in) [a-z]+,? (?:he|she|they)(?:'s| is| are) "
+            r"(?:on leave|away|off|out|travelling|on holiday|busy)\b|"
+            r"\b(?:can't|cannot|can not) (?:get into|access|use|get to) my (?:usual|normal|regular|work) (?:account|e-?mail|"
+            r"mailbox|address|laptop)\b",
             r"\bsend (?:the |my |his |her |a |an |it |them )?(?:new |temporary |temp )?(?:password|credentials|login "
             r"details|reset link|reset code|code|pin|passcode|new one|link)s?\b(?:\s+[\w']+){0,4}?\s+(?:to|at)\s+"
             r"(?:this|that|another|my (?:personal|private|other|home|gmail)|an? (?:external|outside|personal|"
@@ -94,7 +99,8 @@ _SOCIAL = FastRe(
             r"\bparent company\b",
             r"\b(?:external|outside|third[- ]party|independent) (?:auditor|vendor|consultant|it firm|firm|it)s?\b",
             r"\bauditors?\b[^.\n]{0,60}\b(?:admin|reset|password|rights|global|credentials)",
-            r"\byour (?:cio|ceo|cfo|ciso|it director|it manager|company|organi[sz]ation|tenant|domain|admins|"
+            r"\byour (?:cio|ceo|cfo|ciso|it director|it manager|managing director|md|board|access controls|company|"
+            r"organi[sz]ation|tenant|domain|admins|"
             r"administrators|global administrators)\b",
             r"\byour (?:\w+ )?(?:partner|vendor|supplier|provider|msp|consultant|consultancy|auditor)s?\b",
             r"\[external\]",
@@ -136,13 +142,19 @@ _CLOSED = FastRe(
             r"(?! (?:about|re|regarding|on) (?:that|the|this|those|it|my \w+ \w+)\b)",
             # "Ignore this one, I raised it twice by accident - dupe of HLT-4502"
             r"\bignore this one\b|\b(?:dupe|duplicate) of [a-z][a-z0-9]+-\d+\b|\braised (?:it|this) twice\b|"
+            # a thank-you for work done: "Solo para daros las gracias por lo del MFA de ayer"
+            r"\b(?:just|only) (?:wanted |a quick note |a note )?to say thank|\bsolo (?:para|queria) (?:daros|dar|darte|deciros) "
+            r"las gracias|\bjuste pour (?:vous |te )?(?:remercier|dire merci)|\bnur (?:mal )?(?:kurz )?danke sagen|"
+            # told for the record: "FYI only ... No action needed, just logging it"
+            r"\bno action (?:is )?(?:needed|required)\b[^\n]{0,40}\bjust (?:logging|letting you know|recording|flagging|"
+            r"noting)\b|\bjust (?:logging|recording|noting) (?:it|this)\b[^\n]{0,80}\bno action (?:is )?(?:needed|required)\b|"
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
             r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
             r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
             r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
-            r"(?<!is )(?<!he's )(?<!she's )(?<!they're )(?<!are )(?<!was )(?<!were )\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b(?! (?:to (?:point|say|redirect|forward|tell)|pointing|saying|redirecting))|\bautoreply\b|\babwesenheitsnotiz\b|"
+            r"(?<!is )(?<!he's )(?<!she's )(?<!they're )(?<!are )(?<!was )(?<!were )(?<!locked )(?<!locked me )\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b(?! (?:to (?:point|say|redirect|forward|tell)|pointing|saying|redirecting))|\bautoreply\b|\babwesenheitsnotiz\b|"
             r"\brespuesta automatica\b|\bfuera de la oficina\b|\breponse automatique\b|\babsente? du bureau\b|"
             r"\brisposta automatica\b|\bfuori ufficio\b|\bresposta automatica\b|\bautomatisch antwoord\b|"
             r"\bautomatische antwort\b|\bnicht im buro\b|\bautosvar\b|\bautomatisk svar\b|\bfrånvaro\b",
@@ -224,7 +236,7 @@ _SOLVED = FastRe(
     r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
-    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"
+    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\b(?:ya )?(?:lo )?tengo todo funcionando\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"
     # done by the writer: "the scanner jammed again but I cleared it (myself)"
     r"\b(?:i|we) (?:cleared|fixed|sorted|unjammed|unblocked|rebooted|restarted|replaced|swapped) (?:it|them|that)"
     r"(?: myself| ourselves| out)?\b(?! (?:but|and still|yet)\b)|"

@@ -64,6 +64,8 @@ LEAVER = cue(
         r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have |is )?(?:finished|"
         r"completed|ended|wrapped up|finishing|finishes)\b",
         r"finished (?:for|with) (?:the |this )?(?:season|summer|winter|year|harvest)",
+        r"end of (?:the )?(?:summer |winter |ski |harvest |busy )?season|(?:isn't|is not|won't be|will not be|not) on the "
+        r"(?:\w+ )?(?:roster|rota)\b",
         r"(?:finish\w*|ends?|ending|complet\w*) (?:his|her|their) (?:\w+ )?(?:placement|internship|apprenticeship|"
         r"secondment|assignment|residency|traineeship)\b",
         r"retir(?:ed|ing|ement|es)",

@@ -49,7 +49,7 @@ NEW_HIRE = cue(
         r"dar de alta|alta de usuario",
         r"(?<!avis d')(?<!heure d')(?<!port d')arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
-        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|(?<!renten)eintritt\w*|ausbildungsstart",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|(?<!renten)eintritt\w*(?! in den ruhestand)|ausbildungsstart",
         r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
         r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
         r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",

@@ -108,7 +108,8 @@ _ALSO_BROKEN = FastRe(
 _LOGIN_WORDS = FastRe(
     r"\b(?:pass ?words?|passwor[dt]\w*|kennw[oe]rt\w*|contrasen\w+|clave|mots? de passe|senhas?|wachtwoord\w*|"
     r"palavras?-passe|passord\w*|losenord\w*|adgangskode\w*|accounts?|konto\w*|cuentas?|comptes?|conta|login|"
-    r"mfa|2fa|authenticat\w*|locked|gesperrt|bloque\w*|bloccat\w*|geblokkeerd|"
+    r"mfa|2fa|authenticat\w*|locked|gesperrt|bloque\w*|bloccat\w*|geblokkeerd|nirgends|anmeld\w*|einlogg\w*|"
+    r"rein|reinkomm\w*|sign in|log in|get in|acceder|entrar|connecter|"
     # "won't take the old one either", "weiß auch nicht mehr, welches das alte war": the old password
     r"the old one|das alte|den alten|el antiguo|la antigua|l'ancien|l'ancienne|het oude|quello vecchio)\b"
 )

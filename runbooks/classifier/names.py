@@ -154,11 +154,17 @@ def is_name_token(token: str) -> bool:
     return plain not in STOP and ("-" not in plain or not any(part in STOP for part in plain.split("-")))
 
 
+def _given_like(token: str) -> bool:
+    return token.lower() not in PARTICLES and is_name_token(token)
+
+
 def clean_tokens(tokens: list[str]) -> list[str]:
     out = [_POSSESSIVE.sub("", t.rstrip(".")) if not is_title(t) else t for t in tokens]
     while out and (is_title(out[0]) or out[0].lower() in PARTICLES):
         out.pop(0)
-    while out and out[-1].lower() in PARTICLES:
+    # a capitalised particle last is a surname when a given name is before it ("Rhea Das", "Tomás Da"), not a
+    # particle waiting for its name ("Juan de")
+    while out and out[-1].lower() in PARTICLES and not (len(out) == 2 and out[-1][:1].isupper() and _given_like(out[0])):
         out.pop()
     return [t for t in out if not is_title(t)]
 

@@ -116,7 +116,7 @@ _POLICY = FastRe(
             r"repor|ontgrendelen|deblokkeren|resetten|unlock|reset|lasa upp|lase opp|nulstille|tilbakestille|aterstalla)"
             r"\b[^\n]{0,120}\?",
             r"\bis there a way for (?:\w+ ){1,3}to (?:reset|unlock|add|remove|assign)\b[^\n]{0,120}\?",
-            r"\b(?:nobody|no one) needs (?:one|it|this|a reset|an unlock) (?:right )?now\b",
+            r"\b(?:nobody|no one) needs (?:one|it|this|a reset|an unlock)(?: right now| now)?\b|\bnothing'?s broken\b",
             r"\bor (?:does|do|must|should) (?:it|this|that|we|they|i|each one|each|every one|they all) (?:always |still )?(?:go|have to go|need to go|have to come|come|"
             r"have to be raised|have to ask) (?:through|via|to)\b",
             r"\b(?:do|does|will|would) (?:an? |the |our )?(?:\w+ ){0,2}(?:licen[cs]es?|accounts?|passwords?|groups?|"

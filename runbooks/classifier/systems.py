@@ -13,7 +13,7 @@ from .text import Prepared
 # --- other systems and devices (rule 15) ---------------------------------------------------------------------
 OTHER_SYSTEM = FastRe(
     r"\bits (?:\w+ )?(?:password|pin|passcode|code)\b|"  # a thing's password: "the coffee machine forgot its password"
-    r"\b(?:sap(?! (?:la|el|que|com|on|si|mai)\b)|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi|wi-fi|wlan|"
+    r"\b(?:sap(?! (?:la|el|que|com|on|si|mai)\b)|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi(?! (?:made|asked|forced|prompted|wanted))|wi-fi(?! (?:made|asked|forced|prompted|wanted))|wlan|"
     r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"

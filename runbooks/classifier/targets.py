@@ -36,7 +36,7 @@ def org_domains_for(configured: tuple[str, ...], reporter: str | None) -> tuple[
     if configured:
         return tuple(d.lower().lstrip("@").strip() for d in configured if d.strip())
     domain = domain_of(reporter)
-    if domain and _LOOKALIKE.match(domain):
+    if domain and (_LOOKALIKE.match(domain) or _DIGIT_SWAP.search(domain.split(".", 1)[0])):
         return ()  # "mosellefs-lu.com" for mosellefs.lu: with no domains configured, never trust such a reporter
     return (domain,) if domain else ()
 
@@ -45,6 +45,10 @@ def org_domains_for(configured: tuple[str, ...], reporter: str | None) -> tuple[
 _LOOKALIKE = re.compile(
     r"^[a-z0-9]+-(?:lu|de|fr|es|it|nl|be|ch|at|uk|ie|pt|se|no|dk|fi|pl|cz|gr|eu|ca|us|au)\.(?:com|net|org|info|co|biz)$"
 )
+
+
+# a digit standing in for a letter inside a name ("kestre1pay.com" for kestrelpay.com): a look-alike
+_DIGIT_SWAP = re.compile(r"[a-z][013][a-z]")
 
 
 def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
@@ -56,7 +60,7 @@ def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
         return None
     if org and not any(domain == d or domain.endswith("." + d) for d in org):
         return None
-    if not org and _LOOKALIKE.match(domain):
+    if not org and (_LOOKALIKE.match(domain) or _DIGIT_SWAP.search(domain.split(".", 1)[0])):
         return None
     return email
 
