@@ -35,7 +35,7 @@ SMALL_TALK = re.compile(
     r"\b(?:thanks?|thank you|cheers|appreciated|great|brilliant|lovely|love|happy|merci|danke|gracias|grazie|obrigad[oa]|"
     r"bedankt|tak|takk|dank|(?:nice|good|great|lovely) (?:weekend|holiday)|have a (?:good|nice|great|lovely)|(?:on|from|"
     r"after|before) (?:my )?(?:holiday|leave|vacation)|(?:en|de) vacaciones|en vacances|im urlaub|in ferie|op vakantie|"
-    r"if you need|reach me|call me|(?:le|la|me) (?:podeis|puedes|pueden|podes) llamar|(?:call|ring) (?:him|her) (?:on|at)|"
+    r"if you need|reach me|call me|(?:le|la|me) (?:podeis|puedes|pueden|podes) llamar|(?:podeis|puedes|pueden) llamar(?:la|le|me)|(?:call|ring) (?:him|her) (?:on|at)|"
     r"(?:vous pouvez|pouvez-vous) (?:l'|le |la )?(?:appeler|joindre)|(?:ihn|sie) (?:erreichen|anrufen)|my (?:mobile|"
     r"number|extension) is|i'm (?:in|at|on|working|around|available|off)|i am (?:in|at|on|working|around|available|off)|"
     r"in the office|at my desk|working from|volunteer\w*|(?:i'll|i will) (?:also )?be (?:at|away|out|off|in|travelling|on leave|on holiday))\b"

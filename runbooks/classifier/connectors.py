@@ -31,7 +31,7 @@ _MULTI = FastRe(
             r"change|order|move|enable|set up|sort out|fix)\b|\balso\b[^.\n]{0,50}\b(?:needs (?:a new|new|fixing|"
             r"replacing|a refill)|is broken|isn't working|doesn't work|stopped working|won't (?:print|work|turn on))\b",
             r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
-            r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\bdos cosas\b",
+            r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\by tambien (?:una? |el |la |me |acceso)|\bdos cosas\b",
             r"\b(?:aussi|egalement) besoin\b|\bdeux (?:choses|trucs|points)\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
             r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei (?:dinge|sachen|punkte|bitten)\b|\bauch noch\b(?!(?: \w+){0,2} (?:gesperrt|blockiert|abgelaufen))",
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"

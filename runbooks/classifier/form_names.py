@@ -7,14 +7,14 @@ from .names import clean_value, split_name
 from .text import Prepared, fold
 
 FULL_KEYS = frozenset(
-    """name fullname legalname employeename employee nameofemployee leaver leavername starter newstarter newhire
+    """name fullname legalname yourname yourfullname employeename employee nameofemployee leaver leavername starter newstarter newhire
     newemployee employeefullname nombrecompleto nombreyapellidos empleado empleada nomcomplet collaborateur
     collaboratrice salarie mitarbeiter mitarbeiterin namedesmitarbeiters vollstandigername nomecompleto dipendente
     colaborador colaboradora naam volledigenaam medewerker nafn fulltnafn person persona personne navn namn
     requestername requestorname worker workername""".split()
 )
 FIRST_KEYS = frozenset(
-    """firstname givenname forename first vorname prenom primeironome voornaam fornafn legalfirstname nombres
+    """firstname givenname forename first vorname vornamen prenom primeironome voornaam fornafn legalfirstname nombres
     fornamn fornavn etunimi nomeproprio nomesproprios nombrepropio nombredepila prenoms imie forenames
     givennames firstnames jmeno meno keresztnev utonev legalnamefirst namefirst""".split()
 )

@@ -84,7 +84,7 @@ ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|(?<!don't )(?<!do not )(?<!no longer )need to be (?:in|on|"
     r"part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
-    r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
+    r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|metais|meteis|metan|anadais|anadan|agregueis|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
     r"baet\w*|nehm\w* (?:\S+ ){0,10}auf|voeg\w* (?:\S+ ){0,10}toe|trag\w* (?:\S+ ){0,10}ein|tilfoj\w*|tilfoej\w*|lagg\w* (?:\w+ ){0,2}till|legg\w* (?:\w+ ){0,2}til|reinpack\w*|reinnehm\w*|"

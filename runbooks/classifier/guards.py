@@ -148,6 +148,8 @@ _CLOSED = FastRe(
             # told for the record: "FYI only ... No action needed, just logging it"
             r"\bno action (?:is )?(?:needed|required)\b[^\n]{0,40}\bjust (?:logging|letting you know|recording|flagging|"
             r"noting)\b|\bjust (?:logging|recording|noting) (?:it|this)\b[^\n]{0,80}\bno action (?:is )?(?:needed|required)\b|"
+            # "Cheers for unlocking me yesterday ... All good, close whatever's still open"
+            r"\bclose (?:whatever|anything|everything)(?:'s| is| that's| that is)? (?:still )?open\b|"
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
@@ -236,7 +238,7 @@ _SOLVED = FastRe(
     r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
-    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\b(?:ya )?(?:lo )?tengo todo funcionando\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"
+    r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\bworking (?:beautifully|perfectly|great|fine|well) (?:now|again)\b|\b(?:ya )?(?:lo )?tengo todo funcionando\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"
     # done by the writer: "the scanner jammed again but I cleared it (myself)"
     r"\b(?:i|we) (?:cleared|fixed|sorted|unjammed|unblocked|rebooted|restarted|replaced|swapped) (?:it|them|that)"
     r"(?: myself| ourselves| out)?\b(?! (?:but|and still|yet)\b)|"

@@ -73,9 +73,13 @@ _INJECTION = FastRe(
             r"producer|principal|registrar|warden|[\w-]+ (?:post|role|position|job)))",
             r"\b(?:dear|hey|hi|hello|attention|attn)(?:, |: | )(?:ai|bot|classifier|assistant|chatgpt|llm|model|opsgate)\b",
             r"nota para el asistente|note (?:pour|a) l'assistant|hinweis (?:an|fur) (?:den|die) (?:bot|ki|assistent)|"
-            r"\ban die ki\b|\bai (?:reads|reading|processing|that reads)\b",
+            r"\ban die ki\b|\bai (?:reads|reading|processing|that reads)\b|"
+            # "l'assistant IA qui traite les tickets", "el asistente que procesa los tickets"
+            r"\b(?:assistant|asistente|assistente|assistent|bot|ia|ai|ki)\b[^.\n]{0,20}\b(?:qui (?:traite|lit|gere)|que "
+            r"(?:procesa|lee|gestiona)|che (?:legge|gestisce|elabora)|das (?:die )?tickets? (?:liest|bearbeitet)|that "
+            r"(?:reads|processes|handles|triages)) (?:les |los |i |the )?(?:tickets|demandes|solicitudes|richieste|requests)\b",
             # a note addressed to the automation, in the ticket languages
-            r"\b(?:p\.?s\.?|nota|note|notiz|hinweis|nachricht|anweisung\w*|mensaje|message|messaggio|mensagem|bericht|opmerking|"
+            r"\b(?:p\.?s\.?|n\.?b\.?|nota|note|notiz|hinweis|nachricht|anweisung\w*|mensaje|message|messaggio|mensagem|bericht|opmerking|"
             r"istruzion[ei]|instrucciones|instructions|instrucoes|instructies|instruktion\w*|"
             r"importante|wichtig|belangrijk|attention|atencion|attenzione|atencao|let op|achtung)\b[ :,]+(?:para|pour|per|fur|"
             r"an|voor|aan|al|au|a|ao|alla|to|for)\s+(?:el |la |le |l'|il |lo |o |a |den |die |das |de |het |the )?"

@@ -106,7 +106,7 @@ STARTING = cue(
 )
 NEW_ROLE = cue(
     "new role",
-    r"\bnew (?:\w+ )?(?:engineer|intern|assistant|asst|admin|mgr|coord|tech|manager|analyst|developer|producer|designer|officer|"
+    r"\bnew (?:\w+ )?(?:engineer|intern|assistant|asst|admin|mgr|coord|tech|tutor|lecturer|instructor|coach|trainer|manager|analyst|developer|producer|designer|officer|"
     r"nurse|hygienist|technician|devs?|specialist|coordinator|accountant|editor|driver|receptionist|guy|girl|person|"
     r"teacher|vet|architect|pharmacist|chef|cook|baker|cashier|doctor|lawyer|paralegal|solicitor|consultant|"
     r"planner|buyer|surveyor|electrician|mechanic|operator|picker|porter|cleaner|caretaker|administrator|advisor|"

@@ -19,7 +19,7 @@ OTHER_SYSTEM = FastRe(
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
     r"quickbooks|xero|shopify|hubspot|mailchimp|wordpress|squarespace|canva|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
-    r"card machine|(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
+    r"card machine|(?<!at )(?<!at the )(?<!at a )(?<!at our )(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
     r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )(?<!\bthe )(?<![-.])portal(?! form)(?![-.]\w))\b"
     # a file's own password, a supplier's ordering portal ("Bestellportal", "Kundenportal")
@@ -223,7 +223,7 @@ _NAMED_FACTOR = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:2FA|MFA|two-factor|2-
 _LABELS = frozenset(
     "affected new reset forgot forgotten expired current old temporary initial my your his her their our the this that "
     "please help hi hello dear request subject re fw fwd urgent possible potential suspected compromised exposed "
-    "leaked wrong lost not no and but or "
+    "leaked wrong lost not no and but or which what whose "
     # the same little words in the other ticket languages: "Graag MFA opnieuw instellen", "Bitte MFA zurücksetzen"
     "graag bitte por favor svp merci grazie obrigado obrigada tack takk tak venligst vennligst snalla kiitos mein meine "
     "mijn mon ma mes mi mis il la le o a meu minha min mitt mine neue neues nieuwe nouvelle nouveau nuevo nueva nuovo "

@@ -199,7 +199,8 @@ _MINE = re.compile(r"\b(?:my (?:own )?(?:password|account|login|mfa|phone)|i've 
 # the writer's own account said outright: someone else in the background ("from Declan, he's leaving") is context
 _FOR_MY_ACCOUNT = re.compile(
     r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b|"
-    r"\b(?:disable|suspend|close|deactivate|switch off|shut off|turn off) my (?:own )?(?:account|user|login)\b"
+    r"\b(?:disable|suspend|close|deactivate|switch off|shut off|turn off) my (?:own )?(?:account|user|login)\b|"
+    r"\b(?:reset|unlock|change) my (?:own )?(?:password|account|login|mfa)\b|\bfor me\s*:|\b(?:remove|add) me (?:from|to)\b"
 )
 
 

@@ -8,6 +8,9 @@ import re
 _TYPOS: dict[str, str] = {
     "pasword": "password",
     "expierd": "expired",
+    "incorect": "incorrect",
+    "incorrct": "incorrect",
+    "adress": "address",
     "expried": "expired",
     "exipred": "expired",
     "expird": "expired",
