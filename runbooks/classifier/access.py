@@ -26,6 +26,8 @@ PW_RESET = cue(
         near(PASSWORD, RESET, 6),
         # German's separable verb around its object: "Bitte setzt mein Passwort sofort zurück"
         r"\bsetz(?:t|en|e|st)? (?:\w+ ){0,3}" + PASSWORD + r" (?:\w+ ){0,3}zuruck\b",
+        # "please force a reset on my account" after the password was named
+        r"\bforce (?:a |an )?(?:password )?reset\b",
     )
     + _META,
     requires=alt(RESET, r"zuruck"),
@@ -143,7 +145,7 @@ UNLOCK_ASK = cue(
         r"(?:please|pls|kindly|can you|could you|just|juste|simplement|pouvez-vous|pourriez-vous|merci de|podeis|"
         r"podriais|bitte|konnt ihr|konnen sie|(?:nomes )?cal|podeu)(?: \w+)? " + UNLOCK,
         UNLOCK + r"(?: it)?(?: please| pls| thanks| thank you|[.!?]|$)",
-        r"desbloque(?:ais|eis|en|ar|ad|e)\w*",
+        r"desbloque(?:ais|eis|en|an|ar|ad|e)\w*",
         r"debloquer",
         r"entsperren",
     ),
@@ -159,7 +161,7 @@ KNOWS = cue(
         r"i remember (?:my|the) " + PASSWORD,
         r"(?:^|[.!?,;]\s)know (?:my|the) " + PASSWORD,
         r"(?:se|conozco|recuerdo|sabe|conoce|sap|conec|coneix|recorda) (?:la|mi|su|meva|seva) " + PASSWORD,
-        PASSWORD + r" (?:la|lo) (?:se|sabe|conozco|conoce|recuerdo)",
+        PASSWORD + r" (?:si |ya )?(?:me )?(?:la|lo) (?:se|sabe|conozco|conoce|recuerdo)",
         r"(?:connais|connait|me souviens de) (?:bien |tres bien |parfaitement )?(?:mon|son|le) (?:nouveau |nouvel )?" + PASSWORD,
         r"(?:kenne|weiss|kennt) (?:mein|sein|ihr|das) (?:\w+ )?" + PASSWORD,
         r"(?:je )?(?:connais|connait|sais) (?:bien )?le bon\b",

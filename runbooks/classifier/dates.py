@@ -65,7 +65,9 @@ _START_AFTER = re.compile(
 # "ab 02.03.2026", "vanaf 1 april 2026", "from 4 May 2026": a start only right before the date
 _START_RIGHT_BEFORE = re.compile(
     r"\b(?:ab|vanaf|per|met ingang van|from|a partir del?|a partir de|a partire dal?|dal|desde|des le|fra og med|fran och med|fra|fran)\s+(?:(?:the|le|el|dem|den)\s+)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?$"
+    r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|"
+    r"mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|maandag|dinsdag|woensdag)"
+    r",?\s+)?$"
 )
 START_KEYS = re.compile(
     r"start|firstday|hire|join|begin|beginn|eintritt|incorpor|inicio|alta|arriv|debut|inizio|admiss|commenc|ingreso|"

@@ -106,6 +106,13 @@ def _injection(ticket: TicketText, p: Prepared) -> None:
         raise _stop(f'text aimed at the bot ("{hidden}"), the whole ticket is ignored', 0.95)
 
 
+def _closure_or_noise(p: Prepared) -> str | None:
+    words = guards.closure_or_noise(p)
+    if words is not None and guards.automated_footer(words) and starter_form(p) is not None:
+        return None  # an HR system's onboarding task ("Do not reply to this message") carries a starter form
+    return words
+
+
 def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
     p = prepare(ticket.summary or "", ticket.description)
     _injection(ticket, p)
@@ -113,7 +120,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         raise _stop("no words to read", 0.95)
 
     for what, guard in (
-        ("a follow-up, closure or automatic message", guards.closure_or_noise),
+        ("a follow-up, closure or automatic message", _closure_or_noise),
         *_SAFETY,
         ("a policy or process question", questions.policy_question),
         ("a suspicious message reported, not acted on", questions.phishing_report),
@@ -180,7 +187,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
             licence=best.intent is Intent.LICENSE_ASSIGN,  # "desktop Excel crashes on F3" explains a licence request
             hire=best.intent is Intent.NEW_HIRE,
         )
-        or multi.other_ask(p, everywhere)
+        or multi.other_ask(p, everywhere, licence=best.intent is Intent.LICENSE_ASSIGN)
         or topics.another_topic(p, everywhere)
         or added.added_request(p, everywhere, hire=best.intent is Intent.NEW_HIRE)
         or (added.add_and_remove(p) if best.intent is Intent.GROUP_MEMBERSHIP else None)
@@ -233,6 +240,9 @@ _JOINS = re.compile(
 )
 
 
+_MFA_RESET_WORD = re.compile(r"reset|zuruck|restabl|reinit|reimpost|resete|herstel|lost|stolen|verlor|perdu|robad")
+
+
 def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMention]]:
     pw, unlock = password_evidence(p)
     mfa = mfa_evidence(p)
@@ -259,6 +269,8 @@ def _evidence(p: Prepared) -> tuple[list[Evidence], LicenceFinding, list[GroupMe
         lic.score = 0.0  # a new hire's licence is one of its parameters
         if not any(g.action is not None and not g.from_field for g in groups):
             grp.score = min(grp.score, 0.5)  # group fields on a starter form are context; "also add her to X" is not
+    if hire.score >= 0.7 and not any(w for w in mfa.words if _MFA_RESET_WORD.search(w)):
+        mfa.score = min(mfa.score, 0.5)  # "Kit: laptop + YubiKey" on a starter form is the hire's equipment
     if mfa.strong and unlock.score and not unlock.strong:
         unlock.score = 0.0
     return [pw, unlock, mfa, hire, leaver, lic, grp], licences, groups

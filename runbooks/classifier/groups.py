@@ -14,7 +14,7 @@ from .text import Prepared, fold
 _IDENT = r"(?:[A-Za-z0-9][A-Za-z0-9&+]*(?:[-_.][A-Za-z0-9&+]+)+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)"
 _QUOTED = r"(?:\"[^\"\n]{2,60}\"|“[^”\n]{2,60}”|„[^“”\"\n]{2,60}[“”\"]|'[^'\n]{2,60}'|«[^»\n]{2,60}»)"
 _ANY_TOKEN = r"(?:[A-Za-zÀ-ÿ0-9][\wÀ-ÿ&.-]*[\wÀ-ÿ&])"
-_GW = r"(?:groups?|grp|grupos?|grups?|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|grupy|grupie|grupa|skupin[yeau]|ryhm\w+|security group|distribution list)"
+_GW = r"(?:groups?|grp|grupos?|grups?|grupe|groupes?|gruppen?|gruppo|gruppi|groep(?:en)?|hop(?:ur|inn|num)|grupy|grupie|grupa|skupin[yeau]|ryhm\w+|security group|distribution list)"
 _ADJ_BEFORE = re.compile(
     r"\b"
     + _GW
@@ -40,10 +40,11 @@ _PREP_BEFORE = re.compile(
 # "remove Ibrahim Sule (...) from X", "need to be in X"), never "remove old files from X".
 _PERSON_MOVED = re.compile(
     r"(?i:\b(?:add|added|adding|remove|removed|removing|take|taking|put|include|drop|kick|move|moving|get|pop))\s+"
-    r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’-]+"
-    r"(?:\s+(?:[A-Z][\w'’-]+|de|la|van|der|den|von|da|del|di|le|du|ten|ter|dos|das)){0,4}"
+    r"(?:(?i:me|him|her|them|us|myself)|\S+@\S+|(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-ZÀ-Þ][\w'’-]+"
+    r"(?:\s+(?:[A-ZÀ-Þ][\w'’-]+|de|la|van|der|den|von|da|del|di|le|du|ten|ter|dos|das)){0,4}"
     r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?[\"“'«]?$"
     r"|(?i:\b(?:need|needs|want|wants|would like|have|has) to be\s+(?:in|on|part of|added to|removed from|a member of))"
+    r"|(?i:\b(?:be|get|being) (?:added|put|included) (?:back )?(?:to|into|in|on)\s+(?:the\s+)?[\"“'«]?$)"
     r"|(?i:\b(?:need|needs|has|have) to (?:come|be taken) (?:out of|off))"
     r"\s+(?:(?i:the)\s+)?$"
 )

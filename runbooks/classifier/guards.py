@@ -216,6 +216,11 @@ _HR_EVENT = re.compile(
 _AUTOMATED = re.compile(r"automat|do not reply|don't reply|no-?reply|unmonitored")
 
 
+def automated_footer(words: str) -> bool:
+    """The words of a closure are an automated mail's footer ("Do not reply to this message")."""
+    return _AUTOMATED.search(words) is not None
+
+
 def closure_or_noise(p: Prepared) -> str | None:
     """Rule 20. A reply on an existing ticket ("RE: [ITSD-7719] ...") is a follow-up, whatever it says: a new
     request belongs in a new ticket."""

@@ -168,6 +168,7 @@ SUSPEND = cue(
         r"disabl\w*",
         r"(?:switch|turn|shut) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user) off",
         r"(?:account|access|login)s? (?:\w+ )?(?:switched|turned|shut|cut) off",
+        r"shut (?:his|her|their|the) (?:\w+ )?(?:account|login|access) (?:down|off)",
         r"(?:switch|turn) off (?:[\w'’]+ ){0,2}(?:account|login|access|user)",
         r"shut (?:off|down) (?:his|her|their|the|this) (?:\w+ )?(?:account|login|access|user)",
         r"disabilit\w*|desabilit\w*|deshabilit\w*|inhabilit\w*",

@@ -260,6 +260,7 @@ ACCOUNT = alt(
 LICENCE_WORD = alt(
     r"licen[cs]es?\b",
     r"licen[cs]ias?\b",
+    r"llicencia\w*",  # Catalan
     r"licen[cs]as?\b",
     r"licenzas?\b",
     r"licenties?\b",

@@ -142,6 +142,12 @@ def starter_form(p: Prepared) -> Hit | None:
     return Hit("starter form", f"{start}:", 0) if named and emailed and start else None
 
 
+_HAS_ACCOUNT = re.compile(
+    r"\b(?:now|already) (?:has|have|got) (?:an?|the|her|his|their) (?:[\w-]+ )?(?:account|login|mailbox)\b(?! (?:from|with) "
+    r"(?:another|a previous|her previous|his previous|an old|the old)\b)"
+)
+
+
 def new_hire_evidence(p: Prepared) -> Evidence:
     """A starter (new hire words, a starter form, or a new role plus an account to create) -- the email and
     names are checked when the target is read."""
@@ -166,6 +172,9 @@ def new_hire_evidence(p: Prepared) -> Evidence:
     elif role is not None:
         ev.add(role)
         ev.raise_to(0.4)
+    if ev.score >= 0.7 and _HAS_ACCOUNT.search(p.cue):
+        # "who joins our board as an observer, now has an account (x@...) ... assign her E1": the account exists
+        ev.score = 0.5
     if ev.score:
         again = first_hit(p, REACTIVATE)
         if again is not None:
@@ -182,7 +191,7 @@ LICENCE_ASK = cue(
     "licence request",
     alt(
         near(_ASK_VERB, LICENCE_WORD, 6),
-        r"\b(?:asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
+        r"\b(?:asign\w*|necesit\w*|necessit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|zuteil\w*|benotig\w*|assegn\w*|"
         r"bisogno|atribu\w*|preciso|precisa|toewijz\w*|nodig|servirebbe|mi serve|vorrei|quisiera|me hace falta|faudrait|"
         r"il me faut|"
         r"voudrais|aurais besoin|hatte gern|gostaria|zou graag|krijgen|bekommen|erhalten|obtenir|ottenere|conseguir|"
@@ -232,7 +241,7 @@ PLAN_ASK = cue(
             alt(
                 _ASK_VERB,
                 r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
-                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|subir\w*|passer|wechseln|umstellen|hochstufen|krijgen|bekommen|"
+                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|subir\w*|demand\w*|pedir|anfragen|chiedere|necessit\w*|passer|wechseln|umstellen|hochstufen|krijgen|bekommen|"
                 r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
                 r"(?:ticket|request) is (?:just |only )?(?:for|about)",
                 r"put",  # "could you put Wojciech Zieliński (...) on E1?"

@@ -276,15 +276,25 @@ SAME_ASK = re.compile(
 # for two intents already catches), never an unrelated ask.
 
 
-def other_ask(p: Prepared, starts: list[int]) -> str | None:
+_OFFICE_APP = re.compile(
+    r"\b(?:excel|word|outlook|teams|powerpoint|onenote|sharepoint|desktop apps?|office apps?|web version|"
+    r"visio|power bi|project)\b"
+)
+
+
+def other_ask(p: Prepared, starts: list[int], *, licence: bool = False) -> str | None:
     """A sentence apart from the request, not about the login, that asks IT to do something or reports something
-    broken: "The hoist has a warning light on, can someone look?", "The shared calendar isn't working either"."""
+    broken: "The hoist has a warning light on, can someone look?", "The shared calendar isn't working either".
+    For a licence request (``licence``) an Office app's trouble is why it is asked ("need Excel desktop, the web
+    version keeps crashing")."""
     for check in (_ASK_MARKER, _FAULT_MARKER):
         if not check.maybe(p.live):
             continue
         for m in check.finditer(p.cue, live=p.live):
             lo, hi = sentence(p, m.start())
             if any(lo <= s < hi for s in starts) or RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live):
+                continue
+            if licence and _OFFICE_APP.search(p.cue, lo, hi):
                 continue
             if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi):
                 continue

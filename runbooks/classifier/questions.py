@@ -93,7 +93,7 @@ _POLICY = FastRe(
             r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
             r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
             r"\bjust asking\b(?! for)|\bbefore i (?:request|ask for|raise|order) anything\b|\bis it better (?:for \w+ )?to\b|"
-            r"\bjust sharing\b|\bjust venting\b(?![^(\n]*\))|(?<!and )(?<!back )\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this|him|her)|from (?:it|you|us|the it team)\b|on (?:that|those|it)|with "
+            r"\bjust sharing\b|\bjust venting\b(?![^(\n]*\))|(?<!and )(?<!back )(?<!are )(?<!is )(?<!both )\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this|him|her)|from (?:it|you|us|the it team)\b|on (?:that|those|it)|with "
             r"(?:that|those|it)|from (?:us|you) (?:there|on that)|from (?:ict|i\.t\.|the (?:ict|it) (?:team|desk|side)|the "
             r"helpdesk|helpdesk|the service ?desk))\b)",
             # who may do what, and what a rule requires, asked in general

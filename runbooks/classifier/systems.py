@@ -19,7 +19,7 @@ OTHER_SYSTEM = FastRe(
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
     r"quickbooks|xero|shopify|hubspot|mailchimp|wordpress|squarespace|canva|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
     r"timeclock|time clock|kronos|admin(?:istrator)? password|ticket machine|router|alarm (?:code|panel)|cctv|"
-    r"card machine|(?<!at )(?<!at the )(?<!at a )(?<!at our )(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
+    r"card machine|(?<!at )(?<!at the )(?<!at a )(?<!at our )(?<!on )(?<!on a )(?<!on the )(?:monitoring|vendor|supplier|customer|partner|client|booking|payment|insurance|benefits|expenses?|"
     r"travel|training|learning|exam board|parent|student|pension|supplier) (?:portal|site|website|app|system|tool)s?|"
     r"(?<!okta )(?<!sso )(?<!company )(?<!microsoft )(?<!office )(?<!self-service )(?<!reset )(?<!365 )(?<!through the )(?<!via the )(?<!access to the )(?<!get at the )(?<!get to the )(?<!\bthe )(?<![-.])portal(?! form)(?![-.]\w))\b"
     # a file's own password, a supplier's ordering portal ("Bestellportal", "Kundenportal")

@@ -262,9 +262,13 @@ def resolve(
     in_text = next((m for m in usable if m.email == usable_reporter), None)
     source = f'"{_snippet(p, in_text)}"' if in_text else "reporter field"
     name = None
-    if in_text is not None and any(in_text.email in fold(v) for _, v in p.fields):
-        form = form_name(p)  # rule 6: a form field naming the person counts, even on a self-request
-        name = " ".join((*form[0], *form[1])) if form else None
+    form = form_name(p) if p.fields else None  # rule 6: a form field naming the person counts, even on a self-request
+    if form is not None and (
+        (in_text is not None and any(in_text.email in fold(v) for _, v in p.fields))
+        # a self-service form with "Name: Aisling Murphy" and no address in it: the name must spell the reporter's
+        or (in_text is None and spells_local([*form[0], *form[1]], usable_reporter.split("@", 1)[0]))
+    ):
+        name = " ".join((*form[0], *form[1]))
     return TargetResult(Target(usable_reporter, name, source, True), None, others)
 
 

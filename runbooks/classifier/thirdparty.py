@@ -33,7 +33,7 @@ _THIRD_LOW = FastRe(
     r"|(?<!microsoft )(?<!google )(?<!okta )\bon behalf of\b(?! (?:\w+ ){0,4}<)"  # not a mail header's sender
     r"|\b(?:for|of) (?:our|my|the) (?:new )?(?:[a-z-]+ )?(?:driver|nurse|colleague|co-?worker|assistant|intern|trainee|"
     r"apprentice|receptionist|teller|boss|director|technician|clerk|doctor|teacher|contractor|temp|cfo|ceo|coo|cto)s?\b"
-    r"|\b(?:er|sie) (?:ist|hat|kann|kennt|weiss|braucht|hatte|wurde|kommt)\b"
+    r"|(?<!ihr )(?<!ihnen )\b(?:er|sie) (?:ist|hat|kann|kennt|weiss|braucht|hatte|wurde|kommt)\b"
     # "der Kollege Gruber ... könnt ihr ihn bitte entsperren?"
     r"|\b(?:der|die|unser|unsere|mein|meine) (?:kollege|kollegin|mitarbeiter|mitarbeiterin|azubi|praktikant|"
     r"praktikantin)\b(?! und ich)|\b(?:ihn|ihm) (?:bitte |mal )?(?:entsperren|freischalten|zurucksetzen)\b"

@@ -9,6 +9,7 @@ _TYPOS: dict[str, str] = {
     "pasword": "password",
     "expierd": "expired",
     "incorect": "incorrect",
+    "grupe": "gruppe",
     "incorrct": "incorrect",
     "adress": "address",
     "expried": "expired",
