@@ -695,6 +695,8 @@ CASES: list[dict[str, Any]] = [
     t("m-257", "old password in a breach dump", "I found an old password of mine in a breach dump and it's close to my current one. Please force a reset on my account.", "kit.ames@quillsec.co.uk", "password_reset", "kit.ames@quillsec.co.uk", tags=("policy:phished_password_is_reset",)),
     t("m-258", "New joiner - Pia Lund", "Please set up our new analyst:\n\n* Name: Pia Lund\n* Start date: 2027-06-21\n* Email: pia.lund@quillsec.co.uk\n* Kit: laptop + YubiKey", "people@quillsec.co.uk", "new_hire", "pia.lund@quillsec.co.uk", "Pia Lund", {"first_name": "Pia", "last_name": "Lund", "email": "pia.lund@quillsec.co.uk", "start_date": "2027-06-21"}, tags=("hr_template",)),
     t("m-259", "IR-OnCall", "Hi - could I be added to IR-OnCall-Rota? I'm joining the on-call rota from next week. Thanks", "kit.ames@quillsec.co.uk", "group_membership", "kit.ames@quillsec.co.uk", None, {"group": "IR-OnCall-Rota", "action": "add"}, tags=("short",)),
+    # two different start dates: which one is the start is for a human to say
+    t("m-260", "New starter: Ola Berg", "Ola Berg starts on 2 June 2027 in the office; she will start on site on 9 June 2027. Please create her account ola.berg@portquay.co.uk.", "hr@portquay.co.uk", tags=("on_behalf", "policy:start_date_only_if_explicit")),
 ]
 # fmt: on
 

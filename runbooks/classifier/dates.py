@@ -119,14 +119,12 @@ def parse_dates(text: str) -> list[tuple[int, int, date]]:
     return found
 
 
-def start_date(p: Prepared) -> date | None:
-    """The start date: from a start-date field, else a date shortly after a start word in the same sentence.
-    Several different candidates -> None (no guessing)."""
+def start_dates(p: Prepared) -> set[date]:
+    """Every date the text gives as a start: the start-date field's, else the dates shortly before or after a
+    start word in the same sentence. More than one is for a human to settle, never a guess."""
     from_fields = {d for key, value in p.fields if START_KEYS.search(key) for _, _, d in parse_dates(fold(value))}
-    if len(from_fields) == 1:
-        return from_fields.pop()
     if from_fields:
-        return None
+        return from_fields
     candidates: set[date] = set()
     for pos, end, value in parse_dates(p.low):
         window = p.low[max(0, pos - 90) : pos]
@@ -142,4 +140,4 @@ def start_date(p: Prepared) -> date | None:
             or _READY_FOR.search(window)
         ):
             candidates.add(value)
-    return candidates.pop() if len(candidates) == 1 else None
+    return candidates

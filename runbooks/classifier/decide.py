@@ -14,7 +14,7 @@ from opsgate.runbooks.intents import Intent
 from . import added, asks, connectors, guards, multi, questions, topics
 from .access import password_evidence
 from .cues import first_hit
-from .dates import start_date
+from .dates import start_dates
 from .emails import mentions, unconfirmed
 from .evidence import Evidence
 from .groups import GroupMention, already_settled
@@ -357,9 +357,13 @@ def _new_hire(
         raise _stop(f"several licences named ({', '.join(licences.asked)})", 0.85, best)
     if licences.asked:
         params["license"] = licences.asked[0]
-    when = start_date(p)
-    if when is not None:
-        params["start_date"] = when.isoformat()
+    when = start_dates(p)
+    if len(when) > 1:
+        # "starts 2 March ... induction on 9 March": which one is the start is for a human to say
+        shown = ", ".join(sorted(d.isoformat() for d in when)[:3])
+        raise _stop(f"several start dates ({shown})", 0.8, best)
+    if when:
+        params["start_date"] = next(iter(when)).isoformat()
     return target, params
 
 
