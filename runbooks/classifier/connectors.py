@@ -65,7 +65,7 @@ _MULTI = FastRe(
             r"(?<!to )(?<!with )(?<!- )\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
-            r"\bme and (?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all" + _DONE_BY_ALL + r"|are both)\b|"
+            r"\bme and (?!i\b)(?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all" + _DONE_BY_ALL + r"|are both)\b|"
             r"\bour (?:accounts|passwords|"
             r"phones|logins)\b",
         )
@@ -122,7 +122,7 @@ _FOR_IT = re.compile(
 )
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
 _NOT_FOR_IT = re.compile(
-    r"\b(?:joking|(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem|question)|it's|your (?:department|"
+    r"\b(?:joking|nothing for you|no action for you|(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem|question)|it's|your (?:department|"
     r"problem|area|job))|not your (?:department|problem|area|job)|not an it (?:thing|issue|problem|question))\b"
 )
 _LISTED = re.compile(r"1\.\s")

@@ -82,7 +82,7 @@ _SKIP_IDENT = frozenset(
 )
 
 ADD = FastRe(
-    r"\b(?:add(?:ed|ing)?|put|include|grant|join|enrol\w*|enroll\w*|(?<!don't )(?<!do not )(?<!no longer )need to be (?:in|on|"
+    r"\b(?:add(?:ed|ing)?|ad (?:me|him|her|them)|put|include|grant|join|enrol\w*|enroll\w*|(?<!don't )(?<!do not )(?<!no longer )need to be (?:in|on|"
     r"part of)|needs to be (?:in|on)|"
     r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
     r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|metais|meteis|metan|anadais|anadan|agregueis|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"

@@ -21,6 +21,7 @@ _SOCIAL = FastRe(
             r"\b(?:don't|do not|didn't|rather you didn't|no need to|please don't) (?:contact|tell|inform|involve|loop in|"
             r"copy|cc|check with|ask) (?:hr|security|human resources|people team|anyone else|her manager|his manager)\b|"
             r"\bon my say-?so\b|\bkeep (?:this|it) (?:quiet|between us|off the record)\b|"
+            r"\bplease don't (?:call|phone|ring|contact) (?:the|anyone|his|her|their)\b[^.\n]{0,40}\b(?:sensitive|confidential)\b|"
             # "No need to check with Raj, he's on leave"; "can't get into my usual account ... send it to this address"
             r"\bno need to (?:check with|ask|contact|tell|involve|loop in) [a-z]+,? (?:he|she|they)(?:'s| is| are) "
             r"(?:on leave|away|off|out|travelling|on holiday|busy)\b|"

@@ -73,7 +73,7 @@ LEAVER = cue(
         r"deceased",
         r"has died",
         # "died suddenly at home on Sunday": said of a person, not of a laptop
-        r"(?:he|she|who|they) (?:\w+ )?died\b|\bdied (?:suddenly|peacefully|unexpectedly|at home|in hospital|over the "
+        r"\b(?:he|she|who|they) (?:\w+ )?died\b|\bdied (?:suddenly|peacefully|unexpectedly|at home|in hospital|over the "
         r"weekend|last (?:week|weekend|night))",
         # "mit der Dernière am Samstag endet der Gastvertrag von X", "termina el contrato de": the verb first
         r"(?:endet|endete|lauft (?:\w+ )?aus|termina|acaba|se termine|prend fin|finisce|scade|eindigt) (?:\S+ ){0,3}?"

@@ -246,6 +246,7 @@ PLAN_ASK = cue(
                 r"(?:ticket|request) is (?:just |only )?(?:for|about)",
                 r"put",  # "could you put Wojciech Zieliński (...) on E1?"
                 r"(?:switch|move|bump) (?:me|him|her|them) (?:over|across|up)",
+                r"moving (?:me|him|her|them) (?:over )?to|switching (?:me|him|her|them) (?:over )?to",
             ),
             r"(?:(?:microsoft|office|ms|m|o) ?365 )?(?:e[135]|f3|busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|"
             r"visio \(?plan ?[12]\)?|project (?:\(?plan ?[135]\)?|online))(?!\w)",
@@ -258,6 +259,7 @@ PLAN_ASK = cue(
 # the install is what the licence is for: "ask for Business Standard so I can install the desktop apps"
 _INSTALL_IS_WHY = re.compile(
     r"(?:so (?:that )?(?:i|we|he|she|they) (?:can|could) |to be able to |in order to |para (?:poder )?|pour (?:pouvoir )?|"
+    r"(?:i |we )?(?:can't|cannot|can not|unable to|not able to|won't let me) |"
     r"damit (?:ich|wir) (?:\w+ ){0,3}|per (?:poter )?)$"
 )
 

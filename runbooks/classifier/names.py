@@ -210,12 +210,16 @@ def _parts(tokens: list[str], *, transliterate: bool = False) -> list[tuple[int,
     return out
 
 
+_ACCOUNT_PREFIXES = frozenset({"ext", "extern", "external", "x", "c", "v", "adm", "admin", "contractor", "temp", "guest"})
+
+
 def spells_local(tokens: list[str], local: str) -> bool:
     """Whether the email local part is written from these name tokens, the first one included:
     ``pnair`` <- Padma Nair, ``m.roussel`` <- Mathilde Roussel, ``ialowe`` <- Imogen Achterberg-Lowe."""
     segments = [s for s in re.split(r"[._-]", fold(local)) if s]
-    if len(segments) > 2 and segments[0] in TITLES:
-        local = ".".join(segments[1:])  # "cllr.dewi.harries@" is Dewi Harries with his title
+    if len(segments) > 2 and (segments[0] in TITLES or segments[0] in _ACCOUNT_PREFIXES):
+        # "cllr.dewi.harries@" is Dewi Harries with his title; "ext.lars.hedlund@" Lars Hedlund, an external
+        local = ".".join(segments[1:])
     target = re.sub(r"[^a-z]", "", fold(local))
     if not target or not tokens:
         return False

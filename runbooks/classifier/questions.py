@@ -71,7 +71,8 @@ _POLICY = FastRe(
             r"\bcada cuanto\b|\bquien (?:aprueba|autoriza|decide)\b|\b(?:hay|existe) (?:alguna|una) (?:norma|politica|"
             r"regla)\b",
             r"\ba quelle frequence\b|\bqui (?:approuve|valide|decide)\b|\bdevront-(?:ils|elles)\b|\bfaut-il\b|"
-            r"\best-il (?:possible|permis|autorise)\b|\b(?:existe-t-il|y a-t-il) une (?:regle|politique|procedure)\b",
+            r"\best-il (?:possible|permis|autorise)\b(?! d[e'] ?(?:passer|mettre|m'|me |ajouter|avoir|obtenir|debloquer|"
+            r"reinitialiser|attribuer|activer))|\b(?:existe-t-il|y a-t-il) une (?:regle|politique|procedure)\b",
             r"\bogni quanto\b|\bchi approva\b|\bcom que frequencia\b|\bquem aprova\b|\bhoe vaak\b",
             r"\bnot asking for (?:any |a )?change(?! to\b)|\bno need to do anything(?=\s*[:;,\-–])",
             r"\b(?:nobody|no one|noone|no-one) is leaving\b",

@@ -36,7 +36,7 @@ def org_domains_for(configured: tuple[str, ...], reporter: str | None) -> tuple[
     if configured:
         return tuple(d.lower().lstrip("@").strip() for d in configured if d.strip())
     domain = domain_of(reporter)
-    if domain and (_LOOKALIKE.match(domain) or _DIGIT_SWAP.search(domain.split(".", 1)[0])):
+    if domain and _looks_alike(domain):
         return ()  # "mosellefs-lu.com" for mosellefs.lu: with no domains configured, never trust such a reporter
     return (domain,) if domain else ()
 
@@ -51,6 +51,10 @@ _LOOKALIKE = re.compile(
 _DIGIT_SWAP = re.compile(r"[a-z][013][a-z]")
 
 
+def _looks_alike(domain: str) -> bool:
+    return bool(_LOOKALIKE.match(domain) or _DIGIT_SWAP.search(domain.split(".", 1)[0]))
+
+
 def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
     if not reporter or "@" not in reporter:
         return None
@@ -60,7 +64,7 @@ def reporter_usable(reporter: str | None, org: tuple[str, ...]) -> str | None:
         return None
     if org and not any(domain == d or domain.endswith("." + d) for d in org):
         return None
-    if not org and (_LOOKALIKE.match(domain) or _DIGIT_SWAP.search(domain.split(".", 1)[0])):
+    if not org and _looks_alike(domain):
         return None
     return email
 
@@ -211,6 +215,9 @@ def resolve(
     opens ("I can't see the Export shared mailbox yet, add me to Export-Nordics"), not the account acted on."""
     org = org_domains_for(org_configured, reporter)
     rep = reporter.strip().lower() if reporter and "@" in reporter else None
+    if not org_configured and rep and _looks_alike(domain_of(rep) or ""):
+        # "tmarsh@ridgeway1ab.com" asking about dkurtz@ridgewaylab.com: nobody is acted on for such a reporter
+        return TargetResult(None, f"reporter {rep} writes from a look-alike domain", ())
     found = [_shared_named(p, _titled_subject(p, m)) for m in mentions(p, org)]
     found = _correspondents(p, found, rep)
     if rep and is_system_mailbox(rep):
@@ -290,7 +297,9 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
     return Target(mention.email, name, source, False, first_last)
 
 
-_MOVED_ONTO = re.compile(r"\b(?:over to|onto|to|under|uses?|using|runs as|with) (?:the|a|its own|our|a dedicated) $")
+_MOVED_ONTO = re.compile(
+    r"\b(?:over to|onto|to|under|uses?|using|runs as|with) (?:the|a|its own|our|a dedicated) $|\w(?:'s|’s) $"  # the software's
+)
 _SHARED_ACCOUNT = FastRe(
     r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental|tablet|counter|reception|till) "
     r"(?:\w+ )?(?:account|mailbox|login|user|"

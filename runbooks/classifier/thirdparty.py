@@ -37,6 +37,10 @@ _THIRD_LOW = FastRe(
     # "der Kollege Gruber ... könnt ihr ihn bitte entsperren?"
     r"|\b(?:der|die|unser|unsere|mein|meine) (?:kollege|kollegin|mitarbeiter|mitarbeiterin|azubi|praktikant|"
     r"praktikantin)\b(?! und ich)|\b(?:ihn|ihm) (?:bitte |mal )?(?:entsperren|freischalten|zurucksetzen)\b"
+    # "bitte Frau Lindqvist (...) in die Gruppe X aufnehmen": someone named by title and surname, acted on
+    r"|\b(?:frau|herrn?|mme|madame|monsieur|senora|senor|sra|mrs|mr|ms)\.? [a-z][\w'-]+\b(?=[^.\n]{0,80}\b(?:aufnehmen|"
+    r"hinzufug\w*|entsperr\w*|zurucksetz\w*|ajout\w*|debloqu\w*|reinitialis\w*|anad\w*|desbloque\w*|restablec\w*|"
+    r"add|unlock|reset|remove|entfern\w*)\b)"
     r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?:konto|kennwort|passwort|zugang|handy|benutzer\w*|"
     r"account|lizenz|mfa|telefon)\b"
     r"|\b(?:fur|bei) (?:herrn?|frau|den kollegen|die kollegin|unseren?|unsere)\b"
@@ -122,6 +126,9 @@ _THIRD_TEXT = (
         # "reset the password of Rui", "Passwort-Reset für Kollegin Schneider": found from the preposition, then
         # the request word looked for just before it (a leading alternation would be tried at every character)
         re.compile(
+            # (not a place: "magasin de Lyon Part-Dieu", "the office of Cork")
+            r"(?<!magasin)(?<!boutique)(?<!store)(?<!shop)(?<!office)(?<!site)(?<!agence)(?<!bureau)(?<!tienda)"
+            r"(?<!oficina)(?<!filiale)(?<!standort)(?<!branch)(?<!campus)(?<!hotel)(?<!hôtel)"
             r"[ \t](?:for|für|pour|para|per|voor|de|von|del|di|van|do|da|til|till|av|af)[ \t]+"
             r"(?:(?i:kollegin|kollegen|kollege|coll[eè]gue|colleague|compa[nñ]er[oa]|collega|colega|kollega|"
             r"Herrn?|Frau|Mme|Madame|Monsieur|M\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.?|Sra\.?)\s+)?"
