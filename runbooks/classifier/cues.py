@@ -61,6 +61,7 @@ NEGATORS = frozenset(
 )
 _POST_NEGATORS = frozenset({"nicht", "niet", "ekki", "pas", "not"})
 _OR = frozenset({"or", "oder", "of", "ou"})
+_STATE_AFTER_NOT = frozenset("on in installed there transferred available present".split())
 _MODALS = frozenset(
     {
         "can",
@@ -101,10 +102,17 @@ def negated(p: Prepared, start: int, end: int) -> bool:
             break
         if token in NEGATORS:
             return True
-    stop = min(p.clause_end(start), end + 14)
-    after = _WORD.findall(p.cue[end:stop])[:2]
-    # "whether I remember my password or not" is a doubt, not a negation
-    return any(token in _POST_NEGATORS and (i == 0 or after[i - 1] not in _OR) for i, token in enumerate(after))
+    clause_end = p.clause_end(start)
+    after = _WORD.findall(p.cue[end : min(clause_end, end + 14)])[:2]
+    beyond = _WORD.findall(p.cue[end : min(clause_end, end + 30)])[:3]
+    # "whether I remember my password or not" is a doubt, not a negation; "Okta Verify not on the new phone" is
+    # where a thing is missing, not a negation either
+    return any(
+        token in _POST_NEGATORS
+        and (i == 0 or after[i - 1] not in _OR)
+        and not (token == "not" and i + 1 < len(beyond) and beyond[i + 1] in _STATE_AFTER_NOT)
+        for i, token in enumerate(after)
+    )
 
 
 @dataclass(frozen=True)

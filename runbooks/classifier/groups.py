@@ -149,6 +149,11 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     sentence = fold(p.text[lo:hi])
     add = ADD.search(sentence)
     rem = REMOVE.search(sentence)
+    # "Don't remove me from Taproom-Managers, I still need it!": a verb said not to be done asks nothing
+    if add and _DONT_BEFORE.search(sentence, max(0, add.start() - 20), add.start()):
+        add = None
+    if rem and _DONT_BEFORE.search(sentence, max(0, rem.start() - 20), rem.start()):
+        rem = None
     if add and rem:
         return "both", f"{add.group(0)} / {rem.group(0)}"
     if add:
@@ -164,6 +169,7 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     return None, ""
 
 
+_DONT_BEFORE = re.compile(r"\b(?:don't|do not|dont|please don't|never|no need to)\s+$")
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
     r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"

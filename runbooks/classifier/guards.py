@@ -151,6 +151,9 @@ _CLOSED = FastRe(
             r"noting)\b|\bjust (?:logging|recording|noting) (?:it|this)\b[^\n]{0,80}\bno action (?:is )?(?:needed|required)\b|"
             # "Cheers for unlocking me yesterday ... All good, close whatever's still open"
             r"\bclose (?:whatever|anything|everything)(?:'s| is| that's| that is)? (?:still )?open\b|"
+            # "managed to reset it myself through the self-service page ... All working now"
+            r"\b(?:managed|was able) to (?:reset|unlock|fix|sort|change) (?:it|my \w+) (?:myself|on my own)\b|"
+            r"\bsorted my own (?:password|account|login)\b|"
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
@@ -175,7 +178,7 @@ _CLOSED = FastRe(
             r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?(?:new )?"
             r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b(?=\s*(?:[.!,;:)\-–]|$|this (?:ticket|one|message|email|test|request)|and close))",
             r"\bsee (?:my |the )?(?:previous|earlier|last|other|original) (?:ticket|request|email|message)\b|"
-            r"\bduplicate (?:of|ticket|request)\b|\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
+            r"\bduplicate (?:of|ticket|request)\b|(?<!she's )(?<!he's )(?<!they've )(?<!has )\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
             r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b|"
             r"\bdoublon\b",
             r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"

@@ -61,12 +61,14 @@ LEAVER = cue(
         r"contract (?:\S+ ){0,8}?(?:loopt af|eindigt|afgelopen)|stage (?:\S+ ){0,8}?(?:eindigt|afgelopen)",
         r"finished with us",
         r"\bstopt (?:per|bij ons|met werken|eind)|\bgaat (?:bij ons )?weg\b",
+        # let go or dismissed: "Had to let Dean Rafferty go this morning - gross misconduct"
+        r"\blet (?:\w+ ){1,3}go\b(?! of)|gross misconduct|(?:was|been|being|got) (?:dismissed|sacked|fired)\b",
         r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have |is )?(?:finished|"
         r"completed|ended|wrapped up|finishing|finishes)\b",
         r"finished (?:for|with) (?:the |this )?(?:season|summer|winter|year|harvest)",
         r"end of (?:the )?(?:summer |winter |ski |harvest |busy )?season|(?:isn't|is not|won't be|will not be|not) on the "
         r"(?:\w+ )?(?:roster|rota)\b",
-        r"(?:finish\w*|ends?|ending|complet\w*) (?:his|her|their) (?:\w+ )?(?:placement|internship|apprenticeship|"
+        r"(?:finish\w*|ends?|ending|complet\w*) (?:his|her|their) (?:\w+ ){0,2}(?:placement|internship|apprenticeship|contract|"
         r"secondment|assignment|residency|traineeship)\b",
         r"retir(?:ed|ing|ement|es)",
         r"passed away",
@@ -182,7 +184,8 @@ SUSPEND = cue(
         r"lock (?:his|her|their|the) account",
         r"offboard\w*",
         r"desactiv\w*",
-        r"dar de baja",
+        r"dar de baja|dad de baja|den de baja|deis de baja",
+        r"kill (?:his|her|their|the) (?:\w+ )?(?:access|account|login)",
         r"(?:bloque\w*|cerr\w*|cancel\w*|desactiv\w*|suspend\w*) (?:su|la|sus) cuentas?",
         r"suspendr\w*",
         r"(?:bloquer|fermer|cloturer) (?:son|le) compte",

@@ -89,12 +89,12 @@ _POLICY = FastRe(
             r"\b(?:esiste|c'e) (?:un|una) (?:modo|maniera|procedura)\b[^\n]{0,120}\?|"
             r"\bof moet dat (?:\w+ )?(?:via|door)\b",
             r"\bno (?:new )?(?:starter|hire|joiner|employee)s? (?:is |are )?(?:pending|planned|yet|right now)\b",
-            r"\bnot about a (?:specific|particular|concrete|real)\b|\bno (?:specific|particular|concrete) "
+            r"\bnot (?:about|for) a (?:specific|particular|concrete|real)\b|\bno (?:specific|particular|concrete) "
             r"(?:person|employee|user|case)\b",
             r"es geht nicht um (?:einen|eine|ein) konkret|\b(?:aktuell|derzeit|momentan) (?:ist |sind )?kein",
             r"\bno hay ningun|\bpas de cas concret\b|\baucune? (?:depart|arrivee|nouvel|nouveau)\b",
             r"\bjust asking\b(?! for)|\bbefore i (?:request|ask for|raise|order) anything\b|\bis it better (?:for \w+ )?to\b|"
-            r"\bjust sharing\b|\bjust venting\b(?![^(\n]*\))|(?<!and )(?<!back )(?<!are )(?<!is )(?<!both )\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this|him|her)|from (?:it|you|us|the it team)\b|on (?:that|those|it)|with "
+            r"\bjust sharing\b|\bjust venting\b(?![^(\n]*\))|(?<!and )(?<!back )(?<!are )(?<!is )(?<!both )(?<!that's )(?<!thats )\ball fine\b(?! now\b)|\bnothing (?:to do|needed|required)\b(?! (?:there|for (?:that|those|them|it|this|him|her)|from (?:it|you|us|the it team)\b|on (?:that|those|it)|with "
             r"(?:that|those|it)|from (?:us|you) (?:there|on that)|from (?:ict|i\.t\.|the (?:ict|it) (?:team|desk|side)|the "
             r"helpdesk|helpdesk|the service ?desk))\b)",
             # who may do what, and what a rule requires, asked in general
@@ -116,7 +116,7 @@ _POLICY = FastRe(
             r"reimpostar\w*|desbloquear\w*|resetear\w*|restablecer\w*|debloquer|reinitialiser|entsperren|zurucksetzen|"
             r"repor|ontgrendelen|deblokkeren|resetten|unlock|reset|lasa upp|lase opp|nulstille|tilbakestille|aterstalla)"
             r"\b[^\n]{0,120}\?",
-            r"\bis there a way for (?:\w+ ){1,3}to (?:reset|unlock|add|remove|assign)\b[^\n]{0,120}\?",
+            r"\bis there (?:a|any) way for (?:\w+ ){1,6}to (?:reset|unlock|add|remove|assign)\b[^\n]{0,120}\?",
             r"\b(?:nobody|no one) needs (?:one|it|this|a reset|an unlock)(?: right now| now)?\b|\bnothing'?s broken\b",
             r"\bor (?:does|do|must|should) (?:it|this|that|we|they|i|each one|each|every one|they all) (?:always |still )?(?:go|have to go|need to go|have to come|come|"
             r"have to be raised|have to ask) (?:through|via|to)\b",

@@ -299,6 +299,7 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
 
 _MOVED_ONTO = re.compile(
     r"\b(?:over to|onto|to|under|uses?|using|runs as|with) (?:the|a|its own|our|a dedicated) $|\w(?:'s|’s) $"  # the software's
+    r"|\bput (?:the |a )?(?:[\w-]+ )?$"  # "put the LSS service account back on"
 )
 _SHARED_ACCOUNT = FastRe(
     r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental|tablet|counter|reception|till) "

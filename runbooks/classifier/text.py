@@ -100,6 +100,10 @@ def _table_to_lines(lines: list[str]) -> list[str]:
         stripped = line.strip()
         is_header = stripped.startswith("||")
         cells = [c.strip() for c in re.split(r"\|\|?", stripped.strip("|"))]
+        if is_header and stripped.count("||") == 1 and len(cells) >= 2:
+            # "||First name|Grace|": a header cell as the key, the value beside it
+            out.append(f"{cells[0]}: {' '.join(cells[1:])}")
+            continue
         if is_header:
             header = cells
             continue
@@ -185,6 +189,26 @@ def field_key(label: str) -> str:
 _PAIR_SEPARATOR = re.compile(r";[ \t]*(?=[A-Za-zÀ-ÿ][\w -]{0,30}[:=])")
 
 
+# an export's header line of field names ("employee_id,first_name,last_name,work_email,start_date")
+_CSV_HEADER = re.compile(r"^[ \t]*([A-Za-z][\w ]{0,30}(?:[,;\t][A-Za-z][\w ]{0,30}){2,})[ \t]*$", re.M)
+
+
+def _csv_fields(text: str) -> list[tuple[str, str]]:
+    """The header and the one data row of a pasted export, zipped into fields (more rows: several people, none)."""
+    m = _CSV_HEADER.search(text)
+    if m is None:
+        return []
+    sep = "," if "," in m.group(1) else (";" if ";" in m.group(1) else "\t")
+    header = [h.strip() for h in m.group(1).split(sep)]
+    if not any("_" in h for h in header) and not any(h.lower() in ("email", "name") for h in header):
+        return []  # a sentence with commas, not a header
+    rows = [r for r in text[m.end() :].split("\n")[1:4] if r.strip()]
+    data = [r for r in rows if r.count(sep) == len(header) - 1]
+    if len(data) != 1:
+        return []
+    return [(field_key(h), v.strip()) for h, v in zip(header, data[0].split(sep), strict=True)]
+
+
 def parse_fields(text: str) -> list[tuple[str, str]]:
     """Form fields in order: ``Label: value`` lines (several on a line when ``;`` separates them:
     ``first_name=Grace; last_name=Oduya``) and JSON string members (the value in original case)."""
@@ -198,6 +222,8 @@ def parse_fields(text: str) -> list[tuple[str, str]]:
             fields.extend((field_key(half), value) for half in label.split(" / "))
     if '"' in text:
         fields.extend((field_key(m.group(1)), m.group(2).strip()) for m in _JSON_PAIR.finditer(text))
+    if "," in text:
+        fields.extend(_csv_fields(text))
     for m in _INLINE_NAME.finditer(text):  # "first name Beatriz, surname Lacerda Fonseca, email ..." in a sentence
         fields.extend(((field_key(m.group(1)), m.group(2)), (field_key(m.group(3)), m.group(4))))
         if m.group(5):
