@@ -160,6 +160,7 @@ KNOWS = cue(
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,
         r"i remember (?:my|the) " + PASSWORD,
         r"(?:^|[.!?,;]\s)know (?:my|the) " + PASSWORD,
+        r"(?:^|[.!?,;|]\s*)knows (?:his|her|their|the) " + PASSWORD,  # a form's "Issue: ... Knows his password."
         r"(?:se|conozco|recuerdo|sabe|conoce|sap|conec|coneix|recorda) (?:la|mi|su|meva|seva) " + PASSWORD,
         PASSWORD + r" (?:si |ya )?(?:me )?(?:la|lo) (?:se|sabe|conozco|conoce|recuerdo)",
         r"(?:connais|connait|me souviens de) (?:bien |tres bien |parfaitement )?(?:mon|son|le) (?:nouveau |nouvel )?" + PASSWORD,

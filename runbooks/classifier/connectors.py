@@ -37,11 +37,11 @@ _MULTI = FastRe(
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
             r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
-            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\bhold on\b(?=\s*(?:[,.!:;\-–—]|$|a (?:sec|second|minute)))|"
+            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\b(?:hold|hang) on\b(?=\s*(?:[,.!:;\-–—]|$|a (?:sec|second|minute)))|"
             r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
             r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
-            r"accounts|users|of us)\b|\ball three\b|\ball of them\b|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
+            r"accounts|users|of us)\b|\ball three\b|(?<!for )\ball of them\b(?! (?:\w+ing|send|use|are|have|had|were|do|did|know)\b)|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
             r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
             r"bada)\b|(?:@[\w.-]+\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
             r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"

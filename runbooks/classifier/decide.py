@@ -126,12 +126,13 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         ("a suspicious message reported, not acted on", questions.phishing_report),
         ("a how-to or what-if for later, nothing needed now", questions.future_howto),
         ("a question, nothing asked of IT", questions.question_only),
+        ("the writer has not decided what is wanted", questions.undecided),
     ):
         words = guard(p)
         if words is not None:
             raise _stop(f'{what} ("{_short(words)}")', 0.9)
     alert = guards.machine_alert(p, ticket.reporter_email)
-    if alert is not None:
+    if alert is not None and starter_form(p) is None:  # an HR system's onboarding notification carries a form
         raise _stop(f'an automatic alert or notification ("{_short(alert)}")', 0.9)
 
     evidence, licences, groups = _evidence(p)

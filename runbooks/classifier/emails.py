@@ -312,10 +312,13 @@ def _in_role(before: str) -> bool:
     m = _ROLE.search(before)
     if m is None:
         return False
+    if _NEW_TITLE.search(before, 0, m.start()):
+        return False  # "an account for our new Partner Agency Manager: jm@...": the newcomer's own title
     return not (_OPEN_PAREN.search(before, 0, m.start()) and ")" in before[m.start() :])
 
 
 _OPEN_PAREN = re.compile(r"\([^()]{0,30}$")
+_NEW_TITLE = re.compile(r"\bnew (?:[\w-]+ ){0,3}$", re.I)
 
 
 def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:

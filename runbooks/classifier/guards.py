@@ -225,9 +225,20 @@ def automated_footer(words: str) -> bool:
     return _AUTOMATED.search(words) is not None
 
 
+# told for the record: "FYI ... it unlocked itself ... No action needed, just in case it shows up on a report"
+_FOR_THE_RECORD = re.compile(
+    r"\b(?:fyi|just letting you know|just so you know|for info(?:rmation)?|heads up)\b[^\n]{0,300}?\bno action (?:is )?"
+    r"(?:needed|required)\b"
+)
+_ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
+
+
 def closure_or_noise(p: Prepared) -> str | None:
     """Rule 20. A reply on an existing ticket ("RE: [ITSD-7719] ...") is a follow-up, whatever it says: a new
     request belongs in a new ticket."""
+    record = _FOR_THE_RECORD.search(p.cue)
+    if record is not None and _ASKS.search(p.cue) is None:
+        return " ".join(record.group(0).split())[:60]
     m = _CLOSED.search(p.low, live=p.live)
     # "... facilities already have a ticket for that one so please ignore." deep in a long note is about an aside
     while m is not None and m.group(0) == "please ignore" and len(p.cue) > 300 and "test" not in p.low:

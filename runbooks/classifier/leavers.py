@@ -216,7 +216,7 @@ REACTIVATE = cue(
     "reactivate",
     r"reactivat\w*|re-activat\w*|reenabl\w*|re-enabl\w*|reinstat\w*|rehir\w*|re-hir\w*|\brejoin(?:s|ed|ing)?\b|re-join\w*|returning (?:employee|from)|back from "
     r"(?:leave|maternity|paternity|sabbatical|parental)|reactivar|volver a activar|reactiver|reaktivier\w*|"
-    r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|reativ\w*|heractiveer\w*|coming back to (?:us|work)",
+    r"wieder (?:aktivier|freischalt|einstell)\w*|riattiva\w*|\breativ\w*|heractiveer\w*|coming back to (?:us|work)",
 )
 _IF_BEFORE = re.compile(r"\b(?:if|when|should|unless|si|wenn|falls|se|als) (?:\w+ )?$|\beligible for $")
 _MFA_NEAR = re.compile(r"mfa|2fa|two-factor|authenticat|double authentification|zwei-faktor|doble factor")

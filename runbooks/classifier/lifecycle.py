@@ -49,7 +49,7 @@ NEW_HIRE = cue(
         r"dar de alta|alta de usuario",
         r"(?<!avis d')(?<!heure d')(?<!port d')arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
-        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*)|neueinstellung|(?<!renten)eintritt\w*(?! in den ruhestand)|ausbildungsstart",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*|dozent\w*|lehrer\w*|lehrkraft)|neueinstellung|(?<!renten)eintritt\w*(?! in den ruhestand)|ausbildungsstart",
         r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
         r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
         r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",
@@ -83,6 +83,7 @@ CREATE_ACCOUNT = cue(
         r"crear(?:le)? (?:una |la |su )?cuenta",
         r"creer (?:un |son |le |leur )?(?:compte|acces)",
         r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen|"
+        r"\bricht\w* (?:\w+ ){0,2}(?:ein |einen )?(?:konto|zugang|account|benutzer\w*) ein\b|"
         r"\bleg(?:t|en|e)? (?:\w+ ){0,3}(?:ein |einen |eine )?(?:konto|zugang|benutzer\w*|account)\b(?:[^.\n]|\.(?=\S)){0,80}?\ban\b",
         r"crea(?:re|te|rgli|rle|telo|tela) (?:un |l'|l' |la sua |il suo )?(?:account|utenza)",
         r"criar(?:-lhe)? (?:uma |a )?conta",

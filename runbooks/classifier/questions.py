@@ -139,6 +139,20 @@ _POLICY = FastRe(
 )
 
 
+# the writer has not decided: "Or maybe reset it anyway to be safe, not sure. Do whatever you think."
+_UNDECIDED = FastRe(
+    r"\bdo (?:whatever|what) (?:you think|you think is best|you reckon|'?s normal|is normal|you like|makes sense)\b|"
+    r"\blet me (?:check|confirm|find out) and (?:get back|come back) to you\b|\bup to you\b[^.\\n]{0,20}\bnot sure\b|"
+    r"\bnot sure\b[^.\\n]{0,30}\bup to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
+    r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
+)
+
+
+def undecided(p: Prepared) -> str | None:
+    m = _UNDECIDED.search(p.cue, live=p.live)
+    return m.group(0) if m else None
+
+
 def policy_question(p: Prepared) -> str | None:
     m = _POLICY.search(p.cue, live=p.live)
     return m.group(0) if m else None

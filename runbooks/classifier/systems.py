@@ -13,7 +13,9 @@ from .text import Prepared
 # --- other systems and devices (rule 15) ---------------------------------------------------------------------
 OTHER_SYSTEM = FastRe(
     r"\bits (?:\w+ )?(?:password|pin|passcode|code)\b|"  # a thing's password: "the coffee machine forgot its password"
-    r"\b(?:sap(?! (?:la|el|que|com|on|si|mai)\b)|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi(?! (?:made|asked|forced|prompted|wanted))|wi-fi(?! (?:made|asked|forced|prompted|wanted))|wlan|"
+    r"\b(?:sap(?! (?:la|el|que|com|on|si|mai)\b)|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi(?! (?:made|asked|forced|prompted|wanted))(?! (?:mein|my|mon|mi) (?:windows|okta|microsoft|work|company))|"
+    r"wi-fi(?! (?:made|asked|forced|prompted|wanted))(?! (?:mein|my|mon|mi) (?:windows|okta|microsoft|work|company))|"
+    r"wlan(?! (?:mein|my|mon|mi) (?:windows|okta|microsoft|work|company))|"
     r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
@@ -51,7 +53,7 @@ LOGIN_FINE = FastRe(
     r"(?:ne marche|bloque|refuse)"
 )
 DEVICE = FastRe(
-    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|door|doors|badges?|keycard|key card|building|locker|"
+    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|(?<!stage )door(?! pc| computer| laptop| terminal)|doors|badges?|keycard|key card|keypad|alarm|building|locker|"
     r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
     r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
     r"sim|safe|till|register|scanner|tablet screen|supervisor code|chat|conversation|thread|documento|archivo|fichero|"
@@ -66,7 +68,7 @@ _ACCOUNT_CONTEXT = FastRe(
 
 
 _OBJECT_LOCK = FastRe(
-    r"\b(?:for editing|by another user|checked out|bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|door|badge|keycard|"
+    r"\b(?:for editing|by another user|checked out|bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|(?<!stage )door(?! pc| computer| laptop| terminal)|badge|keycard|"
     r"para (?:su )?edicion|por otr[oa] (?:persona|usuario)|pour (?:la )?modification|par un autre utilisateur|"
     r"zur bearbeitung|von einem anderen benutzer|in modifica|da un altro utente|para edicao|voor bewerking)\b"
 )

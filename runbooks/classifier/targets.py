@@ -204,7 +204,8 @@ _MINE = re.compile(r"\b(?:my (?:own )?(?:password|account|login|mfa|phone)|i've 
 _FOR_MY_ACCOUNT = re.compile(
     r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b|"
     r"\b(?:disable|suspend|close|deactivate|switch off|shut off|turn off) my (?:own )?(?:account|user|login)\b|"
-    r"\b(?:reset|unlock|change) my (?:own )?(?:password|account|login|mfa)\b|\bfor me\s*:|\b(?:remove|add) me (?:from|to)\b"
+    r"\b(?:reset|unlock|change) my (?:own )?(?:password|account|login|mfa)\b|\bfor me\s*:|\b(?:remove|add) me (?:from|to)\b|"
+    r"\b(?:pour moi|para mi|fur mich|per me|voor mij)(?=\s*[.,!?;:)]|\s*$)"
 )
 
 
@@ -279,6 +280,11 @@ def resolve(
     return TargetResult(Target(usable_reporter, name, source, True), None, others)
 
 
+_LEGAL_NAME = re.compile(
+    r"\b(?i:legal name)(?: [\w ]{0,25}?)? (?i:is|:)\s+([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,3})"
+)
+
+
 def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
     local = mention.email.split("@", 1)[0]
     source = f'"{_snippet(p, mention)}"'
@@ -291,7 +297,14 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
         first_last = (" ".join(first), " ".join(last))
         name = " ".join((*first, *last))
     elif not own:
-        tokens = adjacent_name(p, mention.start, local) or spelled_name(p, local) or lowercase_name(p, mention.start, local)
+        legal = _LEGAL_NAME.search(p.text)
+        legal_tokens = legal.group(1).split() if legal else []
+        if legal_tokens and spells_local(legal_tokens, local):
+            tokens = legal_tokens  # "My legal name for the paperwork is Jacqueline Moreau-Simmons, but everyone calls me Jackie"
+        else:
+            tokens = (
+                adjacent_name(p, mention.start, local) or spelled_name(p, local) or lowercase_name(p, mention.start, local)
+            )
         if tokens:
             name = " ".join(tokens)
     return Target(mention.email, name, source, False, first_last)
