@@ -147,6 +147,41 @@ def test_weak_evidence_stays_below_the_default_threshold(classifier: EmbeddedCla
     assert result.best_guess is Intent.LICENSE_ASSIGN
     assert "below the threshold" in result.reason
 
+def test_a_starter_with_a_date_it_cannot_place_waits_for_a_human(classifier: EmbeddedClassifier) -> None:
+    # "fängt zum ... an" is a start no rule reads; a card without the start date would be wrong, so none is made
+    result = classifier.classify_sync(
+        ticket(
+            "Neuer Kollege",
+            "Hallo, Erik Sand fängt zum 02.06.2027 bei uns an. Bitte das Konto erik.sand@acme.com anlegen.",
+            reporter="personal@acme.com",
+        )
+    )
+    assert result.intent is None
+    assert "2027-06-02" in result.reason and "not read as the start date" in result.reason
+    # the same starter with the date said as a start is proposed, with it
+    said = classifier.classify_sync(
+        ticket(
+            "Neuer Kollege",
+            "Hallo, Erik Sand beginnt am 02.06.2027 bei uns. Bitte das Konto erik.sand@acme.com anlegen.",
+            reporter="personal@acme.com",
+        )
+    )
+    assert said.intent is Intent.NEW_HIRE
+    assert said.params["start_date"] == "2027-06-02"
+
+
+def test_two_start_dates_are_left_to_a_human(classifier: EmbeddedClassifier) -> None:
+    result = classifier.classify_sync(
+        ticket(
+            "New starter",
+            "Nina Berg starts on 2 June 2027 in the office; she will start on site on 9 June 2027. "
+            "Please create her account nina.berg@acme.com.",
+        )
+    )
+    assert result.intent is None
+    assert "several start dates (2027-06-02, 2027-06-09)" in result.reason
+
+
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5])
 def test_threshold_outside_zero_one_is_refused(bad: float) -> None:

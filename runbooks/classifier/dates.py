@@ -141,3 +141,14 @@ def start_dates(p: Prepared) -> set[date]:
         ):
             candidates.add(value)
     return candidates
+
+
+# the date lines of a forwarded or quoted mail ("Sent: 24 February 2026 15:02") say when it was written
+_MAIL_DATE_LINE = re.compile(r"^[ \t>*]*(?:sent|date|datum|fecha|envoye|gesendet|enviado|data|verzonden)\b.*$", re.M)
+
+
+def unplaced_dates(p: Prepared) -> list[date]:
+    """Complete dates outside a mail's date lines: on a starter ticket with no start date read, one of them may be
+    the start, written in a way no rule knows ("ab Montag, 02.03.2026, verstärkt ..."), so nothing is guessed."""
+    return [d for _, _, d in parse_dates(_MAIL_DATE_LINE.sub("", p.low))]
+

@@ -14,7 +14,7 @@ from opsgate.runbooks.intents import Intent
 from . import added, asks, connectors, guards, multi, questions, topics
 from .access import password_evidence
 from .cues import first_hit
-from .dates import start_dates
+from .dates import start_dates, unplaced_dates
 from .emails import mentions, unconfirmed
 from .evidence import Evidence
 from .groups import GroupMention, already_settled
@@ -365,6 +365,10 @@ def _new_hire(
         raise _stop(f"several start dates ({shown})", 0.8, best)
     if when:
         params["start_date"] = next(iter(when)).isoformat()
+    elif unplaced := unplaced_dates(p):
+        # every labelled starter with a date outside the mail headers has it read as the start: one that is not
+        # read is a start date written in words no rule knows, and a card without it would be wrong
+        raise _stop(f"a date is written ({unplaced[0].isoformat()}) but not read as the start date", 0.8, best)
     return target, params
 
 
