@@ -40,6 +40,10 @@ PW_COMPROMISED = cue(
         # typed into a fake page: "metí mi contraseña en una web falsa", "auf einer gefälschten Seite"
         either(PASSWORD, r"(?:web|pagina|sitio|page|seite|site|website|sito)s? (?:falsa|falso|fausse|fake|trucha|rara)|"
                r"(?:gefalscht\w*|falsche\w*|fake|fausse|falsa|falso) (?:web|pagina|seite|site|page|website|sito)", 12),
+        # "he puesto mi usuario y contraseña antes de darme cuenta", "j'ai saisi mon mot de passe sur le lien"
+        # (the user name with it: typing the password alone with caps lock on is no phishing)
+        r"\b(?:he|has|ha) (?:puesto|metido|introducido|escrito) (?:mi |tu |su )?usuario y (?:la |mi |su )?"
+        r"(?:contrasena|clave)\b|\bj'ai (?:saisi|tape|entre|mis) (?:mon )?identifiant et (?:mon )?mot de passe\b",
         r"(?<!mis)(?:typed|entered|put|gave|submitted) (?:in )?(?:my |the |our )?(?:\w+ )?"
         + PASSWORD
         + r" (?:in|into|on|to) (?:a|an|the|some)(?! (?:\w+ ){0,3}(?:pc|laptop|computer|keyboard|desktop|machine|terminal|"

@@ -53,7 +53,8 @@ _SLASHED = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](20\d\d)\b")
 _START_WORDS = re.compile(
     r"\b(?:start\w*|first (?:working )?day|hire ?date|hired|joining|joins|join|will join|join date|commenc\w*|begin\w*|onboarding|"
     r"effective|incorpora\w*|empieza|comienza|inicio|fecha de alta|arrivee|arrive|rejoint|rejoindra|prise de poste|"
-    r"debut|commence|a partir du|a compter du|prend\w* ses fonctions|prise de fonctions?|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
+    r"debut|commence|a partir du|a compter du|prend\w* ses fonctions|prise de fonctions?|takes? (?:up )?office|"
+    r"takes? up (?:the |her |his |their )?(?:post|role|position)|beginn\w*|eintritt\w*|startet|anfang\w*|inizi\w*|assunzione|comincia|"
     r"comeca|admissao|startdatum|startdato|accueill\w*|accogli\w*|begruss\w*|welcom\w*|bienvenid\w*|velkommen|valkommen|welkom|begint|in dienst|eerste werkdag|byrjar|hefur storf|upphaf\w*|ingreso|"
     r"tiltraede\w*|tiltredelse|tilltrade|entra|entrara|entrera|ingress\w*|admitid[oa]|contratad[oa]|treedt in dienst|"
     r"borjar|begynner|begynder|tiltraeder|nastup\w*|nastoupi\w*|s'incorpora\w*)\b"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .names import clean_value, split_name
+from .names import clean_value, spells_local, split_name
 from .text import Prepared, fold
 
 FULL_KEYS = frozenset(
@@ -52,12 +52,15 @@ def _canonical_key(key: str) -> str:
     return next((tail for tail in _ENGLISH_TAIL if key.endswith(tail) and key != tail), key)
 
 
-def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
-    """(first, last) from labelled fields, or None."""
+def form_name(p: Prepared, local: str | None = None) -> tuple[list[str], list[str]] | None:
+    """(first, last) from labelled fields, or None. With the address's ``local`` part, a full-name field that spells
+    it wins over one that does not ("Leaver: Sports Development Coordinator" in the summary, "Name: Bethan
+    Lloyd-Hughes" in the form), and the split follows it ("jonander.etxeberria@" is Jon Ander / Etxeberria)."""
     first: list[str] = []
     last: list[str] = []
     second: list[str] = []
     full: list[str] = []
+    spelled: list[str] = []
     fields = [(_canonical_key(k), v) for k, v in p.fields]
     keys = {k for k, _ in fields}
     has_last = bool(keys & LAST_KEYS) or ("nom" in keys and "prenom" in keys)
@@ -93,8 +96,12 @@ def form_name(p: Prepared) -> tuple[list[str], list[str]] | None:
                     full = next((n for n in map(clean_value, value.split(",")) if len(n) >= 2), [])
             # "Starter: Barty Nwosu" in the summary, "Legal name: Bartholomew Nwosu" in the form: the legal name wins
             full = clean_value(value) if key.startswith("legal") else full or clean_value(value)
+            if local and not spelled and spells_local(clean_value(value), local):
+                spelled = clean_value(value)
     if first and last:
         return first, last + second
+    if len(spelled) >= 2 and not spells_local(full, local or ""):
+        full = spelled
     if len(full) >= 2:
-        return split_name(full, None)
+        return split_name(full, local)
     return None

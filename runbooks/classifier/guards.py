@@ -241,7 +241,12 @@ def closure_or_noise(p: Prepared) -> str | None:
         return " ".join(record.group(0).split())[:60]
     m = _CLOSED.search(p.low, live=p.live)
     # "... facilities already have a ticket for that one so please ignore." deep in a long note is about an aside
-    while m is not None and m.group(0) == "please ignore" and len(p.cue) > 300 and "test" not in p.low:
+    # ... and thanks for earlier help ("Huge thanks for all the help on the day - the card readers worked") before a
+    # new ask ("Could you add her?") is a pleasantry
+    while m is not None and (
+        (m.group(0) == "please ignore" and len(p.cue) > 300 and "test" not in p.low)
+        or (m.group(0).startswith("thank") and _ASKS.search(p.cue, m.end()) is not None)
+    ):
         m = _CLOSED.search(p.low, m.end(), live=p.live)
     if m and not (_HR_EVENT.search(p.low) and _AUTOMATED.search(m.group(0))):
         return m.group(0)

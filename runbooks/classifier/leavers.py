@@ -66,6 +66,8 @@ LEAVER = cue(
         r"(?:contractor|intern|temp|freelancer|consultant|seasonal \w+)\b(?:\s+\S+){0,6}?\s+(?:has |have |is )?(?:finished|"
         r"completed|ended|wrapped up|finishing|finishes)\b",
         r"finished (?:for|with) (?:the |this )?(?:season|summer|winter|year|harvest)",
+        r"(?:holiday|summer|seasonal|temporary|temp|christmas) job (?:\w+ ){0,5}(?:ended|finished|is over|has ended)|"
+        r"student (?:is )?done\b|(?:back|going back|heading back|goes back) (?:at|to) (?:uni|university|college)\b",
         r"end of (?:the )?(?:summer |winter |ski |harvest |busy )?season|(?:isn't|is not|won't be|will not be|not) on the "
         r"(?:\w+ )?(?:roster|rota)\b",
         r"(?:finish\w*|ends?|ending|complet\w*) (?:his|her|their) (?:\w+ ){0,2}(?:placement|internship|apprenticeship|contract|"
@@ -83,7 +85,7 @@ LEAVER = cue(
         r"(?:won't|will not|isn't|is not) (?:be )?coming back\b|kommt (?:\S+ ){0,6}?nicht (?:mehr )?zuruck|no (?:va a )?volver(?:a|an)?\b|ne reviendra pas",
         r"offboard\w*",
         r"off-board\w*",
-        r"(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )\bbaja\b(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
+        r"(?<!no me deis de )(?<!no me des de )(?<!no me den de )(?<!ya esta dado de )(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )\bbaja\b(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
         r"finaliza su contrato",
         r"fin(?:al)? de (?:su )?contrato",
         r"(?:deja|abandona) la empresa",

@@ -21,6 +21,12 @@ from .text import Prepared
 NEW_HIRE = cue(
     "new hire",
     alt(
+        # "We've taken on another English-speaking instructor", "we have appointed a new ..."
+        # an address that does not exist yet: "His SU email will be r.v@... (we've checked it's free)"
+        r"(?:his|her|their) (?:\w+ ){0,2}(?:e-?mail|address) (?:will be|is going to be|should be)\b",
+        r"(?:taken on|we've hired|we have hired|have recruited|we've recruited|have appointed|we've appointed) "
+        r"(?:a|an|another|two|three|a new) (?:[\w-]+ ){0,3}(?:instructor|teacher|tutor|assistant|coordinator|officer|"
+        r"engineer|nurse|driver|worker|technician|manager|guide|advisor|adviser|analyst|developer|designer|cook|chef)s?\b",
         r"new (?:seasonal |temporary |temp |part-time |full-time )?(?:hire|starter|joiner|employee|worker|colleague|team member|staff member|recruit|user account|intern|trainee|"
         r"apprentice|member of staff)s?\b",
         r"\bstarters?\b",
@@ -103,6 +109,7 @@ STARTING = cue(
         r"(?:starts|starting|start|begins|beginning) (?:on |work |with us |next |at )?(?:\w+ ){0,2}\d",
         r"first (?:working )?day",
         r"start date",
+        r"takes? (?:up )?office (?:on|from)|takes? up (?:the |her |his |their )?(?:post|role|position) (?:on|from)",
     ),
 )
 NEW_ROLE = cue(
@@ -203,6 +210,7 @@ LICENCE_ASK = cue(
         r"bitte|por favor|s'il vous plait|merci de|per favore|graag|venligst|vennligst|snalla|mag ik|kan ik|kunnen jullie|"
         r"kun je|puedo|podria|pourrais-je|puis-je|posso|potrei|kann ich|konnte ich|darf ich)",
         LICENCE_WORD + r" (?:for|on|to) (?:my|me|the|his|her|our|their)\b",
+        r"\blicen[cs]e (?:needed|requested|required|wanted)\s*:",  # a request form's "*Licence needed:* Project"
         r"\b(?:give|assign|allocate|get) (?:him|her|them|me) (?:a |an |the )?(?:(?:microsoft |ms |m|o)?365 )?(?:e[135]|f3|"
         r"busines+ (?:basic|standard|prem(?:ium)?)|power ?bi pro|visio(?: plan ?[12])?|project(?: plan ?[135]| online)?)\b",
         # the licence named in one sentence, asked for in the next: "... means Business Premium. Could you assign it to me?"

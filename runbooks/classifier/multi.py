@@ -214,6 +214,8 @@ NOTHING_ASKED = re.compile(
     r"(?:so )?ignore (?:that|this|it|me)(?: too| as well)?|no action for you|nothing for you|"
     r"already (?:reported|logged|raised) (?:that|it|this)(?: one)?|"
     r"not your (?:problem|department|area|job|concern)|joking|just so you know|not you\b|kein handlungsbedarf|"
+    r"(?:sonst|ansonsten) nichts (?:andern|machen|anfassen)|(?:don't|do not) (?:touch|change) anything else|"
+    r"nothing else (?:needed|on (?:the|her|his) account)|"
     r"aucune action (?:requise|necessaire)|rien a faire|no hace falta (?:hacer )?nada|"
     r"(?:i've|i have|i) (?:told|reported it to|let|rung|called|emailed) (?:facilities|maintenance|estates|the caretaker|"
     r"building services)|"
@@ -272,6 +274,7 @@ SAME_ASK = re.compile(
     r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
     r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|do so|necessaire|necesario|"
     r"necessario|notige|nodige|what's needed|what is needed|the needful|the (?:change|switch|swap|upgrade|move)|el cambio|"
+    r"set (?:him|her|them) up|"
     r"le changement|la modifica|die umstellung|den wechsel|o cambio|a troca)\b"
 )
 

@@ -343,6 +343,12 @@ def split_name(tokens: list[str], local: str | None) -> tuple[list[str], list[st
     return tokens[:1], tokens[1:]
 
 
+_CAPITALISED_TAIL = re.compile(r"((?:[A-ZÀ-Þ][\w'’-]+[ \t]+){1,2}[A-ZÀ-Þ][\w'’-]+)[ \t]*[(<:,-]*[ \t]*$")
+_JOB_WORDS = frozenset(
+    """coordinator manager assistant officer director engineer administrator adviser advisor consultant analyst
+    specialist technician lead head supervisor producer editor designer developer accountant receptionist clerk
+    worker volunteer nurse tutor lecturer instructor president secretary treasurer chair""".split()
+)
 _PLACE_BEFORE = re.compile(r"\b(?:at|in|from|near|bei|aus|en|à|a|de|da|di|in|te|op|i|på)\s+$", re.IGNORECASE)
 
 
@@ -351,8 +357,13 @@ def adjacent_name(p: Prepared, start: int, local: str) -> list[str] | None:
     before = without_nicknames(p.text[line_start:start])
     run = trailing_run(before)
     if len(run) < 2:
-        return None
+        # a surname that is also a word ("Denise Quick (denise.quick@...)"): kept when the words spell the address
+        tail = _CAPITALISED_TAIL.search(before)
+        words = tail.group(1).split() if tail else []
+        return words if len(words) >= 2 and spells_local(words, local) else None
     chosen = choose_name(run, local)
+    if chosen is not None and not spells_local(chosen, local) and any(w.lower() in _JOB_WORDS for w in chosen):
+        return None  # "our new Care Coordinator: hollie.tregenza@..." is a job title, not her name
     if chosen is not None and not spells_local(chosen, local):
         # two capitalised words after "at" that do not spell the address are a place: "a vet tech at Oak Creek (t@)"
         head = before.rstrip(" \t(-–:,")

@@ -56,7 +56,7 @@ _POLICY = FastRe(
             r"\bwhat(?:'s| is) the process\b",
             r"\b(?:jaka jest procedura|cual es el procedimiento|quelle est la procedure|wie ist das vorgehen|"
             r"qual e la procedura|wat is de procedure|qual e o procedimento|nikt nie potrzebuje)\b",
-            r"\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
+            r"(?<!if you're )(?<!if you are )\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
             r"\bjust checking (?:what|whether|if)\b",
             r"(?<!\()\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
             r"training material)\b|\bto document (?:it|this|the process)\b",

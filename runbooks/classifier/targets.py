@@ -171,6 +171,11 @@ _FIRST_PERSON_ASK = re.compile(
 )
 
 
+def _called_by_first_name(text: str, email: str) -> bool:
+    first = re.split(r"[._-]", email.split("@", 1)[0])[0]
+    return len(first) >= 3 and re.search(r"\b" + re.escape(first.capitalize()) + r"\b", text) is not None
+
+
 def _correspondents(p: Prepared, found: list[Mention], reporter: str | None) -> list[Mention]:
     """The senders and recipients of a forwarded message are not the subject when the writer, above it, asks for
     themselves: "see approval below - can you assign the licence to me?" over "From: Ralf <ralf@...>", or when
@@ -187,6 +192,16 @@ def _correspondents(p: Prepared, found: list[Mention], reporter: str | None) -> 
         )
         if to_writer:
             return [replace(m, role=True) if h else m for m, h in zip(found, in_header, strict=True)]
+    # "Mary's last day is Friday; please disable her account" over "From: Mary Kinsella <mary.kinsella@...> To:
+    # Declan Furlong <...>": the one correspondent the writer names by first name is the subject
+    top = p.text[: first.start()]
+    called = [
+        m
+        for m, h in zip(found, in_header, strict=True)
+        if h and not m.system and m.email != reporter and _called_by_first_name(top, m.email)
+    ]
+    if len(called) == 1:
+        return [replace(m, role=True) if h and m is not called[0] else m for m, h in zip(found, in_header, strict=True)]
     named_in_body = any(not h and not m.system and not m.role for m, h in zip(found, in_header, strict=True))
     # ... and when the message itself names someone ("the employment of Kevin Linster (kevin.linster@...) is
     # terminated" under "From: Paul Reding <paul.reding@...>"), the headers are its correspondents
@@ -289,7 +304,7 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
     local = mention.email.split("@", 1)[0]
     source = f'"{_snippet(p, mention)}"'
     in_form = any(mention.email in fold(v) for _, v in p.fields)
-    form = form_name(p) if in_form else None
+    form = form_name(p, local) if in_form else None
     first_last: tuple[str, str] | None = None
     name: str | None = None
     if form is not None:
