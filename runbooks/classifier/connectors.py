@@ -97,13 +97,15 @@ _ALSO_NEED = re.compile(
 )
 _PRONOUN = re.compile(r"\s*(?:it|this|that|them|one|those|these)\b")
 _HIRE_KIT = re.compile(
-    r"\s*(?:an? |the |her |his |their )?(?:e[135]|f3|business (?:basic|standard|premium)|visio|project|power ?bi|"
+    r"\s*(?:(?:prepare|order|set up|get|arrange|provide|sort)\s+)?(?:an? |the |her |his |their )?(?:[\w-]+ )?(?:e[135]|f3|business (?:basic|standard|premium)|visio|project|power ?bi|"
     r"(?:microsoft |office |m|o)?365|licen[cs]e|laptop|notebook|phone|mobile|monitors?|headset|desk|badge|keyboard|"
-    r"mouse|dock|equipment|hardware|forward\w*|mailbox|induction|training)\b"
+    r"mouse|dock|equipment|hardware|forward\w*|mailbox|induction|training|tablet)\b"
 )
 
 
 def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
+    if hire and m.group(0) in ("please also", "can you also", "could you also") and _HIRE_KIT.match(p.cue, m.end()):
+        return True  # "Please also prepare a lab tablet": the starter's equipment (rule 11)
     if _ALSO_NEED.search(m.group(0)) is None:
         return False
     return _PRONOUN.match(p.cue, m.end()) is not None or (hire and _HIRE_KIT.match(p.cue, m.end()) is not None)

@@ -148,7 +148,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         ranked = strong + [e for e in ranked if e not in strong and e not in solved]
         if not strong:
             raise _stop(f"says the problem is solved ({_label(solved[0])})", 0.85)
-    if len(strong) == 2 and _licensing_group(strong, licences, groups):
+    if len(strong) == 2 and _licensing_group(p, strong, licences, groups):
         strong = [e for e in strong if e.intent is Intent.GROUP_MEMBERSHIP]
     if len(strong) > 1:
         asked = " and ".join(_label(e) for e in strong[:3])
@@ -283,14 +283,24 @@ def _newcomer_named(p: Prepared, hire: Evidence, reporter: str | None) -> bool:
     return hire.score < 0.6 and any(m.email != rep for m in mentions(p, ()))
 
 
-def _licensing_group(strong: list[Evidence], licences: LicenceFinding, groups: list[GroupMention]) -> bool:
+_VIA_GROUP = re.compile(r"\b(?:via|through|comes? (?:with|through)|by being in|rather than)\b")
+
+
+def _licensing_group(
+    p: Prepared, strong: list[Evidence], licences: LicenceFinding, groups: list[GroupMention]
+) -> bool:
     """A group that hands out the licence it is named after ("add me to M365-Visio-Users, the Visio licence comes
     through that group") is one group request (rule 14), not a group plus a licence."""
     if {e.intent for e in strong} != {Intent.GROUP_MEMBERSHIP, Intent.LICENSE_ASSIGN} or len(licences.asked) != 1:
         return False
     names = [fold(g.name).replace("-", " ").replace("_", " ") for g in groups if g.action in ("add", "remove")]
     word = fold(licences.asked[0])
-    return len(names) == 1 and (word in names[0] or word.replace(" ", "") in names[0].replace(" ", ""))
+    # "M365-PowerBI-Users" for Power BI Pro: the licence's name without "pro", "plan 2" or "online"
+    core = re.sub(r"\b(?:pro|plan \d|online)\b", "", word).replace(" ", "")
+    via = _VIA_GROUP.search(p.cue) is not None  # "the way we get Power BI Pro now is via the M365-PowerBI-Users group"
+    return len(names) == 1 and (
+        word in names[0] or word.replace(" ", "") in names[0].replace(" ", "") or (via and core in names[0].replace(" ", ""))
+    )
 
 
 def _starts(p: Prepared, ev: Evidence) -> list[int]:

@@ -173,6 +173,8 @@ _DONT_BEFORE = re.compile(r"\b(?:don't|do not|dont|please don't|never|no need to
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
     r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"
+    # "tengo que estar en el grupo X. ¿Me podéis dar de alta?"
+    r"(?:\b(?:dar(?:me|le)? de alta|darme de alta|anadidme|anadirme|meteme|metedme)\b)|"
     # a short ask of its own right after: "... and I'm not in it. Could you add me please?"
     r"(?:^\W*(?:(?:can|could|would) (?:you|someone|somebody) (?:please )?|please )?(?:add|put|include) (?:me|him|her|them)"
     r"(?: (?:please|as well|too|in))?\s*(?:[?.!]|$))"

@@ -82,6 +82,8 @@ _SOCIAL = FastRe(
             r"\bsaid (?:yes|ok|okay|it's fine|go ahead) (?:on|over) the phone\b",
             r"\bno hay tiempo para (?:la |el |las |los )?(?:revision|aprobacion|verificacion|comprobacion)|"
             r"\bpas le temps (?:de |pour )(?:la )?(?:valid|verifi|revision|controle)\w*|"
+            # "m'a donné son accord oralement ... pas le temps de passer par la validation habituelle"
+            r"\baccord (?:\w+ ){0,2}(?:oralement|verbalement|par telephone)\b|\bpas le temps de passer par\b|"
             r"\bkeine zeit fur (?:die |eine )?(?:freigabe|prufung|genehmigung|kontrolle)|"
             r"\bnon c'e tempo per (?:la |il )?(?:verifica|approvazione|revisione|controllo)|"
             r"\bnao ha tempo para (?:a |o )?(?:verificacao|aprovacao|revisao)|"
@@ -179,7 +181,7 @@ _CLOSED = FastRe(
             r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b(?=\s*(?:[.!,;:)\-–]|$|this (?:ticket|one|message|email|test|request)|and close))",
             r"\bsee (?:my |the )?(?:previous|earlier|last|other|original) (?:ticket|request|email|message)\b|"
             r"\bduplicate (?:of|ticket|request)\b|(?<!she's )(?<!he's )(?<!they've )(?<!has )\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
-            r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b|"
+            r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b(?! de (?:la|mi|tu|su) (?:sim|tarjeta))|"
             r"\bdoublon\b",
             r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"
             r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "

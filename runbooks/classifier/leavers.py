@@ -70,7 +70,7 @@ LEAVER = cue(
         r"student (?:is )?done\b|(?:back|going back|heading back|goes back) (?:at|to) (?:uni|university|college)\b",
         r"end of (?:the )?(?:summer |winter |ski |harvest |busy )?season|(?:isn't|is not|won't be|will not be|not) on the "
         r"(?:\w+ )?(?:roster|rota)\b",
-        r"(?:finish\w*|ends?|ending|complet\w*) (?:his|her|their) (?:\w+ ){0,2}(?:placement|internship|apprenticeship|contract|"
+        r"(?:finish\w*|ends?|ending|complet\w*) (?:his|her|their) (?:[\w-]+ ){0,2}(?:placement|internship|apprenticeship|contract|"
         r"secondment|assignment|residency|traineeship)\b",
         r"retir(?:ed|ing|ement|es)",
         r"passed away",
@@ -186,7 +186,7 @@ SUSPEND = cue(
         r"lock (?:his|her|their|the) account",
         r"offboard\w*",
         r"desactiv\w*",
-        r"dar de baja|dad de baja|den de baja|deis de baja",
+        r"dar de baja|dad de baja|den de baja|deis de baja|dadle de baja|darle de baja|dale de baja",
         r"kill (?:his|her|their|the) (?:\w+ )?(?:access|account|login)",
         r"(?:bloque\w*|cerr\w*|cancel\w*|desactiv\w*|suspend\w*) (?:su|la|sus) cuentas?",
         r"suspendr\w*",

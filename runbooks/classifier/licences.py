@@ -46,7 +46,7 @@ _OLD = re.compile(
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
     r"(?<!could )(?<!can )(?<!may )(?<!might )(?<!would )(?<!should )(?<!shall )"  # "could I have a Visio licence?" asks
     r"\b(?:i|we|i still|we still|i only|we only|i currently|i already|i've|we've) (?:have|had)(?: only)?(?: an?| the)?|\b(?:account|user|mailbox|profile|laptop) (?:is|was) (?:still |currently )?on|\b(?:account|user|mailbox|profile) (?:only |currently |still )?(?:has|had)(?: only)?(?: an?| the)?|\bje suis (?:en|sur|sous)|\bj'ai (?:deja|actuellement)|"
-    r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\b(?:ahora mismo |actualmente |ya )?tiene|\bil a (?:actuellement|deja)|"
+    r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\b(?:ahora mismo |actualmente |ya )?tiene|\bil a (?:actuellement|deja)|\ba actuellement|"
     r"\ber hat (?:aktuell|derzeit|bereits|schon)|\b(?:he|she) (?:currently |only |still )?(?:has|had)(?: an?| the)?|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
     r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bal posto d\w*|\ben (?:lugar|vez) de|\bau lieu d[eu]|\banstatt|\bstatt|\banstelle|\bin plaats van|\bem vez d[eoa]|\bdesde|"
     r"\bvon|\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"

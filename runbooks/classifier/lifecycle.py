@@ -31,11 +31,12 @@ NEW_HIRE = cue(
         r"apprentice|member of staff)s?\b",
         r"\bstarters?\b",
         r"\bnew \w+(?: \w+){0,3} (?:starts|is starting|will start|begins|joins us)\b",
+        r"\b(?:a|an|another|our) new (?:\w+ ){0,3}(?:starting|joining) (?:the |our |us |on |next |this )",
         r"\bjoiners?\b",
         r"onboarding",
         r"on-boarding",
         r"(?:we've|we have|we) (?:just )?hired",
-        r"has (?:signed|accepted)(?! (?:an? )?(?:role|job|position|offer|post) (?:elsewhere|at|with|in))"
+        r"has (?:signed|accepted)(?! (?:an? )?(?:\w+ )?(?:role|job|position|offer|post) (?:elsewhere|at|with|in))"
         r"(?! (?:it |that |this |them |the request )?off\b)"  # "Florian has signed it off": an approval
         r"(?: (?:the|her|his|their) (?:contract|offer))?",
         r"(?:is|will be) joining(?! the (?:[\w-]+ ){0,2}(?:squad|rota|project|committee|channel|group|call|meeting|shift|"
@@ -252,7 +253,8 @@ PLAN_ASK = cue(
             alt(
                 _ASK_VERB,
                 r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
-                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|subir\w*|demand\w*|pedir|anfragen|chiedere|necessit\w*|passer|wechseln|umstellen|hochstufen|krijgen|bekommen|"
+                r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|subir\w*|demand\w*|pedir|anfragen|chiedere|necessit\w*|"
+                r"passer|wechseln|umstellen|hochstufen|krijgen|bekommen|(?:il |elle )?(?:me|lui|leur) faut|"
                 r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
                 r"(?:ticket|request) is (?:just |only )?(?:for|about)",
                 r"put",  # "could you put Wojciech Zieliński (...) on E1?"

@@ -216,6 +216,7 @@ NOTHING_ASKED = re.compile(
     r"not your (?:problem|department|area|job|concern)|joking|just so you know|not you\b|kein handlungsbedarf|"
     r"(?:sonst|ansonsten) nichts (?:andern|machen|anfassen)|(?:don't|do not) (?:touch|change) anything else|"
     r"nothing else (?:needed|on (?:the|her|his) account)|"
+    r"je fais la demande a part|je m'en occupe|lo pido (?:yo )?aparte|ich beantrage (?:das|es|sie) (?:separat|selbst)|"
     r"aucune action (?:requise|necessaire)|rien a faire|no hace falta (?:hacer )?nada|"
     r"(?:i've|i have|i) (?:told|reported it to|let|rung|called|emailed) (?:facilities|maintenance|estates|the caretaker|"
     r"building services)|"

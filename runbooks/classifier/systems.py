@@ -53,7 +53,7 @@ LOGIN_FINE = FastRe(
     r"(?:ne marche|bloque|refuse)"
 )
 DEVICE = FastRe(
-    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|(?<!stage )door(?! pc| computer| laptop| terminal)|doors|badges?|keycard|key card|keypad|alarm|building|locker|"
+    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|(?<!stage )door(?! pc| computer| laptop| terminal)|doors|badges?|keycard|key card|keypad|alarm|horno|oven|fryer|freidora|cafetera|dishwasher|lavavajillas|tpv|datafono|building|locker|"
     r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
     r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
     r"sim|safe|till|register|scanner|tablet screen|supervisor code|chat|conversation|thread|documento|archivo|fichero|"

@@ -83,7 +83,9 @@ def _snippet(p: Prepared, mention: Mention) -> str:
 
 
 _TITLE_THEN_NAME = re.compile(
-    r"\b(?:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*),?\s+"
+    r"(?:\b(?:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*)"
+    # a capitalised job title ("Watch Manager Graham Pettifer (...)"), not "My manager, Tom Reeve (...)"
+    r"|\b(?!(?:My|Your|His|Her|Their|Our)\b)[A-Z][\w-]+\s+(?:Manager|Supervisor|Director|Officer|Lead|Coordinator)),?\s+"
     r"((?:[A-ZÀ-Þ][\w'’-]+\s+){1,3})\(?\s*$"
 )
 _APPROVAL = re.compile(
@@ -194,15 +196,15 @@ def _correspondents(p: Prepared, found: list[Mention], reporter: str | None) -> 
             return [replace(m, role=True) if h else m for m, h in zip(found, in_header, strict=True)]
     # "Mary's last day is Friday; please disable her account" over "From: Mary Kinsella <mary.kinsella@...> To:
     # Declan Furlong <...>": the one correspondent the writer names by first name is the subject
-    top = p.text[: first.start()]
+    named_in_body = any(not h and not m.system and not m.role for m, h in zip(found, in_header, strict=True))
+    top = p.text[len(p.summary) : first.start()]
     called = [
         m
         for m, h in zip(found, in_header, strict=True)
         if h and not m.system and m.email != reporter and _called_by_first_name(top, m.email)
     ]
-    if len(called) == 1:
+    if not named_in_body and len(called) == 1:
         return [replace(m, role=True) if h and m is not called[0] else m for m, h in zip(found, in_header, strict=True)]
-    named_in_body = any(not h and not m.system and not m.role for m, h in zip(found, in_header, strict=True))
     # ... and when the message itself names someone ("the employment of Kevin Linster (kevin.linster@...) is
     # terminated" under "From: Paul Reding <paul.reding@...>"), the headers are its correspondents
     if not named_in_body and _FIRST_PERSON_ASK.search(p.text, 0, first.start()) is None:

@@ -37,6 +37,8 @@ _THIRD_LOW = FastRe(
     # "der Kollege Gruber ... könnt ihr ihn bitte entsperren?"
     r"|\b(?:der|die|unser|unsere|mein|meine) (?:kollege|kollegin|mitarbeiter|mitarbeiterin|azubi|praktikant|"
     r"praktikantin)\b(?! und ich)|\b(?:ihn|ihm) (?:bitte |mal )?(?:entsperren|freischalten|zurucksetzen)\b"
+    # "a Rocío de la tienda del Centro se le ha bloqueado la cuenta": to him or her, not to the writer
+    r"|\bse le (?:ha|han) (?:bloquead\w*|olvidad\w*|caducad\w*|borrad\w*)"
     # "bitte Frau Lindqvist (...) in die Gruppe X aufnehmen": someone named by title and surname, acted on
     r"|\b(?:frau|herrn?|mme|madame|monsieur|senora|senor|sra|mrs|mr|ms)\.? [a-z][\w'-]+\b(?=[^.\n]{0,80}\b(?:aufnehmen|"
     r"hinzufug\w*|entsperr\w*|zurucksetz\w*|ajout\w*|debloqu\w*|reinitialis\w*|anad\w*|desbloque\w*|restablec\w*|"
