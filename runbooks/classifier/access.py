@@ -101,7 +101,8 @@ PW_UNSURE = cue(
     "forgot",
     r"\bnot (?:sure|certain) (?:i've been |i'm |i am |i was |i )?(?:typing|using|entering|typed|used|entered|of) (?:in )?"
     r"(?:the right|the correct|my|the) " + PASSWORD + r"|\b(?:mixed|mixing|mix|muddled) (?:it |them )?up with the old one\b|"
-    r"\bne suis (?:plus|pas) (?:tres |vraiment )?sur(?:e)? (?:du|de mon) " + PASSWORD + r"|\bmelange\w* avec l'ancien\b",
+    r"\bne suis (?:plus|pas) (?:tres |vraiment )?sur(?:e)? (?:du|de mon) " + PASSWORD + r"|\bmelange\w* avec l'ancien\b|"
+    r"\b(?:can't|cant|cannae|canny|cannot) mind (?:my |the )?" + PASSWORD,  # Scots: "i cant mind my password"
     negatable=False,
 )
 PW_HOWTO = cue("how do I reset", r"how (?:do|can|should) i (?:reset|recover) (?:my|the) " + PASSWORD)

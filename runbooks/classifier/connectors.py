@@ -37,11 +37,11 @@ _MULTI = FastRe(
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"
             r"\bduas questoes\b|\binoltre\b|\bdue cose\b|\balem disso\b|\bduas coisas\b|\btambem preciso\b|\bdaarnaast\b|\btwee dingen\b",
             r"1\)\s[^\n]{3,}\b2\)\s|1\.\s[^\n]+\n\s*2\.\s|\(1\)[^\n]{3,}\(2\)|a\)\s[^\n]+\n\s*b\)\s",
-            r"\bactually,? (?:hold on|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\b(?:hold|hang) on\b(?=\s*(?:[,.!:;\-–—]|$|a (?:sec|second|minute)))|"
+            r"\bactually,? (?:hold on|hold off|wait|no\b|scratch that|don't|do not|ignore|cancel|never mind)|\b(?:hold|hang) on\b(?=\s*(?:[,.!:;\-–—]|$|a (?:sec|second|minute)))|"
             r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
             r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
-            r"accounts|users|of us)\b|\ball three\b|(?<!for )\ball of them\b(?! (?:\w+ing|send|use|are|have|had|were|do|did|know)\b)|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
+            r"accounts|users|of us)\b|(?<!across )(?<!at )(?<!for )\ball three\b(?! (?:sites|locations|offices|branches|shops|stores|venues|schools))|(?<!for )\ball of them\b(?! (?:\w+ing|send|use|are|have|had|were|do|did|know)\b)|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
             r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
             r"bada)\b|(?:@[\w.-]+\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
             r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"
@@ -124,16 +124,21 @@ _FOR_IT = re.compile(
 )
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
 _NOT_FOR_IT = re.compile(
-    r"\b(?:joking|nothing for you|no action for you|(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem|question)|it's|your (?:department|"
+    r"\b(?:joking|nothing for you|no action for you|rather than you|(?:take|raise) (?:that|it|this) (?:up )?with "
+    r"(?:facilities|maintenance|estates|hr)|(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem|question)|it's|your (?:department|"
     r"problem|area|job))|not your (?:department|problem|area|job)|not an it (?:thing|issue|problem|question))\b"
 )
 _LISTED = re.compile(r"1\.\s")
+_SENTENCE_STOP = re.compile(r"[.!?\n]")
 _WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
 
 
 def _not_two(p: Prepared, m: re.Match[str]) -> bool:
     """A match that does not mean two requests: a count beside a solved problem, or "if ... or not" (a doubt)."""
-    if _FOR_IT_NEXT.match(p.cue, m.end()) or _NOT_FOR_IT.search(p.cue, m.end(), p.clause_end(m.end()) + 40):
+    stop = _SENTENCE_STOP.search(p.cue, m.end(), m.end() + 200)
+    if _FOR_IT_NEXT.match(p.cue, m.end()) or _NOT_FOR_IT.search(
+        p.cue, m.end(), max(p.clause_end(m.end()) + 40, stop.start() if stop else m.end() + 200)
+    ):
         # "Separately, for IT: ..." introduces the one request after news; "also the coffee machine is broken but
         # I know that's not you" is an aside the writer says is not IT's
         return True

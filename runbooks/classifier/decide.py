@@ -400,6 +400,10 @@ def _params(
     if best.intent is Intent.GROUP_MEMBERSHIP:
         # "PACS group" in the summary and "Radiologie-PACS-Users" in the body are one group, named twice
         groups = [g for g in groups if not any(g is not o and fold(g.name) in fold(o.name) for o in groups)] or groups
+        # "meetng-room-bookers" in the summary, "Meeting-Room-Bookers" in the body: one group, one letter dropped
+        groups = [
+            g for g in groups if not any(g is not o and g.start < o.start and _one_slip(g.name, o.name) for o in groups)
+        ]
         # "(The Riverside group is already sorted, thanks!)": a group said to be done is background
         groups = [g for g in groups if g.action is not None or not already_settled(p, g)] or groups
         if len(groups) > 1:
@@ -411,6 +415,19 @@ def _params(
             raise _stop(f'group "{group.name}" named but no add or remove asked', 0.8, best)
         return {"group": group.name, "action": group.action}
     return {}
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether two group names differ by one typing slip (case aside): a letter dropped or added, or two
+    neighbouring letters swapped ("meetng-room-bookers", "stock-takres")."""
+    a, b = a.lower(), b.lower()
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _param_reason(intent: Intent, params: dict[str, Any]) -> str:

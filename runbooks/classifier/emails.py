@@ -231,6 +231,10 @@ _SYSTEM_STRONG = frozenset(
         "workday",
         "monitoring",
         "ops",  # "ops.innsbruck@": a station's shared box
+        "itdesk",
+        "ithelp",
+        "ithelpdesk",
+        "itservicedesk",
     }
 )
 

@@ -322,6 +322,15 @@ _LIST_STOP = frozenset(
 
 def _field_action(p: Prepared) -> str | None:
     for key, value in p.fields:
+        if key in ("requesttype", "typeofrequest", "actionrequired", "requestedaction"):
+            # "Request type: Add to group" names the action only when it starts with the verb ("Request type: Group
+            # membership", "Action required: group owner to confirm ..." name none)
+            v = fold(value).strip()
+            if re.match(r"(?:add|ajout|anad|agreg|hinzuf|aggiung|toevoeg)", v):
+                return "add"
+            if re.match(r"(?:remove|retir|quitar|entfern|rimuov|verwijder)", v):
+                return "remove"
+            continue
         if key in ("addremove", "action", "accion", "aktion", "azione", "acao", "actie", "request", "change", "handling",
                    "handlung", "akcja", "atgard", "toimenpide"):
             v = fold(value)

@@ -33,7 +33,8 @@ NEW_HIRE = cue(
         r"\bnew \w+(?: \w+){0,3} (?:starts|is starting|will start|begins|joins us)\b",
         r"\b(?:a|an|another|our) new (?:\w+ ){0,3}(?:starting|joining) (?:the |our |us |on |next |this )",
         r"\bjoiners?\b",
-        r"onboarding",
+        r"(?<!partner )(?<!customer )(?<!client )(?<!supplier )onboarding(?! (?:plan|process|programme|program|project|deck|"
+        r"document|flow|pack|checklist|module|portal|call|session)s?\b)",
         r"on-boarding",
         r"(?:we've|we have|we) (?:just )?hired",
         r"has (?:signed|accepted)(?! (?:an? )?(?:\w+ )?(?:role|job|position|offer|post) (?:elsewhere|at|with|in))"
@@ -91,6 +92,8 @@ CREATE_ACCOUNT = cue(
         r"creer (?:un |son |le |leur )?(?:compte|acces)",
         r"(?:konto|benutzer|zugang|account) (?:anlegen|einrichten|erstellen)|anlegen|"
         r"\bricht\w* (?:\w+ ){0,2}(?:ein |einen )?(?:konto|zugang|account|benutzer\w*) ein\b|"
+        # "Can you get Ruth set up please - ruth.ogundipe@..."
+        r"\b(?:get|have) (?:him|her|them|[a-z]+) set up (?:please )?[-–:,]? ?[a-z0-9][\w.+-]*@|"
         r"\bleg(?:t|en|e)? (?:\w+ ){0,3}(?:ein |einen |eine )?(?:konto|zugang|benutzer\w*|account)\b(?:[^.\n]|\.(?=\S)){0,80}?\ban\b",
         r"crea(?:re|te|rgli|rle|telo|tela) (?:un |l'|l' |la sua |il suo )?(?:account|utenza)",
         r"criar(?:-lhe)? (?:uma |a )?conta",

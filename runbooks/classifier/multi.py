@@ -217,6 +217,7 @@ NOTHING_ASKED = re.compile(
     r"(?:sonst|ansonsten) nichts (?:andern|machen|anfassen)|(?:don't|do not) (?:touch|change) anything else|"
     r"nothing else (?:needed|on (?:the|her|his) account)|"
     r"je fais la demande a part|je m'en occupe|lo pido (?:yo )?aparte|ich beantrage (?:das|es|sie) (?:separat|selbst)|"
+    r"(?:take|raise) (?:that|it|this) (?:up )?with (?:facilities|maintenance|estates|hr|the caretaker)|rather than you|"
     r"aucune action (?:requise|necessaire)|rien a faire|no hace falta (?:hacer )?nada|"
     r"(?:i've|i have|i) (?:told|reported it to|let|rung|called|emailed) (?:facilities|maintenance|estates|the caretaker|"
     r"building services)|"

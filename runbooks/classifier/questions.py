@@ -142,8 +142,8 @@ _POLICY = FastRe(
 # the writer has not decided: "Or maybe reset it anyway to be safe, not sure. Do whatever you think."
 _UNDECIDED = FastRe(
     r"\bdo (?:whatever|what) (?:you think|you think is best|you reckon|'?s normal|is normal|you like|makes sense)\b|"
-    r"\blet me (?:check|confirm|find out) and (?:get back|come back) to you\b|\bup to you\b[^.\\n]{0,20}\bnot sure\b|"
-    r"\bnot sure\b[^.\\n]{0,30}\bup to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
+    r"\blet me (?:check|confirm|find out) and (?:get back|come back) to you\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
+    r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
 )
 
@@ -243,7 +243,7 @@ _REQUEST_WORD = re.compile(
 _PROBLEM_WORD = re.compile(
     r"\b(?:can't|cannot|can not|unable|won't|isn't|doesn't|locked|expired|lost|stolen|forgot|forgotten|broken|"
     r"new phone|no puedo|kann nicht|kann mich nicht|impossible|bloque\w*|gesperrt|perdu|verloren|olvid\w*|oublie\w*|"
-    r"vergessen|abgelaufen|caducad\w*|expire\w*)\b"
+    r"vergessen|abgelaufen|caducad\w*|expire\w*|no me acuerdo|ne me souviens|erinnere mich nicht)\b"
 )
 
 

@@ -47,6 +47,7 @@ _SELF_INTRO = re.compile(
     r"parte di)\s*$)"
 )
 _CLAUSE_END = re.compile(r"[.!?;:,\n]")
+_CARRIER = re.compile(r"(?i:\b(?:sim|simkarte|sim-karte|nummer|rufnummer|tarjeta|carte sim|phone number|number)\b)")
 # A lone first name is only read as a person when a third-person verb follows it ("Marco ha dimenticato") or a
 # word before it introduces it ("a Ana", "il collega Luca"): a capitalised word opening a sentence is no name.
 _AUX = re.compile(
@@ -101,8 +102,8 @@ def named_subject(p: Prepared, reporter: str | None = None) -> str | None:
                 continue
         end = _CLAUSE_END.search(text, m.end())
         clause = text[start : end.start() if end else len(text)]
-        if _FIRST_PERSON.search(clause):
-            continue
+        if _FIRST_PERSON.search(clause) or _CARRIER.search(clause):
+            continue  # ... or a phone line: "die SIM hat die Telekom schon gesperrt"
         if local and spells_local([t for t in who.split() if not is_title(t)], local):
             continue
         return " ".join(m.group(0).split())

@@ -53,7 +53,7 @@ LOGIN_FINE = FastRe(
     r"(?:ne marche|bloque|refuse)"
 )
 DEVICE = FastRe(
-    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|(?<!stage )door(?! pc| computer| laptop| terminal)|doors|badges?|keycard|key card|keypad|alarm|horno|oven|fryer|freidora|cafetera|dishwasher|lavavajillas|tpv|datafono|building|locker|"
+    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|(?<!stage )door(?! pc| computer| laptop| terminal)|doors|badges?|keycard|key card|keypad|alarm|(?:bowling|coffee|vending|ticket|washing|fruit|slot|pitching|franking|espresso|sewing|cash) machine|horno|oven|fryer|freidora|cafetera|dishwasher|lavavajillas|tpv|datafono|building|locker|"
     r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
     r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
     r"sim|safe|till|register|scanner|tablet screen|supervisor code|chat|conversation|thread|documento|archivo|fichero|"
@@ -133,6 +133,12 @@ _NOT_THIS = re.compile(
     r"\b(?:not|nicht|pas|no|niet|non|nao|ikke|inte) (?:the |my |a |an |das |die |der |le |la |el |il |o |a |de |het )?"
     r"(?:\w+ ){0,2}$"
 )
+# the device that kept the old password is the cause of the lock, not the system locked: "The iPad we use with the
+# card machine was still signed into my email with the old one"
+_STALE_LOGIN = re.compile(
+    r"\b(?:still (?:signed|logged) (?:in|into|on)|still had (?:my|the) old|with the old (?:one|password)|(?:kept|keeps) "
+    r"(?:trying|retrying))\b"
+)
 _SAVED_FOR = re.compile(
     r"\b(?:(?:saved|stored|cached|remembered) (?:in|for|on)|(?:restored|backed up|recovered|synced) (?:\w+ ){0,3}(?:from|to|via|in))"
     r" (?:the |my |its )?(?:\w+ )?$"
@@ -165,7 +171,7 @@ def other_system(
             # "I typed the PIN from my phone instead of the password": the PIN is how the login was mistyped
             typed = m.group(0) in _PHONE_LOCK and _INSTEAD_OF_PASSWORD.search(p.cue, m.end(), m.end() + 60)
             typed = typed or (second_factor and _LISTED_WITH_EMAIL.search(p.cue, max(0, m.start() - 40), m.end() + 40))
-            saved = _SAVED_FOR.search(p.cue, max(0, m.start() - 50), m.start())
+            saved = _SAVED_FOR.search(p.cue, max(0, m.start() - 50), m.start()) or _STALE_LOGIN.search(p.cue, lo, hi)
             if lure is None and not generic and not typed and not saved and not _said_fine(p, m.end()):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
