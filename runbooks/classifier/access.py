@@ -102,7 +102,8 @@ PW_UNSURE = cue(
     r"\bnot (?:sure|certain) (?:i've been |i'm |i am |i was |i )?(?:typing|using|entering|typed|used|entered|of) (?:in )?"
     r"(?:the right|the correct|my|the) " + PASSWORD + r"|\b(?:mixed|mixing|mix|muddled) (?:it |them )?up with the old one\b|"
     r"\bne suis (?:plus|pas) (?:tres |vraiment )?sur(?:e)? (?:du|de mon) " + PASSWORD + r"|\bmelange\w* avec l'ancien\b|"
-    r"\b(?:can't|cant|cannae|canny|cannot) mind (?:my |the )?" + PASSWORD,  # Scots: "i cant mind my password"
+    r"\b(?:can't|cant|cannae|canny|cannot) mind (?:my |the )?" + PASSWORD  # Scots: "i cant mind my password"
+    + r"|\bbrain (?:has )?(?:\w+ )?(?:deleted|wiped|dropped|lost|erased)\b",  # "my brain has apparently deleted my password"
     negatable=False,
 )
 PW_HOWTO = cue("how do I reset", r"how (?:do|can|should) i (?:reset|recover) (?:my|the) " + PASSWORD)
@@ -139,7 +140,8 @@ PW_SEND_RESET = cue(
 
 # "He knows his password, nothing's been forgotten"
 _NOT_FORGOTTEN = re.compile(r"nothing(?:'s| has| is) (?:been )?forg|(?:hasn't|has not|haven't|have not|not) (?:been )?forg")
-_ASKED_BEFORE = re.compile(r"\b(?:did|have|has|had) (?:you|he|she|they)\s+$")  # "did you forget the password again?"
+# "did you forget the password again?"; "I didn't forget it"
+_ASKED_BEFORE = re.compile(r"\b(?:(?:did|have|has|had) (?:you|he|she|they)|didn't|did not|haven't|have not|never)\s+$")
 
 # --- account_unlock ------------------------------------------------------------------------------------------
 LOCK = cue("locked", LOCKED)
@@ -239,7 +241,7 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
         or any(h.name == "password refused" for h in weak)
         or (any(h.name == "send a reset" for h in weak) and PASSWORD_WORD.search(p.low))  # "... reset it so I can"
     ):
-        strong = hits(p, (PW_FORGOT_IT,))
+        strong = [h for h in hits(p, (PW_FORGOT_IT,)) if not _ASKED_BEFORE.search(p.cue, max(0, h.start - 14), h.start)]
     reset = first_hit(p, PW_RESET)
     locked = first_hit(p, LOCK)
     ask = first_hit(p, UNLOCK_ASK)

@@ -42,7 +42,7 @@ _MULTI = FastRe(
             r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
             r"accounts|users|of us)\b|(?<!across )(?<!at )(?<!for )\ball three\b(?! (?:sites|locations|offices|branches|shops|stores|venues|schools))|(?<!for )\ball of them\b(?! (?:\w+ing|send|use|are|have|had|were|do|did|know)\b)|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
-            r"\b(?:allebei|allebeide|ambos|ambas|les deux|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
+            r"\b(?:allebei|allebeide|ambos|ambas|les deux(?! \w+s\b)|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
             r"bada)\b|(?:@[\w.-]+\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
             r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"
             r"nostr[ei]|nossas|nossos|vores|vara) (?:mfa|2fa|wachtwoorden|contrasenas|cuentas|comptes|mots de passe|"
@@ -65,7 +65,8 @@ _MULTI = FastRe(
             r"(?<!to )(?<!with )(?<!- )\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
-            r"\bme and (?!i\b)(?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both|all" + _DONE_BY_ALL + r"|are both)\b|"
+            r"\bme and (?!i\b)(?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both" + _DONE_BY_ALL
+            + r"(?! (?:spent|looked|tried|thought|checked|clicked|assumed))|all" + _DONE_BY_ALL + r"|are both)\b|"
             r"\bour (?:accounts|passwords|"
             r"phones|logins)\b",
         )

@@ -188,8 +188,10 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
             licence=best.intent is Intent.LICENSE_ASSIGN,  # "desktop Excel crashes on F3" explains a licence request
             hire=best.intent is Intent.NEW_HIRE,
         )
-        or multi.other_ask(p, everywhere, licence=best.intent is Intent.LICENSE_ASSIGN)
-        or topics.another_topic(p, everywhere)
+        or multi.other_ask(
+            p, everywhere, licence=best.intent is Intent.LICENSE_ASSIGN, mfa=best.intent is Intent.MFA_RESET
+        )
+        or topics.another_topic(p, everywhere, mfa=best.intent is Intent.MFA_RESET)
         or added.added_request(p, everywhere, hire=best.intent is Intent.NEW_HIRE)
         or (added.add_and_remove(p) if best.intent is Intent.GROUP_MEMBERSHIP else None)
     )

@@ -260,7 +260,7 @@ def find_groups(p: Prepared) -> list[GroupMention]:
 
 
 _SETTLED = re.compile(
-    r"\b(?:already (?:sorted|done|in place|set up|fine|there|a member|have|has|got)|(?:is|was|are|were) (?:already )?"
+    r"\b(?:already (?:sorted|done|in place|set up|fine|there|a member|have|has|got|in)|(?:is|was|are|were) (?:already )?"
     r"(?:sorted|done|fine|in place)|ya (?:esta|estoy|tengo)|deja (?:fait|en place)|bereits (?:erledigt|drin)|gia (?:fatto|a "
     r"posto)|al (?:geregeld|gedaan))\b"
 )

@@ -67,7 +67,7 @@ _SOCIAL = FastRe(
             r"\b(?:his|her|their|(?<![a-z])[a-z]+'s) password\b(?:[^.\n]|\.(?=\S)){0,90}\b(?:send|give|forward|text|email) (?:it|the new one|them) "
             r"(?:to|back to) me\b",
             r"\bverbal(?:ly)? approv\w*",
-            r"\bapprov\w* (?:\w+ ){0,3}(?:verbally|by phone|over the phone|on the phone|in person|orally)\b|"
+            r"(?<!to )\bapprov\w* (?:\w+ ){0,3}(?:verbally|by phone|over the phone|on the phone|in person|orally)\b|"
             r"\bverbal (?:ok|okay|go-ahead|sign-off|consent|approval)\b",
             r"\b(?:aprobad[oa]|aprovad[oa]|autorizad[oa]|approuve\w*|valide\w*|genehmigt|freigegeben|approvat[oa]|"
             r"autorizzat[oa]|goedgekeurd) (?:\w+ ){0,3}(?:verbalmente|de palabra|por telefono|oralement|verbalement|"
@@ -80,7 +80,11 @@ _SOCIAL = FastRe(
             # "Dave said yes on the phone ... there's no time to wait for the usual approval, just do it"
             r"\bno time to wait for (?:the |a |any )?(?:\w+ )?(?:review|approval|approver|sign-?off|verification|process)\b|"
             r"\bsaid (?:yes|ok|okay|it's fine|go ahead) (?:on|over) the phone\b",
-            r"\bno hay tiempo para (?:la |el |las |los )?(?:revision|aprobacion|verificacion|comprobacion)|"
+            r"\bno hay tiempo para (?:esperar a )?(?:la |el |las |los )?(?:revision|aprobacion|verificacion|comprobacion)|"
+            r"\b(?:visto bueno|el ok) por telefono\b|\bno hace falta molestar a\b|"
+            # "réinitialiser le mot de passe de X et me transmettre le nouveau"; "reset her password and send me the new one"
+            r"\b(?:me transmettre|m'envoyer|me communiquer|me donner) le nouveau\b|"
+            r"\b(?:send|give|text|email|tell) (?:me|us) the new (?:one|password)\b|"
             r"\bpas le temps (?:de |pour )(?:la )?(?:valid|verifi|revision|controle)\w*|"
             # "m'a donné son accord oralement ... pas le temps de passer par la validation habituelle"
             r"\baccord (?:\w+ ){0,2}(?:oralement|verbalement|par telephone)\b|\bpas le temps de passer par\b|"
@@ -186,7 +190,8 @@ _CLOSED = FastRe(
             r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"
             r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "
             # (not "still waiting on the new rota screen - I know that's with procurement, not you")
-            r"waiting (?:for|on)\b(?![^.\n]{0,80}\b(?:not (?:you|for you|it|an it \w+)|with (?:procurement|facilities|"
+            r"waiting (?:for|on)\b(?![^\n]{0,160}\b(?:none of (?:that|this|it) needs|nothing for you|just context)\b)"
+            r"(?![^.\n]{0,80}\b(?:not (?:you|for you|it|an it \w+)|with (?:procurement|facilities|"
             r"finance|hr|the supplier|purchasing|estates))\b)|\bstatus (?:of|on) (?:my|the) (?:ticket|request)\b|\beta on\b",
         )
     )
@@ -229,8 +234,8 @@ def automated_footer(words: str) -> bool:
 
 # told for the record: "FYI ... it unlocked itself ... No action needed, just in case it shows up on a report"
 _FOR_THE_RECORD = re.compile(
-    r"\b(?:fyi|just letting you know|just so you know|for info(?:rmation)?|heads up)\b[^\n]{0,300}?\bno action (?:is )?"
-    r"(?:needed|required)\b"
+    r"\b(?:fyi|just letting you know|just so you know|for info(?:rmation)?|heads up|for your records|for the record)\b"
+    r"[\s\S]{0,300}?\b(?:no action (?:is )?(?:needed|required)|no need to do anything)\b"
 )
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
 

@@ -82,7 +82,7 @@ LEAVER = cue(
         # "mit der Dernière am Samstag endet der Gastvertrag von X", "termina el contrato de": the verb first
         r"(?:endet|endete|lauft (?:\w+ )?aus|termina|acaba|se termine|prend fin|finisce|scade|eindigt) (?:\S+ ){0,3}?"
         r"(?:\w*vertrag|contrato|contrat|contratto|contract|praktikum|stage)\b",
-        r"(?:won't|will not|isn't|is not) (?:be )?coming back\b|kommt (?:\S+ ){0,6}?nicht (?:mehr )?zuruck|no (?:va a )?volver(?:a|an)?\b|ne reviendra pas",
+        r"(?:won't|will not|isn't|is not|not) (?:be )?coming back\b|kommt (?:\S+ ){0,6}?nicht (?:mehr )?zuruck|no (?:va a )?volver(?:a|an)?\b|ne reviendra pas",
         r"offboard\w*",
         r"off-board\w*",
         r"(?<!no me deis de )(?<!no me des de )(?<!no me den de )(?<!ya esta dado de )(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )\bbaja\b(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
@@ -180,7 +180,8 @@ SUSPEND = cue(
         r"de-activat\w*",
         r"deprovision\w*",
         r"close (?:[\w'’]+ ){0,3}(?:account|accounts|access|mailbox)",
-        r"(?:account|accounts|login|mailbox) (?:can |could |should |will |needs to |need to )?(?:be|to be) closed",
+        r"(?:account|accounts|login|mailbox)\s*(?:\([^)]{0,80}\)\s*)?(?:can |could |should |will |needs to |need to )?(?:be|to be) "
+        r"closed",
         r"block (?:\w+ ){0,2}(?:account|access)",
         r"(?:remove|revoke|cut off|cut|shut off|end|terminate) (?:all |his |her |their |the )?(?:\w+ )?access",
         r"lock (?:his|her|their|the) account",

@@ -59,6 +59,8 @@ _ALREADY = re.compile(
 )
 # "Finance say we've got Project Online licences available": the organisation's stock, not what the user has
 _STOCK = re.compile(r"(?: licen[cs]es?| seats?)? (?:available|spare|free|unused|left over|going spare|in stock)\b")
+# "With F3 she only has the web apps": the plan named, then who has it
+_HAS_AFTER = re.compile(r"[^\w.?!\n]*(?:she|he|they|i|we) (?:only |currently |still )?(?:has|have|had|gets?|got)\b")
 _CURRENT_KEY = re.compile(r"(?:current|existing|old|present|actual|aktuell|bisherig|actuel|vigente|attuale)\w*licen")
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
@@ -143,8 +145,10 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
             mentioned.append(name)
         before = _NONWORD.sub(" ", text[max(0, p.clause_start(start) if source is None else 0, start - 40) : start])
         if (
-            _OLD.search(before) and not _NEW.search(before[-12:]) and not _STOCK.match(text, end, end + 30)
-        ) or _ALREADY.match(text, end, end + 40):
+            (_OLD.search(before) and not _NEW.search(before[-12:]) and not _STOCK.match(text, end, end + 30))
+            or _ALREADY.match(text, end, end + 40)
+            or _HAS_AFTER.match(text, end, end + 40)
+        ):
             olds.append(name)
             continue
         if name in olds and _NEW.search(before[-12:]):

@@ -242,6 +242,8 @@ PLAN_ASK = cue(
         # "Bronwyn's approved Business Premium - can you switch me over?"
         r"(?:business (?:basic|standard|premium)|e[135]|f3)\b[^.?\n]{0,40}\b(?:switch|move|bump) (?:me|him|her|them) "
         r"(?:over|across|up)\b",
+        # a request form's "*What:* Visio Plan 2"
+        r"\bwhat\s*:\s*(?:microsoft 365 |m365 )?(?:visio|project|power ?bi|e[135]|f3|business (?:basic|standard|premium))\b",
         # "E1 -> E3 pls": from one plan to another
         r"(?:business (?:basic|standard|premium)|e[135]|f3)\s*(?:->|→|=>|>)\s*(?:business (?:basic|standard|premium)|e[135]|f3)\b",
         # "Martin has approved an E5 for me ... Could you assign it?"

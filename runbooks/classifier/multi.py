@@ -170,6 +170,7 @@ def second_request(
         given = _ACCESS_GIVE.search(p.cue, live=p.live) if _ACCESS_GIVE.maybe(p.live) else None
         if given is not None:
             return " ".join(given.group(0).split())[:80]
+    forwarded = _FORWARDED.search(p.cue)  # an ask inside a forwarded mail was made of someone else
     checks = (_SECOND_ASK, _ALSO_BROKEN, _LOOK_ASK) if group else (_SECOND_ASK, _ALSO_BROKEN, _LOOK_ASK, _ACCESS_ASK)
     for check in checks:
         if not check.maybe(p.live):
@@ -182,6 +183,7 @@ def second_request(
                 or (check is _LOOK_ASK and _WHY.search(p.cue, lo, hi) is not None)
             )
             in_field = hire and _FIELD_LINE.match(p.cue, p.cue.rfind("\n", 0, m.start()) + 1) is not None
+            in_field = in_field or (forwarded is not None and m.start() > forwarded.start() and check is _SECOND_ASK)
             refused = _DONT.match(m.group(0)) is not None  # "please don't send me the install guide again"
             if not about_login and not in_field and not refused and not any(lo <= s < hi for s in starts):
                 return " ".join(m.group(0).split())[:80]
@@ -285,17 +287,20 @@ SAME_ASK = re.compile(
 # for two intents already catches), never an unrelated ask.
 
 
+_FORWARDED = re.compile(r"-{3,} ?(?:forwarded message|original message) ?-{3,}|^[ \t>]*(?:from|von|de)[ \t]*:.*\n(?:.*\n){0,2}?[ \t>]*(?:sent|date|datum|fecha)[ \t]*:", re.M)
+PHONE_LINE = re.compile(r"\b(?:numero|number|nummer|phone|movil|telefono|handy|sim|mobile|telephone)\b")
 _OFFICE_APP = re.compile(
     r"\b(?:excel|word|outlook|teams|powerpoint|onenote|sharepoint|desktop apps?|office apps?|web version|"
     r"visio|power bi|project)\b"
 )
 
 
-def other_ask(p: Prepared, starts: list[int], *, licence: bool = False) -> str | None:
+def other_ask(p: Prepared, starts: list[int], *, licence: bool = False, mfa: bool = False) -> str | None:
     """A sentence apart from the request, not about the login, that asks IT to do something or reports something
     broken: "The hoist has a warning light on, can someone look?", "The shared calendar isn't working either".
     For a licence request (``licence``) an Office app's trouble is why it is asked ("need Excel desktop, the web
     version keeps crashing")."""
+    forwarded = _FORWARDED.search(p.cue)
     for check in (_ASK_MARKER, _FAULT_MARKER):
         if not check.maybe(p.live):
             continue
@@ -305,6 +310,10 @@ def other_ask(p: Prepared, starts: list[int], *, licence: bool = False) -> str |
                 continue
             if licence and _OFFICE_APP.search(p.cue, lo, hi):
                 continue
+            if mfa and PHONE_LINE.search(p.cue, lo, hi):
+                continue  # "tengo número nuevo (el antiguo ya no funciona)": why the second factor is reset
+            if forwarded is not None and m.start() > forwarded.start():
+                continue  # "Can you sort his PPE order" inside a forwarded mail was asked of someone else
             if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi):
                 continue
             tail = p.cue[m.end() : hi] if check is _ASK_MARKER else ""

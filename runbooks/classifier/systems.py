@@ -16,7 +16,7 @@ OTHER_SYSTEM = FastRe(
     r"\b(?:sap(?! (?:la|el|que|com|on|si|mai)\b)|eduroam|salesforce|sfdc|dentrix|corelink|core banking|voicemail|voice mail|voice-mail|pin|pins|puk|wifi(?! (?:made|asked|forced|prompted|wanted))(?! (?:mein|my|mon|mi) (?:windows|okta|microsoft|work|company))|"
     r"wi-fi(?! (?:made|asked|forced|prompted|wanted))(?! (?:mein|my|mon|mi) (?:windows|okta|microsoft|work|company))|"
     r"wlan(?! (?:mein|my|mon|mi) (?:windows|okta|microsoft|work|company))|"
-    r"wireless|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
+    r"wireless(?! (?:keyboard|mouse|headset|charger|earbuds|presenter))|guest network|personal (?:gmail|email|e-mail|account|mailbox)|gmail|hotmail|yahoo|icloud|apple id|"
     r"facebook|instagram|linkedin|twitter|netflix|amazon|ebay|paypal|(?:bank|banking|payroll|benefits|pension|hr) "
     r"(?:app|portal|site|website|system)|adp|workday|servicenow|dropbox|docusign|adobe|"
     r"quickbooks|xero|lims|labware|shopify|hubspot|mailchimp|wordpress|squarespace|canva|epic|cerner|bloomberg|github|gitlab|crm|erp|practice management|banking software|"
@@ -49,6 +49,9 @@ LOGIN_FINE = FastRe(
     r"(?:contrasena|usuario|acceso)\b"
     r"|\bnot (?:on|through|via|behind|part of|connected to|linked to|in) (?:okta|sso|single sign-on|entra(?: id)?|azure ad|"
     r"our sso|the company login)\b"
+    # "Windows und Outlook gehen"; "(nicht Windows, nur das Praxisprogramm)"
+    r"|\b(?:windows|outlook)(?: und| y| et| and| &) (?:windows|outlook|mail|e-mail|teams)(?: gehen| funktionieren| funcionan|"
+    r" fonctionnent| work| are fine)\b(?! nicht| no\b| pas)|\bnicht (?:windows|outlook|okta)\b,? nur\b"
     r"|\bsolo falla (?:el|la)\b|\bnur (?:das|die|der) \w+ (?:geht nicht|streikt|sperrt)|\bseul(?:e|ement)? (?:le|la) \w+ "
     r"(?:ne marche|bloque|refuse)"
 )

@@ -222,7 +222,7 @@ _FOR_MY_ACCOUNT = re.compile(
     r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b|"
     r"\b(?:disable|suspend|close|deactivate|switch off|shut off|turn off) my (?:own )?(?:account|user|login)\b|"
     r"\b(?:reset|unlock|change) my (?:own )?(?:password|account|login|mfa)\b|\bfor me\s*:|\b(?:remove|add) me (?:from|to)\b|"
-    r"\b(?:pour moi|para mi|fur mich|per me|voor mij)(?=\s*[.,!?;:)]|\s*$)"
+    r"\b(?:pour moi|para mi|fur mich|per me|voor mij)(?=\s*[.,!?;:)]|\s*$)|\b(?:reset|unlock) it for me\b"
 )
 
 

@@ -19,7 +19,7 @@ from .asks import ASK_OR_FAULT, FOLLOW_UP, NO_ASK, SMALL_TALK, hit, quiet
 from .fastre import FastRe
 from .guards import solved_in
 from .lexicon import PASSWORD
-from .multi import EQUIPMENT, NOTHING_ASKED, SAME_ASK, excerpt, sentence
+from .multi import EQUIPMENT, NOTHING_ASKED, PHONE_LINE, SAME_ASK, excerpt, sentence
 from .text import Prepared
 
 # Phrases that open another request whatever follows (a runbook word after them is a second runbook request).
@@ -101,9 +101,10 @@ _ALSO_EXPIRED = FastRe(
 _PASSWORD = re.compile(PASSWORD)
 
 
-def another_topic(p: Prepared, starts: list[int]) -> str | None:
+def another_topic(p: Prepared, starts: list[int], *, mfa: bool = False) -> str | None:
     """A sentence apart from the request that opens another topic (a connector before a new request or fault,
-    "ditto for ...") or reports a second fault or asks for a thing in the first person."""
+    "ditto for ...") or reports a second fault or asks for a thing in the first person. For an MFA reset
+    (``mfa``) an aside about the phone or the number is why it is asked ("el antiguo ya no funciona")."""
     live = p.live
     if _SAME_FOR.maybe(live):
         for m in _SAME_FOR.finditer(p.cue, live=live):
@@ -124,7 +125,7 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
     if _ASIDE.maybe(live):
         for m in _ASIDE.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
-            if any(lo <= s < hi for s in starts):
+            if any(lo <= s < hi for s in starts) or (mfa and PHONE_LINE.search(p.cue, lo, hi)):
                 continue
             # the question mark or fault may end the sentence after the aside
             if not hit(ASK_OR_FAULT, p, m.end(), min(len(p.cue), hi + 1)) and not EQUIPMENT.search(
@@ -146,7 +147,7 @@ def another_topic(p: Prepared, starts: list[int]) -> str | None:
             continue
         for m in check.finditer(p.cue, live=live):
             lo, hi = sentence(p, m.start())
-            if any(lo <= s < hi for s in starts) or quiet(p, lo, hi):
+            if any(lo <= s < hi for s in starts) or quiet(p, lo, hi) or (mfa and PHONE_LINE.search(p.cue, lo, hi)):
                 continue
             if check is _SELF_ASK:
                 tail = p.cue[m.end() : hi]

@@ -10,6 +10,8 @@ _TYPOS: dict[str, str] = {
     "expierd": "expired",
     "incorect": "incorrect",
     "grupe": "gruppe",
+    "vergesen": "vergessen",
+    "vergesssen": "vergessen",
     "projct": "project",
     "porject": "project",
     "prject": "project",
