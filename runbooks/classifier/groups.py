@@ -222,8 +222,8 @@ def find_groups(p: Prepared) -> list[GroupMention]:
         name = _clean(raw)
         if not _acceptable(name if not quoted else raw, explicit=explicit):
             continue
-        if not explicit and _NOT_GROUP_AFTER.match(p.text[end:]):
-            continue
+        if _NOT_GROUP_AFTER.match(p.text[end:]):
+            continue  # "the Group Bookings folder", "X-Share drive": a folder or share, not a group
         key = name.lower()
         action, words = _action(p, start, end)
         if key in found:

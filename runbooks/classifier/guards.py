@@ -159,7 +159,8 @@ _CLOSED = FastRe(
             r"\bclose (?:whatever|anything|everything)(?:'s| is| that's| that is)? (?:still )?open\b|"
             # "managed to reset it myself through the self-service page ... All working now"
             r"\b(?:managed|was able) to (?:reset|unlock|fix|sort|change) (?:it|my \w+) (?:myself|on my own)\b|"
-            r"\bsorted my own (?:password|account|login)\b|"
+            r"\bsorted my own (?:password|account|login)\b|\bignore my (?:call|email|message|ticket) (?:earlier|this morning)\b|"
+            r"\bmanaged to (?:reset|unlock|change) (?:it|my \w+) (?:thru|through|via|using|on|with) (?:the )?self[- ]?service\b|"
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
@@ -178,7 +179,7 @@ _CLOSED = FastRe(
             r"generated) (?:message|notification|email)\b|\bsystem log\b|\badmin cent(?:er|re) (?:notification|alert)\b|"
             r"\b(?:do not|please do not|don't) reply to this (?:e-?mail|message|notification)\b|\bunmonitored mailbox\b|"
             r"\byou(?:'re| are) receiving this (?:e-?mail|message|notification)\b",
-            r"\brate your experience\b|\bsatisfaction survey\b|\bhow did we do\b|\bunsubscribe\b|\bwebinar\b|(?<!staff )(?<!for the )(?<!in the )\bnewsletter\b(?! items?\b)|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
+            r"\brate your experience\b|\bsatisfaction survey\b|\bhow did we do\b|\bunsubscribe\b|\bwebinar\b|(?<!staff )(?<!for the )(?<!in the )(?<!the )(?<!familys )(?<!family )\bnewsletter\b(?! items?\b| over\b)|% off\b|\blimited[- ]time offer\b|\bspecial offer\b|"
             r"\bfree trial\b|\bview (?:this email )?in (?:your )?browser\b",
             r"\bhaiku\b|\bjust (?:kidding|joking)\b|\bapril fool",
             r"\btest (?:ticket|issue|request|message|email)\b|\bthis is (?:a|just a|only a) test\b|\btesting (?:the )?(?:new )?"

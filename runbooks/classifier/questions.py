@@ -25,7 +25,7 @@ _POLICY = FastRe(
             r"\bhow long (?:is|are|does|do) (?:the |a |an |our )?(?:[\w-]+ ){0,4}(?:valid|good for|active|last|stay "
             r"valid)\b|\bwhat (?:should|do|can) i tell (?:them|people|students|users|staff|my team|the team|customers)\b",
             # the same in the other ticket languages: "¿Cuántos intentos fallidos se permiten ...?"
-            r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele "
+            r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele[n]? "
             r"(?:\w+ )?(?:versuche|fehlversuche|fehleingaben)|quanti (?:tentativi|errori)|quantas (?:tentativas|vezes)|"
             r"hoeveel (?:pogingen|keer)|hur manga (?:forsok|ganger)|hvor mange (?:forsog|forsok|ganger|gange))\b",
             # "it's only for the manual, I have no problem with my account"
@@ -132,7 +132,7 @@ _POLICY = FastRe(
             r"\b(?:wie lange|cuanto tiempo|combien de temps|quanto tempo|hoe lang|hur lange|hvor (?:lenge|laenge|lange))"
             r"\b(?! (?:dauert|duurt|tarda\w*|(?:ca |cela )?prend\w*|ci vuole|ci vorra|demora\w*|leva|tar|tager)\b)"
             r"[^.?\n]{0,60}\?",
-            r"\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
+            r"\bes geht nur um (?:die |eine )?info\w*\b|\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
             r"so para informacao|ter info|bara for info|kun til info|just for info|for information only)\b",
         )
     )

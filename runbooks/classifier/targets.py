@@ -83,7 +83,7 @@ def _snippet(p: Prepared, mention: Mention) -> str:
 
 
 _TITLE_THEN_NAME = re.compile(
-    r"(?:\b(?:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*)"
+    r"(?:\b(?i:our|the|a|an|new)\s+(?:[\w-]+\s+)?(?i:manager|supervisor|jefe|jefa|responsable|chef|cheffe|vorgesetzte\w*)"
     # a capitalised job title ("Watch Manager Graham Pettifer (...)"), not "My manager, Tom Reeve (...)"
     r"|\b(?!(?:My|Your|His|Her|Their|Our)\b)[A-Z][\w-]+\s+(?:Manager|Supervisor|Director|Officer|Lead|Coordinator)),?\s+"
     r"((?:[A-ZÀ-Þ][\w'’-]+\s+){1,3})\(?\s*$"

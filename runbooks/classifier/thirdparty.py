@@ -39,6 +39,8 @@ _THIRD_LOW = FastRe(
     r"praktikantin)\b(?! und ich)|\b(?:ihn|ihm) (?:bitte |mal )?(?:entsperren|freischalten|zurucksetzen)\b"
     # "a Rocío de la tienda del Centro se le ha bloqueado la cuenta": to him or her, not to the writer
     r"|\bse le (?:ha|han) (?:bloquead\w*|olvidad\w*|caducad\w*|borrad\w*)"
+    # "Sergio, el educador del aula de bebés, se ha quedado bloqueado" (not "mi cuenta se ha quedado bloqueada")
+    r"|(?<!cuenta )(?<!usuario )(?<!ordenador )(?<!equipo )(?<!portatil )(?<!sesion )\bse ha quedado (?:bloquead[oa]|sin acceso)\b"
     # "bitte Frau Lindqvist (...) in die Gruppe X aufnehmen": someone named by title and surname, acted on
     r"|\b(?:frau|herrn?|mme|madame|monsieur|senora|senor|sra|mrs|mr|ms)\.? [a-z][\w'-]+\b(?=[^.\n]{0,80}\b(?:aufnehmen|"
     r"hinzufug\w*|entsperr\w*|zurucksetz\w*|ajout\w*|debloqu\w*|reinitialis\w*|anad\w*|desbloque\w*|restablec\w*|"
@@ -53,7 +55,7 @@ _THIRD_LOW = FastRe(
     r"|\b(?:el|la|nuestr[oa]|mi) (?:\w+ )?(?:encargad[oa]|jef[ea]|gerente|supervisor[a]?|recepcionista|conductor[a]?|"
     r"companer[oa]|colega)\b[^.\n]{0,50}\b(?:tiene (?:un |una )?(?:movil|telefono|portatil|numero)|ha perdido|ha olvidado|"
     r"olvido|no puede (?:entrar|acceder)|se ha quedado|esta bloquead[oa]|necesita)"
-    r"|\b(?:il|elle) (?:a (?!expire|du |ete |fallu )|est (?!expire|perime|trop|tombe|reste|perdu|casse|dans|sous)|connait|"
+    r"|\b(?:il|elle) (?:a (?!expire|du |ete |fallu )|est (?!expire|perime|trop|tombe|reste|perdu|casse|dans|sous|enregistre|sauvegarde|memorise)|connait|"
     r"doit|s'est)"
     # "il ne" of a person, not of the password: "il ne peut plus se connecter", not "il ne respecte pas les exigences"
     r"|\b(?:il|elle) (?:ne (?:peut|sait|se souvient|trouve|arrive|reussit|parvient|recoit|travaille|revient|fait partie)|"
