@@ -14,6 +14,7 @@ _MFA_PLUS = alt(
     MFA,
     r"(?:approvals?|push(?:es)?|prompts?|codes?|notifications?) (?:\w+ ){0,5}(?:to|on) my (?:old|previous|former|lost|broken|stolen) (?:phone|number|device|mobile|handset)",
     r"approve (?:it |the (?:sign-?in|login|request) )?(?:on|with|in) (?:my|the) (?:phone|app|mobile)",
+    r"approve sign-?in request",  # the Authenticator prompt's own words
     r"(?:okta|duo|authenticator|microsoft|verify) push(?:es)?|push (?:notifications?|approvals?|requests?)",
 )
 MFA_WORD = cue("mfa", _MFA_PLUS)
@@ -76,7 +77,8 @@ PHONE_EVT = cue(
         r"(?:yubi ?key|security key|token|sicherheitsschlussel|cle de securite|llave de seguridad|chiave di sicurezza)"
         r"(?: \w+){0,6} (?:stolen|lost|verloren|perdu\w*|perdid[oa]|smarrit[oa]|kwijt|gestohlen|vole\w*|robad[oa])",
         # the sign-in prompt still goes to a phone handed back: "that's the old phone I handed back"
-        r"(?:old|previous) (?:phone|mobile|handset)(?: \w+){0,3} (?:handed (?:back|in)|returned|gave back|traded in|swapped)",
+        r"(?:old|previous) (?:phone|mobile|handset|samsung|iphone|pixel|android)(?:[ -]+\w+){0,4} (?:handed (?:back|in)|returned|"
+        r"gave back|traded in|swapped)",
         r"(?:new|replacement) (?:one|phone|mobile) (?:\w+ ){0,2}never (?:had|got) (?:the |an? )?(?:app|authenticator)",
         r"(?:authenticator|verify|app)\w*(?: [\w']+){0,4} (?:wiped|was wiped|empty|is empty|gone|deleted|missing|"
         r"didn't (?:come|transfer|move)|not transferred|no longer there|ya no esta|fehlt|ist weg|farid|a disparu)",
