@@ -6,10 +6,10 @@ then fixed for general causes, so these files now guard against regressions, the
 unseen tickets. ``tuning-7.jsonl`` and ``tuning-12.jsonl`` hold the probes written while fixing rounds 6-9 and 11
 (never an estimate).
 
-The floors sit just below what the sets measure today (every set 0 unsafe but heldout-22, one name cut short; every set 100% intent except
-heldout-13 at 98%, heldout-18 to -21 at 99.2%, heldout-28, -31 to -36 at 98.3%, heldout-30 at 99.2% and tuning-7 at 99.5%, quiet misses kept on purpose): per set, intent accuracy >= 0.98 and
-unsafe rate <= 0.01 (the goal; under 100 tickets that means no unsafe proposal at all); pooled over every
-held-out set, intent >= 0.995 and unsafe <= 0.002.
+The floors sit just below what the sets measure today (every set 0 unsafe but heldout-22, one name cut short; every
+set at 98% intent or better, the quiet misses kept on purpose listed per round in tests/data/README.md): per set,
+intent accuracy >= 0.98 and unsafe rate <= 0.01 (the goal; under 100 tickets that means no unsafe proposal at
+all); pooled over every held-out set, intent >= 0.995 and unsafe <= 0.002.
 """
 
 from __future__ import annotations
