@@ -167,6 +167,7 @@ KNOWS = cue(
         + r"(?: itself| still| definitely)?(?: is| was|'s) (?:right|correct|fine|ok|okay|good|not the (?:problem|issue))",
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,
         r"i remember (?:my|the) " + PASSWORD,
+        r"(?:have|'ve) not forgotten (?:my|the|it)|\bhaven't forgotten (?:my|the|it)",
         r"(?:^|[.!?,;]\s)know (?:my|the) " + PASSWORD,
         r"(?:^|[.!?,;|]\s*)knows (?:his|her|their|the) " + PASSWORD,  # a form's "Issue: ... Knows his password."
         r"(?:se|conozco|recuerdo|sabe|conoce|sap|conec|coneix|recorda) (?:la|mi|su|meva|seva) " + PASSWORD,

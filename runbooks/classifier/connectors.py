@@ -125,7 +125,7 @@ _FOR_IT = re.compile(
 )
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
 _NOT_FOR_IT = re.compile(
-    r"\b(?:joking|nothing for you|no action for you|rather than you|(?:take|raise) (?:that|it|this) (?:up )?with "
+    r"\b(?:joking|nothing for you|no action for you|rather than you|(?:i've|i have) sorted (?:those|that|it|them)|(?:take|raise) (?:that|it|this) (?:up )?with "
     r"(?:facilities|maintenance|estates|hr)|(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem|question)|it's|your (?:department|"
     r"problem|area|job))|not your (?:department|problem|area|job)|not an it (?:thing|issue|problem|question))\b"
 )

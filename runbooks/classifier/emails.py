@@ -360,7 +360,7 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
 _MY_EMAIL = re.compile(
     r"(?:\bmy (?:work |company |office )?e-?mail(?: address)?(?: is)?|\bmi correo(?: electronico)?(?: es)?|"
     r"\bmon (?:adresse |e-?mail|courriel)\w*(?: est)?|\bmeine (?:e-?mail|adresse)\w*(?: ist| lautet)?|"
-    r"\bla mia (?:e-?mail|mail)(?: e)?|\bmeu e-?mail(?: e)?|\bmijn e-?mail(?:adres)?(?: is)?|\bi am|\bi'm|\bthis is)"
+    r"\bla mia (?:e-?mail|mail)(?: e)?|\bmeu e-?mail(?: e)?|\bo meu (?:correo|e-?mail|enderezo)(?: e)?|\bmijn e-?mail(?:adres)?(?: is)?|\bi am|\bi'm|\bthis is)"
     r"[\s:,-]*$"
 )
 

@@ -96,7 +96,7 @@ REMOVE = FastRe(
     r"(?:come|coming|get|be taken|taken) out of|odober\w*|odstran\w*|vyrad\w*|vyjm\w*|"
     r"(?:aus|von) (?:der |dem |den )?(?:\S+ ){0,3}nehmen|drop (?:me|him|her)|delete (?:me|him|her)|"
     r"kick\w*|revoke\w*|no longer (?:needs?|be) (?:in|a member)|quit(?:ar|ad|en|eis|ame)\w*|borr(?:ar|ad)\w*|sac(?:ar|ad|ad|adme)\w*|"
-    r"elimin\w*|retir\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
+    r"elimin\w*|retir(?!ed\b|ement\b|ing\b|es\b)\w*|supprim\w*|enlev\w*|sortir|entfern\w*|rausnehm\w*|raus|austragen|herausnehm\w*|"
     r"streichen|rimuov\w*|togli\w*|remover|tirar|verwijder\w*|fjarlaeg\w*|fjern\w*|ta (?:\w+ )?bort|"
     r"ta (?:meg|mig) ut|uit (?:de |het )?groep|haal\w* (?:\w+ ){0,3}uit|weghal\w*)\b"
 )

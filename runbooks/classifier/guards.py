@@ -82,6 +82,7 @@ _SOCIAL = FastRe(
             r"\bsaid (?:yes|ok|okay|it's fine|go ahead) (?:on|over) the phone\b",
             r"\bno hay tiempo para (?:esperar a )?(?:la |el |las |los )?(?:revision|aprobacion|verificacion|comprobacion)|"
             r"\b(?:visto bueno|el ok) por telefono\b|\bno hace falta molestar a\b|"
+            r"\b(?:mandadmela|enviadmela|pasadmela|dadmela|mandamela|enviamela)\b|"
             # "réinitialiser le mot de passe de X et me transmettre le nouveau"; "reset her password and send me the new one"
             r"\b(?:me transmettre|m'envoyer|me communiquer|me donner) le nouveau\b|"
             r"\b(?:send|give|text|email|tell) (?:me|us) the new (?:one|password)\b|"
@@ -142,7 +143,7 @@ def security_bypass(p: Prepared) -> str | None:
 _CLOSED = FastRe(
     "|".join(
         (
-            r"\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
+            r"(?<!that one )(?<!so that one )\bcan be closed\b|\bclose (?:this|the|my) (?:ticket|request|issue|case)\b|\b(?:you can|feel free to|please|ok to|okay to) "
             r"close (?:it|this)\b(?! (?:access|account|login|user|mailbox|down))|\b(?:you can|feel free to|please|ok to|okay to) close [a-z][a-z0-9]+-\d+\b|\bmark (?:this|it|the ticket|the request) (?:as )?(?:resolved|closed|done|complete)\b|"
             r"\bthe (?:\w+ )?(?:reset|unlock|fix|change) (?:worked|did the trick)\b",
             r"\bnever ?mind\b(?!,? (?:not your|that's not|that is not|it's not|not for you|not an it|not you))|\bignore (?:this|my (?:previous|last|earlier)) (?:ticket|request|email|message)\b"

@@ -21,6 +21,7 @@ PASSWORD = alt(
     r"pas+w(?:ro|o)r?d\w*|passowrd\w*|passwrd\w*",  # typed in a hurry: "pasword", "passwrod", "passowrd"
     r"kennw[oe]rt\w*",
     r"contrasen\w+",
+    r"contrasinal\w*",  # Galician
     r"clave",
     r"mots? de passe",
     r"mdp",
@@ -114,6 +115,7 @@ RESET = alt(
     r"reestablec\w*",
     r"resete\w*",
     r"reinicia\w*",
+    r"reinicie\w*",
     r"reinitialis\w*",
     r"reinitializ\w*",
     r"zurucksetz\w*",

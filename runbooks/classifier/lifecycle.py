@@ -57,7 +57,8 @@ NEW_HIRE = cue(
         r"dar de alta|alta de usuario",
         r"(?<!avis d')(?<!heure d')(?<!port d')arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
-        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*|dozent\w*|lehrer\w*|lehrkraft)|neueinstellung|(?<!renten)eintritt\w*(?! in den ruhestand)|ausbildungsstart",
+        r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*|dozent\w*|lehrer\w*|lehrkraft)|nueva alta|alta nueva|"
+        r"nueva incorporacion|fecha de alta|neueinstellung|(?<!renten)eintritt\w*(?! in den ruhestand)|ausbildungsstart",
         r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
         r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
         r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",
@@ -259,7 +260,7 @@ PLAN_ASK = cue(
                 _ASK_VERB,
                 r"asign\w*|necesit\w*|attribu\w*|besoin|brauch\w*|zuweis\w*|benotig\w*|assegn\w*|bisogno|"
                 r"atribu\w*|preciso|precisa|toewijz\w*|nodig|pasar\w*|subir\w*|demand\w*|pedir|anfragen|chiedere|necessit\w*|"
-                r"passer|wechseln|umstellen|hochstufen|krijgen|bekommen|(?:il |elle )?(?:me|lui|leur) faut|"
+                r"passer|wechseln|umstellen|hochstufen|krijgen|bekommen|(?:il |elle )?(?:me|lui|leur) faut|would like|'d like|"
                 r"erhalten|obtenir|ottenere|conseguir|receber|obter|trenger|behover",
                 r"(?:ticket|request) is (?:just |only )?(?:for|about)",
                 r"put",  # "could you put Wojciech Zieliński (...) on E1?"

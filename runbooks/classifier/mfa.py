@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from opsgate.runbooks.intents import Intent
 
 from .cues import alt, cue, either, first_hit, near
@@ -95,10 +97,15 @@ CANT_LOGIN = cue(
 )
 
 
+_NOT_MFA = re.compile(r"\((?:not|no) (?:the )?(?:mfa|2fa|authenticator)\)|\bnot (?:an? )?mfa (?:reset|issue|problem)\b")
+
+
 def mfa_evidence(p: Prepared) -> Evidence:
     ev = Evidence(Intent.MFA_RESET)
     word = first_hit(p, MFA_WORD)
     ask = first_hit(p, MFA_ASK)
+    if ask is not None and _NOT_MFA.search(p.cue):
+        ask = None  # "Just a password reset please (not MFA)"
     phone = first_hit(p, PHONE_EVT)
     enrol = first_hit(p, MFA_ENROL)
     cant = first_hit(p, CANT_LOGIN)

@@ -216,6 +216,7 @@ NOTHING_ASKED = re.compile(
     r"(?:so )?ignore (?:that|this|it|me)(?: too| as well)?|no action for you|nothing for you|"
     r"already (?:reported|logged|raised) (?:that|it|this)(?: one)?|"
     r"not your (?:problem|department|area|job|concern)|joking|just so you know|not you\b|kein handlungsbedarf|"
+    r"do you (?:want|need) me to (?:forward|send) (?:you )?(?:the|it|that)|(?:i've|i have) sorted (?:those|that|it|them) with|"
     r"(?:sonst|ansonsten) nichts (?:andern|machen|anfassen)|(?:don't|do not) (?:touch|change) anything else|"
     r"nothing else (?:needed|on (?:the|her|his) account)|"
     r"je fais la demande a part|je m'en occupe|lo pido (?:yo )?aparte|ich beantrage (?:das|es|sie) (?:separat|selbst)|"

@@ -64,6 +64,7 @@ PARTICLES = frozenset(
         "’t",
         "ap",
         "ab",
+        "do",  # Galician and Portuguese: "María do Carmo"
         "verch",
         "ferch",
         "van",

@@ -116,7 +116,8 @@ _POLICY = FastRe(
             r"reimpostar\w*|desbloquear\w*|resetear\w*|restablecer\w*|debloquer|reinitialiser|entsperren|zurucksetzen|"
             r"repor|ontgrendelen|deblokkeren|resetten|unlock|reset|lasa upp|lase opp|nulstille|tilbakestille|aterstalla)"
             r"\b[^\n]{0,120}\?",
-            r"\bis there (?:a|any) way for (?:\w+ ){1,6}to (?:reset|unlock|add|remove|assign)\b[^\n]{0,120}\?",
+            r"\bis there (?:a|any) way for (?:\w+ ){1,6}to (?:reset|unlock|add|remove|assign|do (?:this|that|it))\b[^\n]{0,120}\?|"
+            r"\b(?:just )?want to know the (?:procedure|process|policy|rules?)\b",
             r"\b(?:nobody|no one) needs (?:one|it|this|a reset|an unlock)(?: right now| now)?\b|\bnothing'?s broken\b",
             r"\bor (?:does|do|must|should) (?:it|this|that|we|they|i|each one|each|every one|they all) (?:always |still )?(?:go|have to go|need to go|have to come|come|"
             r"have to be raised|have to ask) (?:through|via|to)\b",
