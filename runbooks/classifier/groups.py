@@ -45,6 +45,9 @@ _PERSON_MOVED = re.compile(
     r"(?:\s*\([^)]*\))?)\s+(?:(?i:back|out|straight)\s+)?(?i:to|into|in|from|out of|off|onto|of)\s+(?:(?i:the)\s+)?[\"“'«]?$"
     r"|(?i:\b(?:need|needs|want|wants|would like|have|has) to be\s+(?:in|on|part of|added to|removed from|a member of))"
     r"|(?i:\b(?:be|get|being) (?:added|put|included) (?:back )?(?:to|into|in|on)\s+(?:the\s+)?[\"“'«]?$)"
+    # "Añadirme a DELE-Examinadores", "Ajoutez-moi au groupe"
+    r"|(?i:\b(?:a[nñ]adir(?:me|le)|a[nñ]adidme|agreg(?:ar|ad)(?:me|le)|ajoute[rz]?-moi|m'ajouter|meter(?:me|le))\s+"
+    r"(?:a|al|en|au|à|zu|zur)\s+$)"
     r"|(?i:\b(?:need|needs|has|have) to (?:come|be taken) (?:out of|off))"
     r"\s+(?:(?i:the)\s+)?$"
 )
@@ -55,7 +58,7 @@ _MEMBERS_OF = re.compile(
 )
 _GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "skupin", "ryhma", "distribution list")
 _LIST_NEXT = re.compile(
-    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&|y|e|et|und|en|og|plus|oraz|och|ja|seka|i|a|es|és)\s+)(?:the\s+)?("
+    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s*\+\s*|\s+(?:and|&|y|e|et|und|en|og|plus|oraz|och|ja|seka|i|a|es|és)\s+)(?:the\s+)?("
     + _IDENT
     + r"|[A-Z][\wÀ-ÿ-]{2,})"
 )

@@ -76,7 +76,11 @@ _SOCIAL = FastRe(
             r"\b(?:verbalmente|de palabra|oralement|verbalement|mundlich|telefonisch|a voce|mondeling|muntligt|muntlig)"
             r" (?:\w+ ){0,2}(?:aprobad[oa]|approuve\w*|genehmigt|approvat[oa]|aprovad[oa]|goedgekeurd|akkoord|"
             r"freigegeben|godkant|godkjent|godkendt)\b",
-            r"\bno time for (?:the |a |any )?(?:\w+ )?(?:review|approval|verification|checks?|process)\b",
+            r"\bno time for (?:the |a |any )?(?:[\w-]+ ){0,2}(?:review|approval|verification|checks?|process)\b|"
+            r"\bverbal (?:instruction|instructions|say-so)\b|"
+            # "Bitte sein Passwort zurücksetzen und mir das neue per SMS schicken ... müsst ihr nicht abklären"
+            r"\bmir das neue\b[^.\n]{0,30}\b(?:schick|send|geb)\w*|\b(?:musst|musst ihr|muss|mussen) (?:ihr )?(?:das )?nicht "
+            r"(?:abklaren|nachfragen|prufen)\b",
             # "Dave said yes on the phone ... there's no time to wait for the usual approval, just do it"
             r"\bno time to wait for (?:the |a |any )?(?:\w+ )?(?:review|approval|approver|sign-?off|verification|process)\b|"
             r"\bsaid (?:yes|ok|okay|it's fine|go ahead) (?:on|over) the phone\b",
@@ -190,7 +194,8 @@ _CLOSED = FastRe(
             r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b(?! de (?:la|mi|tu|su) (?:sim|tarjeta))|"
             r"\bdoublon\b",
             r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"
-            r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b|\bstill "
+            r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b(?! (?:\w+ ){0,2}(?:invoice|payment|signature|contract|document|envelope|docusign|consultant|"
+            r"supplier|client|contractor|customer|vendor|agency|architect|builder))|\bstill "
             # (not "still waiting on the new rota screen - I know that's with procurement, not you")
             r"waiting (?:for|on)\b(?![^\n]{0,160}\b(?:none of (?:that|this|it) needs|nothing for you|just context)\b)"
             r"(?![^.\n]{0,80}\b(?:not (?:you|for you|it|an it \w+)|with (?:procurement|facilities|"

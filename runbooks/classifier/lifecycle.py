@@ -54,7 +54,7 @@ NEW_HIRE = cue(
         r"(?:verstarkt|verstaerkt) (?:uns|das team|(?:\S+ ){0,4}?(?:unser\w*|das|die|den) \S+ als\b|(?:\S+ ){1,4}?als\b)|komt (?:\S+ ){0,4}bij ons werken|kommt (?:\S+ ){0,3}zu uns",
         r"employee\.hired",
         r"nueva incorporacion|incorporacion|se incorpora\w*|nuev[oa]s? (?:emplead[oa]|companer[oa]|trabajador\w*)|"
-        r"dar de alta|alta de usuario",
+        r"dar de alta(?! (?:el|un|mi|su) (?:numero|movil|telefono|dispositivo))|alta de usuario",
         r"(?<!avis d')(?<!heure d')(?<!port d')arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
         r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*|dozent\w*|lehrer\w*|lehrkraft)|nueva alta|alta nueva|"

@@ -97,7 +97,10 @@ CANT_LOGIN = cue(
 )
 
 
-_NOT_MFA = re.compile(r"\((?:not|no) (?:the )?(?:mfa|2fa|authenticator)\)|\bnot (?:an? )?mfa (?:reset|issue|problem)\b")
+_NOT_MFA = re.compile(
+    r"\((?:not|no) (?:the )?(?:mfa|2fa|authenticator)\)|\bnot (?:an? )?mfa (?:reset|issue|problem)\b|"
+    r"\bnot (?:mfa|2fa|the authenticator)\s*[-–:,.]|\bbefore (?:anyone|you|someone) resets? my (?:authenticator|mfa|2fa)\b"
+)
 
 
 def mfa_evidence(p: Prepared) -> Evidence:

@@ -25,8 +25,8 @@ _POLICY = FastRe(
             r"\bhow long (?:is|are|does|do) (?:the |a |an |our )?(?:[\w-]+ ){0,4}(?:valid|good for|active|last|stay "
             r"valid)\b|\bwhat (?:should|do|can) i tell (?:them|people|students|users|staff|my team|the team|customers)\b",
             # the same in the other ticket languages: "¿Cuántos intentos fallidos se permiten ...?"
-            r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele[n]? "
-            r"(?:\w+ )?(?:versuche|fehlversuche|fehleingaben)|quanti (?:tentativi|errori)|quantas (?:tentativas|vezes)|"
+            r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele[n]? (?:falschen )?"
+            r"(?:\w+ )?(?:\w*versuchen?|\w*eingaben)|quanti (?:tentativi|errori)|quantas (?:tentativas|vezes)|"
             r"hoeveel (?:pogingen|keer)|hur manga (?:forsok|ganger)|hvor mange (?:forsog|forsok|ganger|gange))\b",
             # "it's only for the manual, I have no problem with my account"
             r"\b(?:es solo|solo es|c'est (?:juste|seulement)|es ist nur|e solo|e so|het is alleen) (?:para|pour|fur|per|"
@@ -60,7 +60,7 @@ _POLICY = FastRe(
             r"\bjust checking (?:what|whether|if)\b",
             r"(?<!\()\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
             r"training material)\b|\bto document (?:it|this|the process)\b",
-            r"\b(?:nur|bloss) eine frage\b|\bsolo una (?:pregunta|consulta|duda)\b|\b(?:juste|simple) une? question\b|"
+            r"\b(?:nur|bloss) eine (?:\w*frage)\b|\b(?:es ist|ist) (?:aktuell |derzeit |gerade )?niemand gesperrt\b|\bsolo una (?:pregunta|consulta|duda)\b|\b(?:juste|simple) une? question\b|"
             r"\bsolo una domanda\b|\b(?:so|apenas) uma (?:pergunta|duvida)\b|\b(?:alleen|gewoon) een vraag\b|"
             r"\b(?:durfen|darf|konnen) (?:\w+ )?(?:teamleiter\w*|vorgesetzte\w*|manager|fuhrungskrafte)\b|"
             r"\bgive the right answer\b|\bgeneral question\b|\bprocess suggestion\b|\bjust a suggestion\b|\bjust an idea\b|"

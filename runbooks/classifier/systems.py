@@ -71,7 +71,7 @@ _ACCOUNT_CONTEXT = FastRe(
 
 
 _OBJECT_LOCK = FastRe(
-    r"\b(?:for editing|by another user|checked out|bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|(?<!stage )door(?! pc| computer| laptop| terminal)|badge|keycard|"
+    r"\b(?:for editing|by another user|locked by user|central model|worksets?|checked out|bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|(?<!stage )door(?! pc| computer| laptop| terminal)|badge|keycard|"
     r"para (?:su )?edicion|por otr[oa] (?:persona|usuario)|pour (?:la )?modification|par un autre utilisateur|"
     r"zur bearbeitung|von einem anderen benutzer|in modifica|da un altro utente|para edicao|voor bewerking)\b"
 )

@@ -96,6 +96,10 @@ def _table_to_lines(lines: list[str]) -> list[str]:
     ``header: cell`` line per cell, rows separated by a blank line."""
     out: list[str] = []
     header: list[str] | None = None
+    rows = [[c.strip() for c in re.split(r"\|\|?", line.strip().strip("|"))] for line in lines]
+    if len(rows) > 1 and all(line.strip().startswith("||") and len(r) == 2 for line, r in zip(lines, rows, strict=True)):
+        # "||Leaver||Gemma Thornbury||" on every row: a two-column form written in header cells
+        return [f"{r[0]}: {r[1]}" for r in rows]
     for line in lines:
         stripped = line.strip()
         is_header = stripped.startswith("||")

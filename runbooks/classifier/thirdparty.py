@@ -37,6 +37,8 @@ _THIRD_LOW = FastRe(
     # "der Kollege Gruber ... könnt ihr ihn bitte entsperren?"
     r"|\b(?:der|die|unser|unsere|mein|meine) (?:kollege|kollegin|mitarbeiter|mitarbeiterin|azubi|praktikant|"
     r"praktikantin)\b(?! und ich)|\b(?:ihn|ihm) (?:bitte |mal )?(?:entsperren|freischalten|zurucksetzen)\b"
+    # "Anja's colleague from the German office got a new phone"
+    r"|\b[a-z]+'s (?:colleague|co-?worker|assistant|team ?mate|new starter)\b"
     # "a Rocío de la tienda del Centro se le ha bloqueado la cuenta": to him or her, not to the writer
     r"|\bse le (?:ha|han) (?:bloquead\w*|olvidad\w*|caducad\w*|borrad\w*)"
     # "Sergio, el educador del aula de bebés, se ha quedado bloqueado" (not "mi cuenta se ha quedado bloqueada")
@@ -71,7 +73,7 @@ _THIRD_LOW = FastRe(
     r"jej haslo)\b"
     r"|\bpara (?:el sr|la sra|don|dona|mi companer[oa]|un companer[oa]|la companera|el companero)\b"
     r"|\b(?:suo|sua) (?:account|password|telefono|accesso)\b|\bil (?:mio |nostro )?collega\b"
-    r"|\b(?:dele|dela)\b|\bo colega\b|\bo meu colega\b|\bo nosso colega\b"
+    r"|(?<!del )\b(?:dele|dela)\b(?!-)|\bo colega\b|\bo meu colega\b|\bo nosso colega\b"
     r"|\b(?:zijn|haar) (?:account|wachtwoord|telefoon|toegang)\b|\b(?:hij|zij) (?:is|heeft|kan|werkt|moet|gaat|komt)\b"
     # the subject at work in the third person: "Hij werkt vanaf deze week mee", "Er arbeitet ab Montag im Lager"
     r"|\b(?:he|she) (?:works|is working|has been working|will be working)\b|\b(?:er|sie) arbeitet\b|"
@@ -132,7 +134,8 @@ _THIRD_TEXT = (
         # the request word looked for just before it (a leading alternation would be tried at every character)
         re.compile(
             # (not a place: "magasin de Lyon Part-Dieu", "the office of Cork")
-            r"(?<!magasin)(?<!boutique)(?<!store)(?<!shop)(?<!office)(?<!site)(?<!agence)(?<!bureau)(?<!tienda)"
+            r"(?<!magasin)(?<!boutique)(?<!store)(?<!shop)(?<!office)(?<!site)(?<!agence)(?<!bureau)(?<!tienda)(?<!mercado)"
+            r"(?<!market)(?<!marche)(?<!markt)(?<!feria)(?<!estacion)(?<!aeropuerto)(?<!station)(?<!airport)"
             r"(?<!oficina)(?<!filiale)(?<!standort)(?<!branch)(?<!campus)(?<!hotel)(?<!hôtel)"
             r"[ \t](?:for|für|pour|para|per|voor|de|von|del|di|van|do|da|til|till|av|af)[ \t]+"
             r"(?:(?i:kollegin|kollegen|kollege|coll[eè]gue|colleague|compa[nñ]er[oa]|collega|colega|kollega|"

@@ -64,6 +64,8 @@ _TYPOS: dict[str, str] = {
     "lisense": "license",
     "licience": "licence",
     "licnese": "license",
+    "licnse": "license",
+    "cna": "can",
     "liscence": "licence",
     "licsense": "license",
     "licese": "license",
