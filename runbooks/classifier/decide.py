@@ -7,20 +7,18 @@ attention, a missed one costs a human a minute).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from opsgate.runbooks.intents import Intent
 
 from . import added, asks, connectors, guards, multi, questions, topics
 from .access import password_evidence
 from .cues import first_hit
-from .dates import start_dates, unplaced_dates
-from .emails import mentions, unconfirmed
+from .emails import mentions
 from .evidence import Evidence
-from .groups import GroupMention, already_settled
+from .groups import GroupMention
 from .injection import injection
 from .leavers import SUSPEND
-from .licences import LicenceFinding, find_licences
+from .licences import LicenceFinding
 from .lifecycle import (
     CREATE_ACCOUNT,
     group_evidence,
@@ -30,52 +28,20 @@ from .lifecycle import (
     starter_form,
 )
 from .mfa import mfa_evidence
-from .model import Classification, TargetUser, TicketText, no_action
-from .names import split_name
+from .model import Classification, TargetUser, TicketText
+from .outcome import Outcome, label, quote, short, stop
+from .proposal import new_hire_params, param_reason, request_params
 from .systems import other_system, system_names
-from .targets import Target, org_domains_for, resolve, self_leaver, target_from_text
+from .targets import org_domains_for, resolve
 from .text import Prepared, fold, prepare
 
 _SIGN_IN = (Intent.PASSWORD_RESET, Intent.ACCOUNT_UNLOCK)
 
 
-def _quote(words: list[str], limit: int = 3) -> str:
-    shown = []
-    for w in words[:limit]:
-        w = " ".join(w.split())
-        shown.append(f'"{w[:40]}"')
-    return ", ".join(shown)
-
-
-def _short(words: str, limit: int = 60) -> str:
-    flat = " ".join(words.split())
-    return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
-
-
-def _label(ev: Evidence) -> str:
-    return f"{ev.intent.value} ({_quote(ev.words, 2)})" if ev.words else ev.intent.value
-
-
-class _Outcome(Exception):
-    """Raised inside the decision to stop with a result (keeps the steps flat and readable)."""
-
-    def __init__(self, result: Classification) -> None:
-        super().__init__(result.reason)
-        self.result = result
-
-
-def _stop(reason: str, confidence: float, guess: Evidence | None = None) -> _Outcome:
-    if guess is not None and guess.score > 0:
-        reason = f"{reason}; would have been {_label(guess)}"
-    return _Outcome(
-        no_action(f"no_action: {reason}", confidence=confidence, best_guess=guess.intent if guess else None)
-    )
-
-
 def decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float) -> Classification:
     try:
         return _decide(ticket, org_configured, threshold)
-    except _Outcome as outcome:
+    except Outcome as outcome:
         return outcome.result
 
 
@@ -94,8 +60,8 @@ def safety_veto(ticket: TicketText) -> Classification | None:
         for what, guard in _SAFETY:
             words = guard(p)
             if words is not None:
-                raise _stop(f'{what} ("{_short(words)}")', 0.9)
-    except _Outcome as outcome:
+                raise stop(f'{what} ("{short(words)}")', 0.9)
+    except Outcome as outcome:
         return outcome.result
     return None
 
@@ -103,7 +69,7 @@ def safety_veto(ticket: TicketText) -> Classification | None:
 def _injection(ticket: TicketText, p: Prepared) -> None:
     hidden = injection(f"{ticket.summary or ''}\n{ticket.description or ''}", p)
     if hidden is not None:
-        raise _stop(f'text aimed at the bot ("{hidden}"), the whole ticket is ignored', 0.95)
+        raise stop(f'text aimed at the bot ("{hidden}"), the whole ticket is ignored', 0.95)
 
 
 def _closure_or_noise(p: Prepared) -> str | None:
@@ -117,7 +83,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     p = prepare(ticket.summary or "", ticket.description)
     _injection(ticket, p)
     if not any(ch.isalpha() for ch in p.cue):
-        raise _stop("no words to read", 0.95)
+        raise stop("no words to read", 0.95)
 
     for what, guard in (
         ("a follow-up, closure or automatic message", _closure_or_noise),
@@ -130,40 +96,40 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     ):
         words = guard(p)
         if words is not None:
-            raise _stop(f'{what} ("{_short(words)}")', 0.9)
+            raise stop(f'{what} ("{short(words)}")', 0.9)
     alert = guards.machine_alert(p, ticket.reporter_email)
     if alert is not None and starter_form(p) is None:  # an HR system's onboarding notification carries a form
-        raise _stop(f'an automatic alert or notification ("{_short(alert)}")', 0.9)
+        raise stop(f'an automatic alert or notification ("{short(alert)}")', 0.9)
 
     evidence, licences, groups = _evidence(p)
     ranked = sorted((e for e in evidence if e.score > 0), key=lambda e: (-e.score, e.intent.value))
     top = ranked[0] if ranked else None
 
     if top is None:
-        raise _stop("no runbook request recognised", 0.95)
+        raise stop("no runbook request recognised", 0.95)
     strong = [e for e in ranked if e.strong]
     solved = [e for e in strong if guards.solved_at(p, (_starts(p, e) or [-1])[0])]
     if solved:  # background said to be solved ("thanks for resetting it, all working") is not a request
         strong = [e for e in strong if e not in solved]
         ranked = strong + [e for e in ranked if e not in strong and e not in solved]
         if not strong:
-            raise _stop(f"says the problem is solved ({_label(solved[0])})", 0.85)
+            raise stop(f"says the problem is solved ({label(solved[0])})", 0.85)
     if len(strong) == 2 and _licensing_group(p, strong, licences, groups):
         strong = [e for e in strong if e.intent is Intent.GROUP_MEMBERSHIP]
     if len(strong) > 1:
-        asked = " and ".join(_label(e) for e in strong[:3])
-        raise _stop(f"several requests in one ticket: {asked}", 0.85)
+        asked = " and ".join(label(e) for e in strong[:3])
+        raise stop(f"several requests in one ticket: {asked}", 0.85)
     best = strong[0] if strong else top
     if best.veto is not None:
-        raise _stop(best.veto, 0.85, best)
+        raise stop(best.veto, 0.85, best)
     hire = next(e for e in evidence if e.intent is Intent.NEW_HIRE)
     if best.intent is Intent.NEW_HIRE and licences.removal:
         # "take his E3 off him so we can give it to the new outreach worker": a licence moved, not a hire to create
-        raise _stop(f'removing a licence ("{licences.removal}")', 0.85, best)
+        raise stop(f'removing a licence ("{licences.removal}")', 0.85, best)
     if best.intent is Intent.OFFBOARDING and licences.removal and first_hit(p, SUSPEND) is None:
         # "X left in January, take the E5 off his account": the licence is the ask (rule 12), not a suspension;
         # "disable his account and remove his E3" is one offboarding, the licence reclaimed with it
-        raise _stop(f'removing a licence ("{licences.removal}")', 0.85, best)
+        raise stop(f'removing a licence ("{licences.removal}")', 0.85, best)
     # "our new compliance officer Svenja Harms (s.harms@...) needs E5" names the account; a newcomer named without
     # one ("la nostra nuova collaboratrice Giulia") or with a start, a form or an account to create is a hire
     if (
@@ -172,10 +138,10 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         and not _newcomer_named(p, hire, ticket.reporter_email)
         and _SELF_NEW.search(p.cue) is None
     ):
-        raise _stop(f"a licence for someone who may be a new hire ({_quote(hire.words, 1)})", 0.8, best)
+        raise stop(f"a licence for someone who may be a new hire ({quote(hire.words, 1)})", 0.8, best)
     soft = guards.soft_closure(p)
     if soft is not None and best.score < 0.85:
-        raise _stop(f'says the problem is solved ("{soft}")', 0.8, best)
+        raise stop(f'says the problem is solved ("{soft}")', 0.8, best)
     everywhere = _every_start(p, best)
     several = (
         connectors.several_requests(
@@ -196,29 +162,29 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         or (added.add_and_remove(p) if best.intent is Intent.GROUP_MEMBERSHIP else None)
     )
     if several is not None:
-        raise _stop(f'several requests in one ticket ("{several}")', 0.85, best)
+        raise stop(f'several requests in one ticket ("{several}")', 0.85, best)
 
     org = org_domains_for(org_configured, ticket.reporter_email)
     if best.intent in _SIGN_IN or best.intent is Intent.MFA_RESET:
         mfa = best.intent is Intent.MFA_RESET
         elsewhere = other_system(p, system_names(list(org)), _starts(p, best), second_factor=mfa)
         if elsewhere is not None:
-            raise _stop(f'about another system or a device, not the company login ("{elsewhere}")', 0.85, best)
+            raise stop(f'about another system or a device, not the company login ("{elsewhere}")', 0.85, best)
 
     resolved = resolve(p, ticket.reporter_email, org_configured, group=best.intent is Intent.GROUP_MEMBERSHIP)
     if best.intent is Intent.NEW_HIRE:
-        target, params = _new_hire(p, resolved.others, resolved.problem, licences, best)
+        target, params = new_hire_params(p, resolved.others, resolved.problem, licences, best)
     else:
         if resolved.target is None:
-            raise _stop(f"no target: {resolved.problem}", 0.9, best)
+            raise stop(f"no target: {resolved.problem}", 0.9, best)
         target = resolved.target
-        params = _params(p, best, target, licences, groups)
+        params = request_params(p, best, target, licences, groups)
 
     if best.score < threshold:
-        raise _stop(f"confidence {best.score:.2f} is below the threshold {threshold:.2f}", 1 - best.score, best)
+        raise stop(f"confidence {best.score:.2f} is below the threshold {threshold:.2f}", 1 - best.score, best)
 
-    reason = f"intent {best.intent.value}: {_quote(best.words)}; target from {target.source}"
-    detail = _param_reason(best.intent, params)
+    reason = f"intent {best.intent.value}: {quote(best.words)}; target from {target.source}"
+    detail = param_reason(best.intent, params)
     if detail:
         reason = f"{reason}; {detail}"
     return Classification(
@@ -337,110 +303,3 @@ def _every_start(p: Prepared, ev: Evidence) -> list[int]:
             i = cue.find(w, i + 1)
         out.extend(whole or found)
     return out
-
-
-def _new_hire(
-    p: Prepared,
-    others: tuple[Any, ...],
-    problem: str | None,
-    licences: LicenceFinding,
-    best: Evidence,
-) -> tuple[Target, dict[str, Any]]:
-    if problem is not None and "several users" in problem:
-        raise _stop(problem, 0.9, best)
-    if len(others) != 1:
-        raise _stop("a new hire needs the work email written in the ticket", 0.9, best)
-    pending = unconfirmed(p, others[0])
-    if pending is not None:
-        raise _stop(f'the new hire\'s email is not settled yet ("{pending}")', 0.85, best)
-    target = target_from_text(p, others[0], own=False)
-    local = target.email.split("@", 1)[0]
-    if target.first_last is not None:
-        first, last = target.first_last
-    elif target.name:
-        f, l_ = split_name(target.name.split(), local)
-        first, last = " ".join(f), " ".join(l_)
-    else:
-        raise _stop("a new hire needs a first and last name tied to the email", 0.85, best)
-    if not first or not last:
-        raise _stop("a new hire needs a first and last name tied to the email", 0.85, best)
-    params: dict[str, Any] = {"first_name": first, "last_name": last, "email": target.email}
-    licences = find_licences(p, p.low)  # JSON and form values may be quoted
-    if len(licences.asked) > 1:
-        raise _stop(f"several licences named ({', '.join(licences.asked)})", 0.85, best)
-    if licences.asked:
-        params["license"] = licences.asked[0]
-    when = start_dates(p)
-    if len(when) > 1:
-        # "starts 2 March ... induction on 9 March": which one is the start is for a human to say
-        shown = ", ".join(sorted(d.isoformat() for d in when)[:3])
-        raise _stop(f"several start dates ({shown})", 0.8, best)
-    if when:
-        params["start_date"] = next(iter(when)).isoformat()
-    elif unplaced := unplaced_dates(p):
-        # every labelled starter with a date outside the mail headers has it read as the start: one that is not
-        # read is a start date written in words no rule knows, and a card without it would be wrong
-        raise _stop(f"a date is written ({unplaced[0].isoformat()}) but not read as the start date", 0.8, best)
-    return target, params
-
-
-def _params(
-    p: Prepared,
-    best: Evidence,
-    target: Target,
-    licences: LicenceFinding,
-    groups: list[GroupMention],
-) -> dict[str, Any]:
-    if best.intent is Intent.OFFBOARDING and target.is_reporter and not self_leaver(p):
-        raise _stop("a leaver must be named by email (the reporter is not the one leaving)", 0.85, best)
-    if best.intent is Intent.LICENSE_ASSIGN:
-        if len(licences.asked) > 1:
-            raise _stop(f"several licences named ({', '.join(licences.asked)})", 0.85, best)
-        if not licences.asked:
-            raise _stop("no Microsoft 365 licence named", 0.85, best)
-        return {"license": licences.asked[0]}
-    if best.intent is Intent.GROUP_MEMBERSHIP:
-        # "PACS group" in the summary and "Radiologie-PACS-Users" in the body are one group, named twice
-        groups = [g for g in groups if not any(g is not o and fold(g.name) in fold(o.name) for o in groups)] or groups
-        # "meetng-room-bookers" in the summary, "Meeting-Room-Bookers" in the body: one group, one letter dropped
-        groups = [
-            g for g in groups if not any(g is not o and g.start < o.start and _one_slip(g.name, o.name) for o in groups)
-        ]
-        # "(The Riverside group is already sorted, thanks!)": a group said to be done is background
-        groups = [g for g in groups if g.action is not None or not already_settled(p, g)] or groups
-        if len(groups) > 1:
-            raise _stop(f"several groups named ({', '.join(g.name for g in groups[:3])})", 0.85, best)
-        group = groups[0]
-        if group.action == "both":
-            raise _stop(f'both adding and removing ("{group.words}")', 0.85, best)
-        if group.action is None:
-            raise _stop(f'group "{group.name}" named but no add or remove asked', 0.8, best)
-        return {"group": group.name, "action": group.action}
-    return {}
-
-
-def _one_slip(a: str, b: str) -> bool:
-    """Whether two group names differ by one typing slip (case aside): a letter dropped or added, or two
-    neighbouring letters swapped ("meetng-room-bookers", "stock-takres")."""
-    a, b = a.lower(), b.lower()
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-def _param_reason(intent: Intent, params: dict[str, Any]) -> str:
-    if intent is Intent.LICENSE_ASSIGN:
-        return f"licence {params['license']}"
-    if intent is Intent.GROUP_MEMBERSHIP:
-        return f'{params["action"]} group "{params["group"]}"'
-    if intent is Intent.NEW_HIRE:
-        extras = [f"licence {params['license']}"] if "license" in params else []
-        if "start_date" in params:
-            extras.append(f"start {params['start_date']}")
-        name = f"{params['first_name']} / {params['last_name']}"
-        return "name " + ", ".join([name, *extras])
-    return ""

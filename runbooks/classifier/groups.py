@@ -342,3 +342,25 @@ def _field_action(p: Prepared) -> str | None:
             if REMOVE.search(v) or v.strip() in ("remove", "quitar", "retirer", "entfernen", "baja", "retrait"):
                 return "remove"
     return None
+
+
+def groups_asked(p: Prepared, groups: list[GroupMention]) -> list[GroupMention]:
+    """The groups a request is about, each once: "PACS group" in the summary and "Radiologie-PACS-Users" in the body
+    are one group named twice, "meetng-room-bookers" and "Meeting-Room-Bookers" one group with a slip, and a group
+    said to be done already ("The Riverside group is already sorted, thanks!") is background."""
+    groups = [g for g in groups if not any(g is not o and fold(g.name) in fold(o.name) for o in groups)] or groups
+    groups = [g for g in groups if not any(g is not o and g.start < o.start and _one_slip(g.name, o.name) for o in groups)]
+    return [g for g in groups if g.action is not None or not already_settled(p, g)] or groups
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether two group names differ by one typing slip (case aside): a letter dropped or added, or two
+    neighbouring letters swapped ("meetng-room-bookers", "stock-takres")."""
+    a, b = a.lower(), b.lower()
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

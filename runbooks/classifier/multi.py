@@ -183,9 +183,9 @@ def second_request(
                 or (check is _LOOK_ASK and _WHY.search(p.cue, lo, hi) is not None)
             )
             in_field = hire and _FIELD_LINE.match(p.cue, p.cue.rfind("\n", 0, m.start()) + 1) is not None
-            in_field = in_field or (forwarded is not None and m.start() > forwarded.start() and check is _SECOND_ASK)
+            quoted = check is _SECOND_ASK and _after(forwarded, m.start())
             refused = _DONT.match(m.group(0)) is not None  # "please don't send me the install guide again"
-            if not about_login and not in_field and not refused and not any(lo <= s < hi for s in starts):
+            if not about_login and not in_field and not quoted and not refused and not any(lo <= s < hi for s in starts):
                 return " ".join(m.group(0).split())[:80]
             m = check.search(p.cue, m.end(), live=p.live)
     return None
@@ -288,7 +288,17 @@ SAME_ASK = re.compile(
 # for two intents already catches), never an unrelated ask.
 
 
-_FORWARDED = re.compile(r"-{3,} ?(?:forwarded message|original message) ?-{3,}|^[ \t>]*(?:from|von|de)[ \t]*:.*\n(?:.*\n){0,2}?[ \t>]*(?:sent|date|datum|fecha)[ \t]*:", re.M)
+# where a forwarded or quoted mail begins: "---------- Forwarded message ---------", or "From: ..." then "Sent: ..."
+_FORWARDED = re.compile(
+    r"-{3,} ?(?:forwarded message|original message) ?-{3,}|"
+    r"^[ \t>]*(?:from|von|de)[ \t]*:.*\n(?:.*\n){0,2}?[ \t>]*(?:sent|date|datum|fecha)[ \t]*:",
+    re.M,
+)
+
+
+def _after(forwarded: re.Match[str] | None, pos: int) -> bool:
+    """Whether ``pos`` lies inside the forwarded mail: an ask there was made of someone else."""
+    return forwarded is not None and pos > forwarded.start()
 PHONE_LINE = re.compile(r"\b(?:numero|number|nummer|phone|movil|telefono|handy|sim|mobile|telephone)\b")
 _OFFICE_APP = re.compile(
     r"\b(?:excel|word|outlook|teams|powerpoint|onenote|sharepoint|desktop apps?|office apps?|web version|"
@@ -313,7 +323,7 @@ def other_ask(p: Prepared, starts: list[int], *, licence: bool = False, mfa: boo
                 continue
             if mfa and PHONE_LINE.search(p.cue, lo, hi):
                 continue  # "tengo número nuevo (el antiguo ya no funciona)": why the second factor is reset
-            if forwarded is not None and m.start() > forwarded.start():
+            if _after(forwarded, m.start()):
                 continue  # "Can you sort his PPE order" inside a forwarded mail was asked of someone else
             if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi):
                 continue

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from .emails import Mention, domain_of, introduced_as_own, is_system_mailbox, is_webmail, mentions
 from .fastre import FastRe
 from .form_names import form_name
-from .names import adjacent_name, lowercase_name, spelled_name, spells_local
+from .name_near import adjacent_name, lowercase_name, spelled_name
+from .names import spells_local
 from .systems import sentence_bounds
 from .text import Prepared, fold
 from .thirdparty import third_party_reference
