@@ -102,6 +102,10 @@ PW_UNSURE = cue(
     r"\bnot (?:sure|certain) (?:i've been |i'm |i am |i was |i )?(?:typing|using|entering|typed|used|entered|of) (?:in )?"
     r"(?:the right|the correct|my|the) " + PASSWORD + r"|\b(?:mixed|mixing|mix|muddled) (?:it |them )?up with the old one\b|"
     r"\bne suis (?:plus|pas) (?:tres |vraiment )?sur(?:e)? (?:du|de mon) " + PASSWORD + r"|\bmelange\w* avec l'ancien\b|"
+    # "no estoy segura de cuál es mi contraseña", "nicht sicher, welches mein Passwort ist"
+    r"\bno estoy (?:muy |del todo )?segur[oa] de (?:cual|que) es (?:mi|la) " + PASSWORD + r"|"
+    r"\bnicht (?:mehr )?sicher,? (?:was|welches|wie) (?:mein|das) " + PASSWORD + r"|"
+    r"\bne sais (?:plus|pas) (?:tres bien |vraiment )?(?:quel|lequel) est (?:mon|le) " + PASSWORD + r"|"
     r"\b(?:can't|cant|cannae|canny|cannot) mind (?:my |the )?" + PASSWORD  # Scots: "i cant mind my password"
     + r"|\bbrain (?:has )?(?:\w+ )?(?:deleted|wiped|dropped|lost|erased)\b",  # "my brain has apparently deleted my password"
     negatable=False,

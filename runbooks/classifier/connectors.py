@@ -114,6 +114,7 @@ def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
 
 _FOR_IT = re.compile(
     r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|\bthe main (?:thing|problem|issue|reason)\b|"
+    r"(?:^|\n|[.!?] )main (?:thing|reason|request|ask|point)\b|"
     r"\b(?:more|most) importantly\b|"
     r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason|ask|question|thing)\b|\bthe reason for (?:my|this) ticket\b|"
     r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b|"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .names import clean_value, spells_local, split_name
+from .names import clean_value, drop_post_nominals, spells_local, split_name
 from .text import Prepared, fold
 
 FULL_KEYS = frozenset(
@@ -72,6 +72,7 @@ def form_name(p: Prepared, local: str | None = None) -> tuple[list[str], list[st
     given = next((fold(v) for k, v in fields if k in FIRST_KEYS and v), "")
     surname_key = "name" if has_first and not has_last and "name" in keys else None
     for key, value in fields:
+        value = drop_post_nominals(value)  # "Dr. Priya Anand, PhD" is no "Surname, Given"
         if not value:
             continue
         if "," in value and (

@@ -348,9 +348,23 @@ def groups_asked(p: Prepared, groups: list[GroupMention]) -> list[GroupMention]:
     """The groups a request is about, each once: "PACS group" in the summary and "Radiologie-PACS-Users" in the body
     are one group named twice, "meetng-room-bookers" and "Meeting-Room-Bookers" one group with a slip, and a group
     said to be done already ("The Riverside group is already sorted, thanks!") is background."""
-    groups = [g for g in groups if not any(g is not o and fold(g.name) in fold(o.name) for o in groups)] or groups
+    groups = [g for g in groups if not any(g is not o and _named_within(p, g, o) for o in groups)] or groups
     groups = [g for g in groups if not any(g is not o and g.start < o.start and _one_slip(g.name, o.name) for o in groups)]
     return [g for g in groups if g.action is not None or not already_settled(p, g)] or groups
+
+
+# "PRJ-Leeds and PRJ-Leeds-Drawings": two groups listed side by side, not one named twice
+_LISTED_WITH = re.compile(r"\s*(?:,|&|\+|/|and|or|y|et|und|e|o|ou|oder|en|as well as)?\s*(?:the |to )?$", re.I)
+
+
+def _named_within(p: Prepared, g: GroupMention, o: GroupMention) -> bool:
+    """Whether ``g`` is ``o`` named again, shorter ("PACS group" for "Radiologie-PACS-Users"), not a group of its own
+    listed beside it."""
+    if fold(g.name) not in fold(o.name):
+        return False
+    first, second = (g, o) if g.start < o.start else (o, g)
+    between = p.text[first.start + len(first.name) : second.start]
+    return _LISTED_WITH.fullmatch(between) is None
 
 
 def _one_slip(a: str, b: str) -> bool:

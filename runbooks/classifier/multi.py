@@ -214,6 +214,8 @@ NOTHING_ASKED = re.compile(
     # where to reach the person: "le podéis llamar al 655 ...", "ring her on 087 ..."
     r"(?:le|la|me) (?:podeis|puedes|pueden) llamar|(?:call|ring) (?:him|her|me) (?:on|at)|appelez-(?:le|la)|"
     r"(?:so )?ignore (?:that|this|it|me)(?: too| as well)?|no action for you|nothing for you|"
+    # where a thing is, for whoever looks: "the projector remote is in my drawer if anyone's looking for it"
+    r"(?:if|in case) (?:anyone|anybody|someone|somebody)(?:'s| is)? (?:looking|needs|wants|asks)|"
     r"already (?:reported|logged|raised) (?:that|it|this)(?: one)?|"
     r"not your (?:problem|department|area|job|concern)|joking|just so you know|not you\b|kein handlungsbedarf|"
     r"do you (?:want|need) me to (?:forward|send) (?:you )?(?:the|it|that)|(?:i've|i have) sorted (?:those|that|it|them) with|"

@@ -308,10 +308,22 @@ def runs(text: str) -> list[list[str]]:
     return [r for r in found if len(r) >= 2]
 
 
+# letters after a name, after its comma: "Dr. Colleen Marsh, DVM", "Priya Shah, PhD, CPA" (no part of the name)
+_POST_NOMINALS = re.compile(
+    r",\s*(?:(?:PhD|Ph\.D\.|MD|M\.D\.|DVM|VMD|DDS|DMD|DO|RN|LPN|NP|PA-C|CPA|CFA|CISSP|MBA|MSc|BSc|MA|BA|MRCVS|BVSc|"
+    r"FRCS|MRCP|FCA|ACA|ACCA|CEng|PE|PEng|Esq\.?|LLM|JD|QC|KC)\b[\s,]*)+$"
+)
+
+
+def drop_post_nominals(value: str) -> str:
+    return _POST_NOMINALS.sub("", value)
+
+
 def clean_value(value: str, *, surname: bool = False) -> list[str]:
     """The name words of a form value; a surname field keeps its leading particle ("van Dijk")."""
     value = _NICKNAME.sub(" ", f" {value} ")
     value = re.sub(r"\S+@\S+", " ", value)
+    value = drop_post_nominals(value)
     # a form's surname in capitals ("Nom : FOURCADE") is written as a name
     tokens = [t.title() if len(t) > 2 and t.isupper() else t for t in (m.group(0) for m in _TOKEN.finditer(value))]
     kept = [t for t in tokens if is_name_token(t) or is_title(t) or t.lower() in PARTICLES]

@@ -57,7 +57,8 @@ _POLICY = FastRe(
             r"\b(?:jaka jest procedura|cual es el procedimiento|quelle est la procedure|wie ist das vorgehen|"
             r"qual e la procedura|wat is de procedure|qual e o procedimento|nikt nie potrzebuje)\b",
             r"(?<!if you're )(?<!if you are )\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
-            r"\bjust checking (?:what|whether|if)\b",
+            r"\bjust checking (?:what|whether|if)\b|\b(?:i )?(?:just|only) (?:need|want|needed|wanted) (?:the|some) "
+            r"(?:instructions|steps|procedure|info|information|wording|details)\b(?! (?:for|to) (?:reset|unlock|get|log|sign))",
             r"(?<!\()\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
             r"training material)\b|\bto document (?:it|this|the process)\b",
             r"\b(?:nur|bloss) eine (?:\w*frage)\b|\b(?:es ist|ist) (?:aktuell |derzeit |gerade )?niemand gesperrt\b|\bsolo una (?:pregunta|consulta|duda)\b|\b(?:juste|simple) une? question\b|"
@@ -143,7 +144,8 @@ _POLICY = FastRe(
 # the writer has not decided: "Or maybe reset it anyway to be safe, not sure. Do whatever you think."
 _UNDECIDED = FastRe(
     r"\bdo (?:whatever|what) (?:you think|you think is best|you reckon|'?s normal|is normal|you like|makes sense)\b|"
-    r"\blet me (?:check|confirm|find out) and (?:get back|come back) to you\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
+    r"\blet me (?:check|confirm|find out|ask|double-check|talk to \w+|speak to \w+)(?: with (?:\w+ ){0,2}?\w+)? and (?:get back|come back) to you\b|"
+    r"\b(?:don't|do not) do anything (?:yet|for now|until)\b|\b(?:i'll|i will) (?:get|come) back to you (?:to confirm|once i(?:'ve| have)? (?:checked|confirmed|spoken))\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
 )

@@ -28,7 +28,7 @@ OTHER_SYSTEM = FastRe(
     r"|\bpassword[- ]protected\b|\bpdf\b|\bzip file\b|\b\w{3,}portal\b"
 )
 LOGIN_FINE = FastRe(
-    r"(?:windows|okta|email|e-mail|outlook|my (?:normal |work |company |network |computer |laptop |pc |windows )?logins?|"
+    r"(?:windows|okta|email|e-mail|outlook|my (?:own |normal |work |company |network |computer |laptop |pc |windows )?logins?|"
     r"(?:computer|laptop|pc|desktop|network|microsoft|m365|365|office|company|work) login|sso)"
     r"(?:/[\w-]+)?(?: logins?| account password)?(?: and [\w ]{1,20}?)?(?:,? (?:that one|which|that|it)(?:'s)?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
     r"perfectly|all))? (?:fine|ok|okay|working|normally|without (?:any )?(?:problems?|issues?|trouble))"
@@ -188,7 +188,7 @@ def other_system(
         return m.group(0)
     for name in _NAMED_LOGIN.findall(p.text):
         low = name.lower()
-        if low in _COMPANY_LOGIN or low in _LABELS or any(k.startswith(low) or low.startswith(k) for k in known_names):
+        if low in _COMPANY_LOGIN or low in _LABELS or any(_names_org(k, low) for k in known_names):
             continue
         if re.search(r"\b" + re.escape(low) + r"[\w.+-]*@", p.low):
             continue  # "Jayden pw" beside jayden.mcfarlane@...: whose password, not which system
@@ -224,6 +224,25 @@ def _said_fine(p: Prepared, at: int) -> bool:
     return solved_in(p, at, end)
 
 
+# what an organisation adds to its initials in a domain: "qflegal" is Quillfeather Legal, "abcgroup" ABC Group
+_DOMAIN_TAIL = re.compile(
+    r"(?:legal|law|group|tech|labs?|hq|uk|global|partners|consulting|solutions|systems|services|health|care|media|"
+    r"digital|co|ltd|inc|llp|plc)$"
+)
+
+
+def _names_org(label: str, word: str) -> bool:
+    """Whether ``word`` names the organisation whose domain label is ``label``: the label itself or its start
+    ("tidewater" for "tidewaterbank"), or the name its initials stand for ("Quillfeather" for "qflegal")."""
+    if label.startswith(word) or word.startswith(label):
+        return True
+    initials = _DOMAIN_TAIL.sub("", label)
+    if not 2 <= len(initials) <= 4 or initials == label or word[0] != initials[0]:
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in initials[1:])
+
+
 _NAMED_LOGIN = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:password|passwort|kennwort|pw|login|log-in|pin|passcode)\b")
 _THIRD_PARTY_APPS = frozenset({"jira", "zoom", "slack", "github", "gitlab", "confluence", "dropbox", "salesforce"})
 
@@ -238,7 +257,7 @@ _NAMED_FACTOR = re.compile(r"\b([A-Z][A-Za-z0-9]{2,})\s+(?:2FA|MFA|two-factor|2-
 _LABELS = frozenset(
     "affected new reset forgot forgotten expired current old temporary initial my your his her their our the this that "
     "please help hi hello dear request subject re fw fwd urgent possible potential suspected compromised exposed "
-    "leaked wrong lost not no and but or which what whose "
+    "leaked wrong lost not no and but or which what whose fake phishing phished suspicious scam dodgy spoofed "
     # the same little words in the other ticket languages: "Graag MFA opnieuw instellen", "Bitte MFA zurücksetzen"
     "graag bitte por favor svp merci grazie obrigado obrigada tack takk tak venligst vennligst snalla kiitos mein meine "
     "mijn mon ma mes mi mis il la le o a meu minha min mitt mine neue neues nieuwe nouvelle nouveau nuevo nueva nuovo "

@@ -314,11 +314,17 @@ _APPROVES = re.compile(
 )
 
 
+_TITLE_DOT = re.compile(r"(?<=\b(?:mr|ms|dr))\.|(?<=\bmrs)\.|(?<=\bprof)\.")
+
+
 def _names_reporter(after: str, reporter: str | None) -> bool:
     """The words right after "für Frau" name the reporter (a surname from their address)."""
     if not reporter or "@" not in reporter:
         return False
     segments = {s for s in re.split(r"[._-]", reporter.split("@", 1)[0].lower()) if len(s) >= 3}
+    # an initial glued to the surname ("aruiz@", "smithj@") names Ruiz and Smith
+    segments |= {s[1:] for s in segments if len(s) >= 5} | {s[:-1] for s in segments if len(s) >= 5}
+    after = _TITLE_DOT.sub(" ", after)  # "Mr. Ruiz": a title's dot ends no sentence
     words = re.findall(r"[a-z]{3,}", re.split(r"[.!?\n]", after, maxsplit=1)[0])[:2]
     return any(w in segments for w in words)
 

@@ -4,6 +4,7 @@ lower-cased text (``Prepared.low``) before any rule reads it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TYPOS: dict[str, str] = {
     "pasword": "password",
@@ -130,9 +131,57 @@ _WORDS = re.compile(r"[a-z][a-z']*")
 _CAN_NOT = re.compile(r"\bcan not\b")
 
 
+# The request's key words, repaired when a word is one slip away from one of them (a letter missing, extra, wrong
+# or two swapped: "licnce", "asign", "acount", "pasword"). Only long words whose one-slip neighbours are no other
+# word a ticket uses: not "expired" ("expires" is a word), "suspend" ("suspense"), "unlock" ("unblock").
+_KEY_WORDS = (
+    "password",
+    "licence",
+    "license",
+    "account",
+    "assign",
+    "authenticator",
+    "business",
+    "premium",
+    "forgotten",
+    "remember",
+)
+_REAL_WORDS = frozenset({"passwort", "busyness", *_KEY_WORDS})
+_KEY_FIRST = frozenset(k[0] for k in _KEY_WORDS)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one inserted, deleted or replaced letter, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+@lru_cache(maxsize=65536)
+def _near_key(word: str) -> str | None:
+    if len(word) < 5 or word in _REAL_WORDS or word[0] not in _KEY_FIRST:
+        return None
+    for key in _KEY_WORDS:
+        # an inflection is no slip ("accounts", "licensed", "assigned")
+        if word[0] == key[0] and not word.startswith(key[:-1]) and not key.startswith(word) and _one_slip(word, key):
+            return key
+    return None
+
+
 def repair(low: str) -> str:
-    found = _TYPO_KEYS.intersection(_WORDS.findall(low))
-    if found:
-        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, found), key=len, reverse=True)) + r")\b")
-        low = pattern.sub(lambda m: _TYPOS[m.group(0)], low)
+    words = set(_WORDS.findall(low))
+    fixes = {w: _TYPOS[w] for w in _TYPO_KEYS.intersection(words)}
+    for w in words:
+        if w not in fixes and (near := _near_key(w)) is not None:
+            fixes[w] = near
+    if fixes:
+        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, fixes), key=len, reverse=True)) + r")\b")
+        low = pattern.sub(lambda m: fixes[m.group(0)], low)
     return _CAN_NOT.sub("can't", low) if "can not" in low else low
