@@ -117,7 +117,7 @@ _FOR_IT = re.compile(
     r"(?:^|\n|[.!?] )main (?:thing|reason|request|ask|point)\b|"
     r"\b(?:more|most) importantly\b|"
     r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason|ask|question|thing)\b|\bthe reason for (?:my|this) ticket\b|"
-    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually )?need from (?:you|it)\b|"
+    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually |do |really )?need from (?:you|it)\b|"
     # "One thing I do need: ...", "The bit I actually need help with: ...", "IT helpdesk (copied): please ..."
     r"\b(?:one|the (?:one )?(?:thing|bit|part)) (?:thing )?(?:i|we) (?:do |actually |really |still )?need\b|"
     r"\bthe (?:one )?(?:thing|bit|part) (?:i|we) (?:actually |really )?need (?:help|you) (?:with|for)\b|"
@@ -126,7 +126,7 @@ _FOR_IT = re.compile(
 )
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
 _NOT_FOR_IT = re.compile(
-    r"\b(?:joking|nothing for you|no action for you|rather than you|(?:i've|i have) sorted (?:those|that|it|them)|(?:take|raise) (?:that|it|this) (?:up )?with "
+    r"\b(?:joking|nothing for you|no action for you|rather than you|decided against (?:both|it|that|them|this|those)|(?:i've|i have) sorted (?:those|that|it|them)|(?:take|raise) (?:that|it|this) (?:up )?with "
     r"(?:facilities|maintenance|estates|hr)|(?:that|it|this)(?:'s| is) not (?:you|for you|an it (?:thing|issue|problem|question)|it's|your (?:department|"
     r"problem|area|job))|not your (?:department|problem|area|job)|not an it (?:thing|issue|problem|question))\b"
 )

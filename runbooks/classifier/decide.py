@@ -17,7 +17,7 @@ from .emails import mentions
 from .evidence import Evidence
 from .groups import GroupMention
 from .injection import injection
-from .leavers import SUSPEND
+from .leavers import SUSPEND, returning_employee
 from .licences import LicenceFinding
 from .lifecycle import (
     CREATE_ACCOUNT,
@@ -93,6 +93,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         ("a how-to or what-if for later, nothing needed now", questions.future_howto),
         ("a question, nothing asked of IT", questions.question_only),
         ("the writer has not decided what is wanted", questions.undecided),
+        ("reactivating a returning employee", returning_employee),
     ):
         words = guard(p)
         if words is not None:
@@ -199,7 +200,8 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
 
 # the writer is the newcomer and already has an account: "I'm the new practice manager ... can u add it to my account?"
 _SELF_NEW = re.compile(
-    r"\b(?:i'm|im|i am|as) (?:the |a )?new\b|\b(?:je suis|soy|sono|ich bin|sou|ik ben) (?:le |la |el |la |il |der |die "
+    # the writer new in a role: "I'm the new ...", "I've moved to the underwriting desk ... approved by my new manager"
+    r"\b(?:i'm|im|i am|as) (?:the |a )?new\b|\bmy new (?:manager|boss|line manager|team ?lead(?:er)?|supervisor|director)\b|\b(?:je suis|soy|sono|ich bin|sou|ik ben) (?:le |la |el |la |il |der |die "
     r"|o |a |de |het )?(?:nouveau|nouvelle|nuev[oa]|nuov[oa]|neue[rn]?|nov[oa]|nieuwe)\b"
 )
 

@@ -179,6 +179,16 @@ _SYSTEM_WORDS = frozenset(
         "privacy",
         "dpo",
         # the shared boxes of shops, charities and venues
+        "facturacion",
+        "facturation",
+        "compta",
+        "results",
+        "resultados",
+        "resultats",
+        "stoerungsannahme",
+        "hotline",
+        "kundenservice",
+        "kundendienst",
         "giftshop",
         "shop",
         "donations",
@@ -231,6 +241,9 @@ _SYSTEM_STRONG = frozenset(
         "workday",
         "monitoring",
         "ops",  # "ops.innsbruck@": a station's shared box
+        "secretariat",  # "secretariat.cardio@": a ward's secretariat, no person
+        "sekretariat",
+        "segreteria",
         "itdesk",
         "ithelp",
         "ithelpdesk",

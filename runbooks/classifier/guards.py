@@ -133,8 +133,42 @@ _BYPASS = FastRe(
 )
 
 
+# The approval process skipped, in any words (rule 19): "no time for the usual approval", "keine Zeit für den üblichen
+# Freigabeprozess", "please don't go through HR", "no hace falta que lo consultéis con Recursos Humanos", "no need to
+# wait for the licence board" ...
+_SKIPPED_PROCESS = FastRe(
+    r"\b(?:no time|not (?:got |have )?(?:the )?time|bleibt keine zeit|keine zeit|pas le temps|no hay tiempo|no tenemos tiempo|"
+    r"no need to|there's no need to|no hace falta(?: que)?|pas besoin de|inutile de|nicht notig|(?:please )?(?:don't|do not)|"
+    r"musst ihr nicht|braucht ihr nicht|sin pasar por|sans passer par|without (?:going through|waiting for|asking))\b"
+    r"[^.!?\n]{0,40}?\b(?:(?:usual|normal|formal|standard|ublichen?|habituelle?|habitual) (?:\w+ )?(?:approval|process|"
+    r"review|sign-?off|form|freigabe\w*|genehmigung\w*|validation|procedure|proceso|procedimiento|aprobacion)|"
+    r"(?:go|going) through (?:hr|human resources|the (?:approval|process|board|form))|"
+    r"consult\w* con (?:recursos humanos|rrhh)|(?:wait|waiting) for (?:the )?(?:\w+ )?(?:board|approval|sign-?off|form)|"
+    r"(?:check|talk|speak) (?:it )?with (?:hr|human resources)|"
+    r"(?:mit|bei) (?:der )?(?:personalabteilung|hr) (?:\w+ )?(?:abklaren|abstimmen|nachfragen))"
+)
+_PROCESS_NO_TIME = FastRe(
+    r"\b(?:usual|normal|ublichen?|habituelle?|habitual|normale[n]?) (?:\w+ ){0,3}?(?:approval|process|review|sign-?off|"
+    r"freigabe\w*|genehmigung\w*|validation|procedure|proceso|procedimiento|aprobacion)\b[^.!?\n]{0,30}\b(?:bleibt "
+    r"keine zeit|keine zeit|no time|isn't time|pas le temps|no hay tiempo)\b"
+)
+# ... or its written approval promised for afterwards: "Die schriftliche Freigabe reichen wir nach", "I'll get him
+# to sign the form retrospectively", "je vous enverrai la confirmation écrite plus tard"
+_APPROVAL_LATER = FastRe(
+    r"\b(?:sign|approve|confirm)\w* (?:\w+ ){0,4}?(?:retrospectively|retroactively|after the fact)\b|"
+    r"\b(?:freigabe|genehmigung|bestatigung) (?:\w+ ){0,2}?(?:reichen|liefern|schicken) wir nach\b|"
+    r"\b(?:confirmation|validation|autorisation) ecrite (?:\w+ ){0,2}?plus tard\b|"
+    r"\b(?:aprobacion|autorizacion|confirmacion) (?:por escrito )?(?:\w+ ){0,2}?(?:despues|luego|mas tarde)\b"
+)
+
+
 def social_engineering(p: Prepared) -> str | None:
-    m = _SOCIAL.search(p.cue, live=p.live)
+    m = (
+        _SOCIAL.search(p.cue, live=p.live)
+        or _SKIPPED_PROCESS.search(p.cue, live=p.live)
+        or _PROCESS_NO_TIME.search(p.cue, live=p.live)
+        or _APPROVAL_LATER.search(p.cue, live=p.live)
+    )
     return m.group(0) if m else None
 
 
@@ -278,8 +312,9 @@ _SOLVED = FastRe(
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
     r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\bworking (?:beautifully|perfectly|great|fine|well) (?:now|again)\b|\b(?:ya )?(?:lo )?tengo todo funcionando\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"
-    # done by the writer: "the scanner jammed again but I cleared it (myself)"
-    r"\b(?:i|we) (?:cleared|fixed|sorted|unjammed|unblocked|rebooted|restarted|replaced|swapped) (?:it|them|that)"
+    # done by the writer or someone else: "the scanner jammed again but I cleared it (myself)", "but Brenda fixed it"
+    r"\b(?:(?:i|we) (?:cleared|fixed|sorted|unjammed|unblocked|rebooted|restarted|replaced|swapped)|(?:but|and) [a-z]+ "
+    r"(?:fixed|sorted|cleared|resolved)) (?:it|them|that)"
     r"(?: myself| ourselves| out)?\b(?! (?:but|and still|yet)\b)|"
     # thanks for work already done: "thanks to whoever unlocked Álvaro's account this morning"
     r"\bthank(?:s| you)\b[^.\n]{0,20}\bto (?:whoever|the person who|everyone who|whichever)\b[^.\n]{0,20}\b(?:"

@@ -246,3 +246,37 @@ def offboarding_evidence(p: Prepared) -> Evidence:
     if again is not None and ev.score:
         ev.veto = f'reactivating a returning employee ("{again.words}")'
     return ev
+
+
+# --- rule 13, whatever the runbook words: an account switched off while its owner was away, asked back ---------
+_ACCOUNT_OFF = re.compile(
+    r"\b(?:account|user|login|konto|benutzer|compte|cuenta|usuario|conta|utente|utenza)\b[^.\n]{0,30}?\b(?:is|was|has been|"
+    r"had been|got|ist|war|wurde|est|etait|a ete|avait ete|esta|estaba|fue|ha sido|habia sido|e stato|era|foi|estava)"
+    r"(?: \w+)? (?:disabled|"
+    r"deactivated|suspended|switched off|turned off|deaktiviert|stillgelegt|desactive|desactivad[oa]|suspendu|"
+    r"disattivat[oa]|desativad[oa]|gedeactiveerd)\b"
+)
+_RETURNS = re.compile(
+    r"\b(?:returning|returns|back from|back at work|back to work|retour|reprend|revient|vuelve|"
+    r"regresa|se reincorpora|reincorpor\w+|zuruck(?:kommt|kehrt)?|ruckkehr|rientra|ritorno|regressa|volta ao trabalho)\b"
+)
+_NEVER = re.compile(r"\b(?:never|not|wasn't|isn't|hasn't|nie|nicht|jamais|pas|nunca|no|mai|nao)\b")
+_TURN_BACK_ON = re.compile(
+    r"\b(?:re-?enable|reactivate|reinstate|turn (?:it |him |her )?back on|switch (?:it |him |her )?back on|reactiver|"
+    r"reactivar|reaktivieren|wieder (?:aktivieren|freischalten|einschalten)|riattivare|reativar)\b (?:\w+ ){0,3}?"
+    r"(?:it|him|her|them|account|user|login|le|la|lo|son compte|konto|cuenta|conta)\b"
+)
+
+
+def returning_employee(p: Prepared) -> str | None:
+    """An account switched off while its owner was away and asked back ("His user is disabled. Can you re-enable it
+    and give him back the E3 licence", "Son compte avait été désactivé ... merci de le débloquer pour son retour"):
+    reactivating a returning employee is no runbook (rule 13), whatever else the ticket asks with it."""
+    on = _TURN_BACK_ON.search(p.cue)
+    if on is not None:
+        return on.group(0)
+    off = _ACCOUNT_OFF.search(p.cue)
+    if off is not None and _NEVER.search(off.group(0)):
+        off = None  # "my account was never disabled while I was away"
+    back = _RETURNS.search(p.cue) if off is not None else None
+    return f"{off.group(0)} ... {back.group(0)}" if off is not None and back is not None else None

@@ -184,6 +184,7 @@ LOCKED = alt(
     r"lockout",
     r"locks? me out",
     r"(?<!ent)gesperrt",
+    r"(?:compte|session|usager|utilisateur) (?:est |a ete |s'est |est rendu )?barree?",  # Quebec French: "mon compte est barré"
     r"ausgesperrt",
     r"bloquead[oa]s?\b",
     r"(?:se|me) (?:ha |han )?bloquead[oa]\b",
@@ -216,6 +217,7 @@ UNLOCK = alt(
     r"desbloque\w*",
     r"desbloquear\w*",
     r"debloqu\w*",
+    r"debarr\w*",
     r"deverrouill\w*",
     r"entsperr\w*",
     r"freischalt\w*",

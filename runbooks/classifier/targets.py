@@ -112,7 +112,10 @@ def _titled_subject(p: Prepared, m: Mention) -> Mention:
 _SHARED_BEFORE = re.compile(
     r"\b(?:shared|team|generic|group|common|functional|department(?:al)?|service|buzon compartido|boite partagee|"
     r"gemeinsame\w*|gedeelde|condivisa)\b(?: [\w-]+){0,3} (?:mailbox|inbox|account|address|e-?mail|login|postfach|"
-    r"buzon|boite|mailadres|casella)\b[^@\n]{0,5}$",
+    r"buzon|boite|mailadres|casella)\b[^@\n]{0,5}$"
+    # a mailbox named as such just before its address: "das Postfach stoerungsannahme@", "La boîte secretariat.cardio@"
+    r"|\b(?:the|das|la|el|le|die|il|a|de|het) (?:mailbox|inbox|postfach|bo[iî]te(?: mail| aux lettres)?|buz[oó]n|casella|"
+    r"caixa|mailbox-account)\s*[:(]?\s*$",
     re.I,
 )
 
