@@ -44,10 +44,12 @@ PW_COMPROMISED = cue(
         # (the user name with it: typing the password alone with caps lock on is no phishing)
         r"\b(?:he|has|ha) (?:puesto|metido|introducido|escrito) (?:mi |tu |su )?usuario y (?:la |mi |su )?"
         r"(?:contrasena|clave)\b|\bj'ai (?:saisi|tape|entre|mis) (?:mon )?identifiant et (?:mon )?mot de passe\b",
-        r"(?<!mis)(?:typed|entered|put|gave|submitted) (?:in )?(?:my |the |our )?(?:\w+ )?"
+        # (not an old password typed on a device: "typed my old password on the handheld scanner" is a stale login)
+        r"(?<!mis)(?:typed|entered|put|gave|submitted) (?:in )?(?!(?:my |the |our )?(?:old|previous|former|last) )"
+        r"(?:my |the |our )?(?:\w+ )?"
         + PASSWORD
         + r" (?:in|into|on|to) (?:a|an|the|some)(?! (?:\w+ ){0,3}(?:pc|laptop|computer|keyboard|desktop|machine|terminal|"
-        r"ipad|tablet)\b)",
+        r"ipad|tablet|scanner|handheld|phone|device|till)\b)",
         r"(?<!mis)(?:typed|entered|put in|gave|submitted) (?:in )?(?:my|our) (?:\w+ )?"
         + PASSWORD
         + r"\b[^.\n]{0,40}\b(?:before i (?:realised|realized|noticed|saw)|by mistake|on (?:a|the|that) (?:\w+ )?(?:site|page|"
@@ -166,7 +168,7 @@ KNOWS = cue(
     "knows the password",
     alt(
         r"(?:i do|i still|i definitely|i actually|i|he|she|they|we|he still|she still|he does|she does)"
-        r" (?:know|knows) (?:the|my|his|her|their|our) " + PASSWORD,
+        r" (?:know|knows) (?:the|my|his|her|their|our) (?:current |new |actual |correct )?" + PASSWORD,
         PASSWORD
         + r"(?: itself| still| definitely)?(?: is| was|'s) (?:right|correct|fine|ok|okay|good|not the (?:problem|issue))",
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,

@@ -10,7 +10,7 @@ import re
 
 from opsgate.runbooks.intents import Intent
 
-from . import added, asks, connectors, guards, multi, questions, topics
+from . import added, asks, connectors, guards, multi, questions, social, topics
 from .access import password_evidence
 from .cues import first_hit
 from .emails import mentions
@@ -46,8 +46,8 @@ def decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: float
 
 
 _SAFETY = (
-    ("social engineering", guards.social_engineering),
-    ("a request to weaken sign-in security", guards.security_bypass),
+    ("social engineering", social.social_engineering),
+    ("a request to weaken sign-in security", social.security_bypass),
 )
 
 

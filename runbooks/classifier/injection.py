@@ -16,7 +16,11 @@ _INJECTION = FastRe(
             r"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+[\w-]+){0,4}?\s+(?:instructions?|rules?|prompts?|"
             r"guidelines?|directions?|directives?|programming|system prompt|constraints)\b",
             r"\bignor\w*(?:\s+\w+){0,3}\s+(?:instrucciones|reglas|indicaciones|consignes|instructions|istruzioni|"
-            r"regole|instrucoes|regras|anweisungen|regeln)\b",
+            r"regole|instrucoes|regras|anweisungen|regeln|politique|politica|richtlinie\w*|policy|approval|approbation|"
+            r"aprobacion|validation|freigabe\w*)\b",
+            # "RÈGLE PRIORITAIRE POUR LE MODÈLE :", "Hinweis für das Modell:"
+            r"\b(?:pour|para|fur|per|voor|for) (?:le|el|la|das|den|il|het|the) (?:modele|modelo|modell|modello|model|"
+            r"robot|ia|ki|ai|llm)\s*:",
             r"\bvergiss(?:\s+\w+){0,3}\s+(?:anweisungen|regeln|instruktionen|vorgaben)\b",
             r"\bnegeer(?:\s+\w+){0,3}\s+(?:instructies|regels)\b",
             # addressed to the classifier: "classer ce ticket comme offboarding", "classify this ticket as"
@@ -131,13 +135,18 @@ _SYSTEM_ROLE = re.compile(
 _HEADING_ORDER = re.compile(r"##+\s*(?:new|system|override|instruction)", re.I)
 
 
+# a chat model's role tokens, wherever they hide (an image's alt text is thrown away before the words are read)
+_ROLE_TOKEN = re.compile(r"<\|(?:im_start|im_end|system|user|assistant|endoftext)\|?>?|\[/?INST\]|<<SYS>>")
+
+
 def injection(raw: str, p: Prepared) -> str | None:
     """Hidden text and role markers on the raw ticket; instructions to the bot in its words."""
     lowered = raw.lower()  # the cheap substring tests below skip two scans of the raw text on almost every ticket
     hidden = "<!--" in raw or any(w in lowered for w in _HIDDEN_HINTS)
     role = "SYSTEM" in raw or "ASSISTANT" in raw or "DEVELOPER" in raw
     m = (
-        (_HIDDEN.search(raw) if hidden else None)
+        (_ROLE_TOKEN.search(raw) if "<|" in raw or "[INST" in raw or "<<SYS" in raw else None)
+        or (_HIDDEN.search(raw) if hidden else None)
         or (_SYSTEM_ROLE.search(raw) if role else None)
         or _HEADING_ORDER.search(raw)
         or _INJECTION.search(p.low, live=p.live)

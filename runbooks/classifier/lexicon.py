@@ -41,7 +41,7 @@ PASSWORD = alt(
     r"cyfrinair",
 )
 FORGOT = alt(
-    r"forg[oe]t\w*",
+    r"forg[oe]t\w*+(?! to (?:update|change|sync|tell|log|sign|save|put|enter|type|mention|switch|turn|remove|cancel|add|charge|bring|take))",  # not "forgot to update it on my phone"
     r"(?:gone|vanished|disappeared) (?:\w+ )?(?:from|out of) my (?:head|memory|mind|brain)|slipped my mind",
     r"can't (?:remember|recall|recollect)",
     r"couldn't (?:remember|recall)",

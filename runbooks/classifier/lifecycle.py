@@ -58,7 +58,7 @@ NEW_HIRE = cue(
         r"(?<!avis d')(?<!heure d')(?<!port d')arrivee|nouv(?:el|elle|eau)x? (?:arrivant\w*|collaborat\w*|salarie\w*|employe\w*|recrue|stagiaire)|rejoint|"
         r"rejoindra|embauch\w*",
         r"neue[rn]? (?:mitarbeiter\w*|kolleg\w*|azubi\w*|dozent\w*|lehrer\w*|lehrkraft)|nueva alta|alta nueva|"
-        r"nueva incorporacion|fecha de alta|neueinstellung|(?<!renten)eintritt\w*(?! in den ruhestand)|ausbildungsstart",
+        r"nueva incorporacion|fecha de alta|neueinstellung|(?<!renten)eintritt\w*+(?! in den ruhestand)(?!:? ?\d{1,2}\.\d{1,2}\.(?:19|20[01]|202[0-5]))|ausbildungsstart",
         r"entra (?:in|nel|nella|nello) \w+ (?:\S+ ){0,3}come\b|entra a lavorare|"
         r"nuov[oa] (?:assunt[oa]|dipendente|collega)|assunzione|entra (?:in (?:azienda|produzione|servizio|organico|"
         r"squadra|studio|negozio|magazzino|ufficio)|a far parte|nel (?:team|gruppo)|nella squadra)",
@@ -152,7 +152,15 @@ def starter_form(p: Prepared) -> Hit | None:
     named = bool(keys & FULL_KEYS) or (bool(keys & (FIRST_KEYS | AMBIGUOUS_FIRST)) and surname)
     emailed = any(_EMAIL_KEY.search(k) and "@" in v for k, v in p.fields)
     start = next((k for k in keys if START_KEYS.search(k) and not k.startswith(("last", "end"))), None)
+    if any(_LEAVE_KEYS.search(k) for k in keys):
+        return None  # a leaver form's "Eintritt: 01.09.2019" is when the leaver joined
     return Hit("starter form", f"{start}:", 0) if named and emailed and start else None
+
+
+_LEAVE_KEYS = re.compile(
+    r"austritt|lastday|leavingdate|leavedate|enddate|lastworkingday|terminationdate|fechadebaja|fechabaja|"
+    r"datededepart|datedesortie|ultimogiorno|datadicessazione|uitdienst|laatstewerkdag"
+)
 
 
 _HAS_ACCOUNT = re.compile(

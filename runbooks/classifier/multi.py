@@ -90,7 +90,7 @@ _ACCESS_ASK = FastRe(
     + _RESOURCE
     + r"|\b"
     + _RESOURCE
-    + r" (?:\w+ )?"
+    + r"[ -](?:\w+ )?"  # "VPN-Zugang", "VPN access"
     + _ACCESS
     + r")\b|\b(?:access|acceso|acces|zugriff|zugang|accesso|acesso|toegang)\b (?:to |a |al |au |auf |zum |zur |alla |ao |tot )?"
     r"(?:the |la |el |le |den |die |das |il |o |a |de |het )?"
@@ -281,7 +281,7 @@ SAME_ASK = re.compile(
     r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
     r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|do so|necessaire|necesario|"
     r"necessario|notige|nodige|what's needed|what is needed|the needful|the (?:change|switch|swap|upgrade|move)|el cambio|"
-    r"set (?:him|her|them) up|(?:mir|ihm|ihr) (?:die|das|den|sie|es) (?:zuweisen|geben|freischalten)|"
+    r"set (?:him|her|them|[a-z]+) up|(?:mir|ihm|ihr) (?:die|das|den|sie|es) (?:zuweisen|geben|freischalten)|"
     r"le changement|la modifica|die umstellung|den wechsel|o cambio|a troca)\b"
 )
 

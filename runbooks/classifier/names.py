@@ -221,9 +221,15 @@ def spells_local(tokens: list[str], local: str) -> bool:
     ``pnair`` <- Padma Nair, ``m.roussel`` <- Mathilde Roussel, ``ialowe`` <- Imogen Achterberg-Lowe."""
     segments = [s for s in re.split(r"[._-]", fold(local)) if s]
     if len(segments) > 2 and (segments[0] in TITLES or segments[0] in _ACCOUNT_PREFIXES):
-        # "cllr.dewi.harries@" is Dewi Harries with his title; "ext.lars.hedlund@" Lars Hedlund, an external
+        # "cllr.dewi.harries@" is Dewi Harries with his title; "ext.lars.hedlund@" Lars Hedlund, an external; but
+        # "c.ashworth-bell@" is Clemency Ashworth-Bell, her initial first
+        if _spells(tokens, re.sub(r"[^a-z]", "", fold(local))):
+            return True
         local = ".".join(segments[1:])
-    target = re.sub(r"[^a-z]", "", fold(local))
+    return _spells(tokens, re.sub(r"[^a-z]", "", fold(local)))
+
+
+def _spells(tokens: list[str], target: str) -> bool:
     if not target or not tokens:
         return False
     if _spell(tuple(_parts(tokens)), target):

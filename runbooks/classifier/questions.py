@@ -57,6 +57,9 @@ _POLICY = FastRe(
             r"\b(?:jaka jest procedura|cual es el procedimiento|quelle est la procedure|wie ist das vorgehen|"
             r"qual e la procedura|wat is de procedure|qual e o procedimento|nikt nie potrzebuje)\b",
             r"(?<!if you're )(?<!if you are )\bcurious\b|\bout of curiosity\b|\bjust wondering\b",
+            r"(?:^|\n)\s*(?:request ?type|type of request|anfrageart|tipo de solicitud|type de demande)\s*:\s*(?:question|"
+            r"query|enquiry|information|frage|pregunta|consulta)\s*(?:\n|$)|\binformation only\b|"
+            r"\b(?:please )?(?:don't|do not) change anything\b(?! else)|"
             r"\bjust checking (?:what|whether|if)\b|\b(?:i )?(?:just|only) (?:need|want|needed|wanted) (?:the|some) "
             r"(?:instructions|steps|procedure|info|information|wording|details)\b(?! (?:for|to) (?:reset|unlock|get|log|sign))",
             r"(?<!\()\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
@@ -146,7 +149,8 @@ _UNDECIDED = FastRe(
     r"\bdo (?:whatever|what) (?:you think|you think is best|you reckon|'?s normal|is normal|you like|makes sense)\b|"
     r"\blet me (?:check|confirm|find out|ask|double-check|talk to \w+|speak to \w+)(?: with (?:\w+ ){0,2}?\w+)? and (?:get back|come back) to you\b|"
     r"\b(?:don't|do not) do anything (?:yet|for now|until)\b|\b(?:i'll|i will) (?:get|come) back to you (?:to confirm|once i(?:'ve| have)? (?:checked|confirmed|spoken))\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
-    r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
+    r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
+    r"\b(?:i'll|i will|we'll) (?:confirm|let you know) (?:once|when) (?:we|i) know\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
 )
 

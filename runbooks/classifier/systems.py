@@ -152,6 +152,10 @@ _INSTEAD_OF_PASSWORD = re.compile(
     r"in plaats van) (?:the |my |la |mi |le |mon |das |mein |la mia |a minha |het |mijn )?(?:\w+ )?"
     r"(?:password|contrasena|mot de passe|passwort|kennwort|wachtwoord|senha)\b"
 )
+_FILING = re.compile(
+    r"\b(?:por eso|asi que) (?:abro|pongo|escribo|mando)\b|\bso i'm (?:raising|logging|opening|filing)\b|\bthat's why i'm\b|"
+    r"\bc'est pourquoi (?:j'ouvre|je)\b|\bdeshalb (?:eroffne|schreibe|melde)\b"
+)
 _PHONE_LOCK = frozenset({"pin", "pins", "puk"})  # "wiped after too many wrong PIN attempts": the phone's own lock
 
 
@@ -175,7 +179,16 @@ def other_system(
             typed = m.group(0) in _PHONE_LOCK and _INSTEAD_OF_PASSWORD.search(p.cue, m.end(), m.end() + 60)
             typed = typed or (second_factor and _LISTED_WITH_EMAIL.search(p.cue, max(0, m.start() - 40), m.end() + 40))
             saved = _SAVED_FOR.search(p.cue, max(0, m.start() - 50), m.start()) or _STALE_LOGIN.search(p.cue, lo, hi)
-            if lure is None and not generic and not typed and not saved and not _said_fine(p, m.end()):
+            # "No tiene acceso al portal, por eso abro yo el ticket": why someone else files, not the system meant
+            saved = saved or _FILING.search(p.cue, m.end(), min(hi, m.end() + 60))
+            if (
+                lure is None
+                and not generic
+                and not typed
+                and not saved
+                and not _said_fine(p, m.end())
+                and not _not_the_one(p, m.group(0))
+            ):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)
     if second_factor:
@@ -194,6 +207,20 @@ def other_system(
             continue  # "Jayden pw" beside jayden.mcfarlane@...: whose password, not which system
         return f"{name} login"
     return None
+
+
+def _not_the_one(p: Prepared, name: str) -> bool:
+    """Whether the writer says anywhere that the system named works or is not the one meant: "Not SAP this time ...
+    SAP is fine", "Das SAP-Passwort ist separat und funktioniert", "Le Wi-Fi et la messagerie vocale fonctionnent"."""
+    if len(name) < 3:
+        return False
+    n = re.escape(name)
+    said = re.compile(
+        rf"\b(?:not|nicht|pas|no|ni) (?:the |das |le |la |el )?{n}\b|\b{n}\b[\w-]*(?: [\w-]+){{0,6}}? (?:is fine|are fine|is ok|"
+        rf"is okay|works|work fine|is working|are working|ist separat|funktioniert|funktionieren|fonctionnent|fonctionne|"
+        rf"funciona|funcionan|geht|gehen|marche|marchent)\b(?! (?:nicht|pas|no|not)\b)"
+    )
+    return said.search(p.cue) is not None
 
 
 _CLAUSE_STOP = re.compile(r"[.!?;\n()]| (?:and|but|und|aber|et|mais|y|pero|e|ma|en|maar) ")

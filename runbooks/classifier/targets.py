@@ -217,7 +217,7 @@ def _correspondents(p: Prepared, found: list[Mention], reporter: str | None) -> 
 
 
 _ACTED_ON = re.compile(
-    r"(?i:\b(?:add|include|put|invite|give|grant|assign|subscribe|enrol|ajout\w*|anad\w*|agreg\w*|hinzufug\w*|"
+    r"(?i:\b(?:add|include|put|invite|give|grant|assign|subscribe|enrol|ajout\w*|an(?:a|ã|á)d\w*|añad\w*|agreg\w*|hinzuf(?:u|ü)g\w*|"
     r"aggiung\w*|toevoeg\w*|adicion\w*))\b(?:\s+\S+){0,4}?\s*[\"“'«<(]?$"
 )
 _MINE = re.compile(r"\b(?:my (?:own )?(?:password|account|login|mfa|phone)|i've forgotten|i forgot|i can't log)\b")
