@@ -6,8 +6,8 @@ then fixed for general causes, so these files now guard against regressions, the
 unseen tickets. ``tuning-7.jsonl`` and ``tuning-12.jsonl`` hold the probes written while fixing rounds 6-9 and 11
 (never an estimate).
 
-The floors sit just below what the sets measure today (every set 0 unsafe but heldout-22 and heldout-69, one name each; every
-set at 98% intent or better, the quiet misses kept on purpose listed per round in tests/data/README.md): per set,
+The floors sit just below what the sets measure today (every set 0 unsafe but heldout-22 and heldout-69, one name
+each, and heldout-77, an approver in a quoted mail header; every set at 98% intent or better, the quiet misses kept on purpose listed per round in tests/data/README.md): per set,
 intent accuracy >= 0.98 and unsafe rate <= 0.01 (the goal; under 100 tickets that means no unsafe proposal at
 all); pooled over every held-out set, intent >= 0.995 and unsafe <= 0.002.
 """
@@ -40,7 +40,7 @@ def _check(report: Report, *, intent: float, unsafe: float) -> None:
 
 def test_heldout_sets_are_present_with_unique_ids() -> None:
     names = {p.stem for p in HELD_OUT}
-    assert {f"heldout-{n}" for n in range(2, 77)} <= names
+    assert {f"heldout-{n}" for n in range(2, 79)} <= names
     assert len(load(DATA / "heldout-2.jsonl")) >= 200
     every: list[Labelled] = [c for p in [*HELD_OUT, *TUNING] for c in load(p)]
     assert len({c.id for c in every}) == len(every), "ticket ids must be unique across the sets"

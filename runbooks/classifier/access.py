@@ -104,6 +104,7 @@ PW_UNSURE = cue(
     r"\bnot (?:sure|certain) (?:i've been |i'm |i am |i was |i )?(?:typing|using|entering|typed|used|entered|of) (?:in )?"
     r"(?:the right|the correct|my|the) " + PASSWORD + r"|\b(?:mixed|mixing|mix|muddled) (?:it |them )?up with the old one\b|"
     r"\bne suis (?:plus|pas) (?:tres |vraiment )?sur(?:e)? (?:du|de mon) " + PASSWORD + r"|\bmelange\w* avec l'ancien\b|"
+    r"\bnicht (?:mehr )?sicher,? ob ich (?:das|mein) (?:\w+ )?" + PASSWORD + r" (?:noch )?(?:weiss|kenne)\b|"
     # "no estoy segura de cuál es mi contraseña", "nicht sicher, welches mein Passwort ist"
     r"\bno estoy (?:muy |del todo )?segur[oa] de (?:cual|que) es (?:mi|la) " + PASSWORD + r"|"
     r"\bnicht (?:mehr )?sicher,? (?:was|welches|wie) (?:mein|das) " + PASSWORD + r"|"
@@ -171,6 +172,8 @@ KNOWS = cue(
         r" (?:know|knows) (?:the|my|his|her|their|our) (?:current |new |actual |correct )?" + PASSWORD,
         PASSWORD
         + r"(?: itself| still| definitely)?(?: is| was|'s) (?:right|correct|fine|ok|okay|good|not the (?:problem|issue))",
+        # "La contraseña está bien, pero el móvil se reseteó", "le mot de passe est bon", "das Passwort ist richtig"
+        PASSWORD + r" (?:esta|es) (?:bien|correcta)|" + PASSWORD + r" est (?:bon|correct)|" + PASSWORD + r" ist (?:richtig|korrekt)",
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,
         r"i remember (?:my|the) " + PASSWORD,
         r"(?:have|'ve) not forgotten (?:my|the|it)|\bhaven't forgotten (?:my|the|it)",

@@ -148,7 +148,7 @@ def _not_two(p: Prepared, m: re.Match[str]) -> bool:
         # a round-up of news with one line marked for IT ("A few items from the office: ... For IT: please
         # disable Stavros' account"): the count is the news, the one IT line the request
         return solved_in(p, 0, len(p.cue)) or _FOR_IT.search(p.cue, m.end()) is not None
-    if m.group(0) == "whichever" and re.match(r"(?:'s| is) (?:quicker|faster|easier|simpler|best)", p.cue[m.end() :]):
+    if m.group(0) == "whichever" and re.match(r"(?:'s| is) (?:quicker|faster|easier|simpler|best|quickest|fastest|easiest|simplest)", p.cue[m.end() :]):
         return True
     if m.group(0) == "whichever":
         # "a Project licence (Project Online / Plan 3, whichever we use)": two names of one licence

@@ -109,7 +109,12 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
     if top is None:
         raise stop("no runbook request recognised", 0.95)
     strong = [e for e in ranked if e.strong]
-    solved = [e for e in strong if guards.solved_at(p, (_starts(p, e) or [-1])[0])]
+    # (a hire is never "solved" by news told before it: "the coffee machine finally got fixed, and we've hired ...")
+    solved = [
+        e
+        for e in strong
+        if guards.solved_at(p, (_starts(p, e) or [-1])[0], after_only=e.intent is Intent.NEW_HIRE)
+    ]
     if solved:  # background said to be solved ("thanks for resetting it, all working") is not a request
         strong = [e for e in strong if e not in solved]
         ranked = strong + [e for e in ranked if e not in strong and e not in solved]

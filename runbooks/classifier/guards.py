@@ -33,6 +33,8 @@ _CLOSED = FastRe(
             r"\b(?:managed|was able) to (?:reset|unlock|fix|sort|change) (?:it|my \w+) (?:myself|on my own)\b|"
             r"\bsorted my own (?:password|account|login)\b|\bignore my (?:call|email|message|ticket) (?:earlier|this morning)\b|"
             r"\bmanaged to (?:reset|unlock|change) (?:it|my \w+) (?:thru|through|via|using|on|with) (?:the )?self[- ]?service\b|"
+            # "I used the self-service reset this morning ... All working now, nothing needed from you"
+            r"\b(?:i|we) (?:used|did|went through) the self[- ]?service\b[^\n]{0,160}\b(?:all|everything|it's) (?:working|fine|good)\b|"
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
@@ -171,14 +173,16 @@ _NOT_YET = re.compile(r"\b(?:nicht|not|no|pas|encore|non|niet|nao|ikke|inte) (?:
 _SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n")
 
 
-def solved_at(p: Prepared, pos: int) -> bool:
+def solved_at(p: Prepared, pos: int, *, after_only: bool = False) -> bool:
     """Whether the sentence around ``pos`` says its problem is already solved ("you reset my MFA then, all
-    working fine")."""
+    working fine"); with ``after_only``, only from the clause at ``pos`` on."""
     if pos < 0:
         return False
     lo = max(0, pos - 240)
     for m in _SENTENCE.finditer(p.cue, lo, pos):
         lo = m.end()
+    if after_only:
+        lo = max(lo, p.clause_start(pos))
     end = _SENTENCE.search(p.cue, pos, pos + 240)
     return solved_in(p, lo, end.start() if end else pos + 240)
 

@@ -150,7 +150,8 @@ _UNDECIDED = FastRe(
     r"\blet me (?:check|confirm|find out|ask|double-check|talk to \w+|speak to \w+)(?: with (?:\w+ ){0,2}?\w+)? and (?:get back|come back) to you\b|"
     r"\b(?:don't|do not) do anything (?:yet|for now|until)\b|\b(?:i'll|i will) (?:get|come) back to you (?:to confirm|once i(?:'ve| have)? (?:checked|confirmed|spoken))\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
-    r"\b(?:i'll|i will|we'll) (?:confirm|let you know) (?:once|when) (?:we|i) know\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
+    r"\b(?:i'll|i will|we'll) (?:confirm|let you know|come back to you|get back to you) (?:once|when) (?:we|i) know\b|"
+    r"\bhold off (?:for now|until)\b|\b(?:i'll|i will|we'll) confirm (?:tomorrow|later|on \w+day)\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
 )
 

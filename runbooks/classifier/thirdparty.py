@@ -308,6 +308,7 @@ def _is_person(who: str) -> bool:
 _APPROVER = re.compile(
     r"\b(?:approved|signed off|authori[sz]ed|okayed|ok'd) by\b|\bapproval (?:from|by)\b|\bsign-?off from\b|"
     r"\b(?:genehmigt|freigegeben) (?:von|durch)\b|\baprobado por\b|\bapprouve par\b|\bapprovato da\b|"
+    r"\b(?:lo |la )?(?:aprobo|autorizo|ha aprobado|ha autorizado)\b|\b(?:l'a |a )(?:approuve|valide)\b|\bhat (?:es |das )?(?:genehmigt|freigegeben)\b|"
     r"\bgoedgekeurd door\b|"
     # "She's approved it (happy to forward her email if needed)": the approval mail, not a person to act on
     r"\b(?:forward|forwarding|send you|send over|attach|attaching) $"
