@@ -33,6 +33,7 @@ PW_RESET = cue(
     requires=alt(RESET, r"zuruck"),
 )
 PW_EXPIRED = cue("expired", either(PASSWORD, EXPIRED, 6), requires=EXPIRED)
+_PHONE_LOCKS = frozenset({"passcode", "passcodes", "screen lock", "screenlock", "iphone", "ipad"})
 PW_COMPROMISED = cue(
     "compromised",
     alt(
@@ -176,6 +177,7 @@ KNOWS = cue(
         PASSWORD + r" (?:esta|es) (?:bien|correcta)|" + PASSWORD + r" est (?:bon|correct)|" + PASSWORD + r" ist (?:richtig|korrekt)",
         r"(?:have|having|using|typed|entering|know) the (?:right|correct) " + PASSWORD,
         r"i remember (?:my|the) " + PASSWORD,
+        r"\bheslo znam\b|\bznam (?:sve |své )?heslo\b|\bhaslo znam\b|\bznam (?:swoje )?haslo\b",  # Czech, Polish
         r"(?:have|'ve) not forgotten (?:my|the|it)|\bhaven't forgotten (?:my|the|it)",
         r"(?:^|[.!?,;]\s)know (?:my|the) " + PASSWORD,
         r"(?:^|[.!?,;|]\s*)knows (?:his|her|their|the) " + PASSWORD,  # a form's "Issue: ... Knows his password."
@@ -261,9 +263,11 @@ def password_evidence(p: Prepared) -> tuple[Evidence, Evidence]:
     # a disk-encryption prompt anywhere ("the laptop asks for a BitLocker key ... unlock it?") is the machine's lock,
     # even beside "Windows password is fine": knowing the password does not make it an account
     recovery = disk_encryption(p) if (locked or ask) else None
-    if knows is None or recovery is not None:
+    if locked or ask:
         device = recovery or device_lock(p, [h.start for h in (locked, ask) if h is not None])
-        if device is not None:
+        # a known password points to the account, unless the lock is a phone's own ("forgotten the passcode on my
+        # work iPhone ... My email password is fine. Can IT unlock the phone?")
+        if device is not None and (knows is None or recovery is not None or device in _PHONE_LOCKS):
             un.veto = f'a device or object lock, not an account ("{device}")'
 
     if strong:

@@ -30,7 +30,11 @@ _MULTI = FastRe(
             r"\b(?:and|then|but) also (?:add|remove|reset|unlock|assign|give|create|disable|suspend|grant|install|put|"
             r"change|order|move|enable|set up|sort out|fix)\b|\balso\b[^.\n]{0,50}\b(?:needs (?:a new|new|fixing|"
             r"replacing|a refill)|is broken|isn't working|doesn't work|stopped working|won't (?:print|work|turn on))\b",
-            r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b",
+            r"\bwhile you(?:'re| are) at it\b|\band another thing\b|\bone more thing\b|"
+            # Polish: "Skoro już przy tym jesteście ... od razu obie"
+            r"\bskoro juz przy tym\b|\bprzy okazji\b|\bod razu (?:obie|oba|obydwie|obydwa)\b|"
+            # Czech: "A ještě jedna věc: ..."
+            r"\bjeste jedna vec\b|\bjeste neco\b",
             r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\by tambien (?:una? |el |la |me |acceso)|\bdos cosas\b",
             r"\b(?:aussi|egalement) besoin\b|\bdeux (?:choses|trucs|points)\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
             r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei (?:dinge|sachen|punkte|bitten)\b|\bauch noch\b(?!(?: \w+){0,2} (?:gesperrt|blockiert|abgelaufen))",

@@ -24,6 +24,8 @@ LAST_KEYS = frozenset(
     primerapellido apellido1 apellidopaterno firstsurname surnames lastnames familynames prijmeni priezvisko nazwisko vezeteknev csaladnev legalnamelast namelast""".split()
 )
 SECOND_LAST_KEYS = frozenset("segundoapellido apellido2 apellidomaterno secondsurname".split())
+# the particles a Dutch or German form keeps apart: "Tussenvoegsel: van der" / "Achternaam: Linden"
+PARTICLE_KEYS = frozenset("tussenvoegsel tussenvoegsels voorvoegsel namensvorsatz".split())
 AMBIGUOUS_FIRST = frozenset({"nombre", "nome", "name"})  # first name only beside a last-name field
 
 
@@ -59,6 +61,7 @@ def form_name(p: Prepared, local: str | None = None) -> tuple[list[str], list[st
     first: list[str] = []
     last: list[str] = []
     second: list[str] = []
+    particle: list[str] = []
     full: list[str] = []
     spelled: list[str] = []
     fields = [(_canonical_key(k), v) for k, v in p.fields]
@@ -88,6 +91,8 @@ def form_name(p: Prepared, local: str | None = None) -> tuple[list[str], list[st
             last = last or clean_value(value, surname=True)
         elif key in SECOND_LAST_KEYS:
             second = second or clean_value(value, surname=True)
+        elif key in PARTICLE_KEYS:
+            particle = particle or value.split()
         elif key in FULL_KEYS or key == "nom" or key in AMBIGUOUS_FIRST or _full_name_key(key):
             if "," in value and not full:
                 surname, _, given = value.partition(",")
@@ -100,7 +105,7 @@ def form_name(p: Prepared, local: str | None = None) -> tuple[list[str], list[st
             if local and not spelled and spells_local(clean_value(value), local):
                 spelled = clean_value(value)
     if first and last:
-        return first, last + second
+        return first, particle + last + second
     if len(spelled) >= 2 and not spells_local(full, local or ""):
         full = spelled
     if len(full) >= 2:

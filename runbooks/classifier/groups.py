@@ -30,10 +30,11 @@ _ADJ_AFTER = re.compile(
 )
 _GROUP_AFTER = re.compile(r"\b(?:group|grp)\b(?!s)", re.I)
 _MONO_GROUP = re.compile(r"\{\{([^{}\n]{2,60})\}\}")
+_QUOTED_RE = re.compile(_QUOTED)
 _IDENT_RE = re.compile(_IDENT + r"|\{\{[^}]+\}\}")
 _PREP_BEFORE = re.compile(
     r"(?:^|[\s(])(?:to|into|in|from|out of|off|al|del|en|au|du|dans|zur|zu|aus|in die|in der|aus der|dal|nel|ao|do|"
-    r"no|aan|uit|bei)\s+(?:the\s+|el\s+|la\s+|le\s+|der\s+|die\s+|de\s+|il\s+|o\s+|a\s+)?[\"“'«]?$",
+    r"no|aan|uit|bei|a|alla|i|til|till|do)\s+(?:the\s+|el\s+|la\s+|le\s+|der\s+|die\s+|de\s+|il\s+|o\s+|a\s+)?[\"“'«]?$",
     re.I,
 )
 # Without the word "group", an identifier is a group only as where a person is added or removed ("add me to X",
@@ -48,6 +49,10 @@ _PERSON_MOVED = re.compile(
     # "Añadirme a DELE-Examinadores", "Ajoutez-moi au groupe"
     r"|(?i:\b(?:a[nñ]adir(?:me|le)|a[nñ]adidme|agreg(?:ar|ad)(?:me|le)|ajoute[rz]?-moi|m'ajouter|meter(?:me|le))\s+"
     r"(?:a|al|en|au|à|zu|zur)\s+$)"
+    # "aggiungetemi a CNT-Collaudi", "Legg meg til i LS-Kvalitet", "lägg till mig i", "tilføj mig til", "dodajcie mnie do"
+    r"|(?i:\b(?:aggiunge(?:te|re)?mi|aggiungimi|inseritemi|toevoegen aan|voeg me toe aan)\s+(?:a|al|alla|nel|in|aan)\s+$)"
+    r"|(?i:\b(?:legg|legge|lägg|lagg|tilføj|tilfoj)\s+(?:meg|mig|henne|ham|honom|hende)\s+(?:til|till)\s+(?:i\s+|til\s+)?$)"
+    r"|(?i:\b(?:dodajcie|dodaj|přidejte|pridejte)\s+(?:mnie|mě|me)\s+(?:do)\s+$)"
     r"|(?i:\b(?:need|needs|has|have) to (?:come|be taken) (?:out of|off))"
     r"\s+(?:(?i:the)\s+)?$"
 )
@@ -58,7 +63,9 @@ _MEMBERS_OF = re.compile(
 )
 _GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "skupin", "ryhma", "distribution list")
 _LIST_NEXT = re.compile(
-    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s*\+\s*|\s+(?:and|&|y|e|et|und|en|og|plus|oraz|och|ja|seka|i|a|es|és)\s+)(?:the\s+)?("
+    # "... to cl-dbt-prod? (and cl-dbt-staging obviously)": a second group in a parenthesis
+    r"^\s*(?:,\s*(?:and\s+|&\s+)?|\s*\+\s*|\s+(?:and|&|y|e|et|und|en|og|plus|oraz|och|ja|seka|i|a|es|és)\s+|"
+    r"[?.!]?\s*\(\s*(?:and|&|plus|also|\+)\s+)(?:(?:a|al|à|au|to|in|i|til|zu|zur)\s+)?(?:the\s+)?("
     + _IDENT
     + r"|[A-Z][\wÀ-ÿ-]{2,})"
 )
@@ -87,7 +94,7 @@ _SKIP_IDENT = frozenset(
 ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|ad (?:me|him|her|them)|put|include|grant|join|enrol\w*|enroll\w*|(?<!don't )(?<!do not )(?<!no longer )need to be (?:in|on|"
     r"part of)|needs to be (?:in|on)|"
-    r"want to be (?:in|on)|be (?:added|put|included)|membership|access to|make (?:me|him|her) (?:a )?member|"
+    r"want to be (?:in|on)|be (?:added|put|included)|necesita(?:n)? estar en|tiene que estar en|doit etre dans|membership|access to|make (?:me|him|her) (?:a )?member|"
     r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|metais|meteis|metan|anadais|anadan|agregueis|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
@@ -124,12 +131,17 @@ def _clean(raw: str) -> str:
     name = raw.strip().strip("\"'“”„«»").strip()
     if name.startswith("{{") and name.endswith("}}"):
         name = name[2:-2].strip()
-    return name.rstrip(".,;:!?)")
+    name = name.rstrip(".,;:!?")
+    # a closing parenthesis belongs to the name when the name opened it: "QG-Level Design (Hollow Tide)"
+    while name.endswith(")") and name.count(")") > name.count("("):
+        name = name[:-1].rstrip(".,;:!?")
+    return name
 
 
 def _acceptable(name: str, *, explicit: bool) -> bool:
-    if len(name) < 2 or "@" in name or "/" in name or "\\" in name:
-        return False
+    quoted = name[:1] in "\"'“„«{"
+    if len(name) < 2 or "@" in name or ("/" in name and not quoted) or "\\" in name:
+        return False  # (a quoted name may hold a slash: "EMA-Derechos&Contratos/Intl")
     if _TICKET_KEY.match(name) or _DATE_LIKE.match(name) or fold(name) in _SKIP_IDENT:
         return False
     if fold(name) in _NOT_GROUP_WORDS or fold(name) in STOP:
@@ -139,15 +151,17 @@ def _acceptable(name: str, *, explicit: bool) -> bool:
     return explicit and (name[0].isupper() or name[0].isdigit())
 
 
-_SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bProf)[.!?](?=\s|$)|\n")
+SENTENCE_END = re.compile(
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bProf)(?<!\bD)(?<!\bDña)(?<!\bSr)(?<!\bSra)(?<!\bHr)(?<!\bM)[.!?](?=\s|$)|\n"
+)
 
 
 def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     """add/remove from the verbs in the group's sentence (summary and body sentences are read separately)."""
     lo = 0
-    for stop in _SENTENCE_END.finditer(p.text, 0, start):
+    for stop in SENTENCE_END.finditer(p.text, 0, start):
         lo = stop.end()
-    after = _SENTENCE_END.search(p.text, end)
+    after = SENTENCE_END.search(p.text, end)
     hi = after.start() if after else len(p.text)
     sentence = fold(p.text[lo:hi])
     add = ADD.search(sentence)
@@ -164,7 +178,7 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     if rem:
         return "remove", rem.group(0)
     # the group named in one sentence, the ask in the next: "I have to be in the group X. Can you add me to it?"
-    nxt = _SENTENCE_END.search(p.text, hi + 1) if hi < len(p.text) else None
+    nxt = SENTENCE_END.search(p.text, hi + 1) if hi < len(p.text) else None
     follow = fold(p.text[hi : nxt.start() if nxt else min(len(p.text), hi + 160)])
     back = _BACK_REFERENCE.search(follow)
     if back:
@@ -177,7 +191,8 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
     r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"
     # "tengo que estar en el grupo X. ¿Me podéis dar de alta?"
-    r"(?:\b(?:dar(?:me|le)? de alta|darme de alta|anadidme|anadirme|meteme|metedme)\b)|"
+    r"(?:\b(?:dar(?:me|le|la)? de alta|darme de alta|anadid(?:me|le|la|los|las)|anadir(?:me|le|la)|agregad(?:me|le|la)|meteme|"
+    r"metedme|metedla|metedle)\b)|"
     # a short ask of its own right after: "... and I'm not in it. Could you add me please?"
     r"(?:^\W*(?:(?:can|could|would) (?:you|someone|somebody) (?:please )?|please )?(?:add|put|include) (?:me|him|her|them)"
     r"(?: (?:please|as well|too|in))?\s*(?:[?.!]|$))"
@@ -208,9 +223,21 @@ def find_groups(p: Prepared) -> list[GroupMention]:
             at = p.text.find(m.group(1).strip())
             if at >= 0:
                 spans.append((at, at + len(m.group(1).strip()), m.group(1).strip(), True))
+    # a quoted name where a person is added or removed: "add Katherine Hollis (...) to “QG-Art (Hollow Tide)”"
+    quoted_spans: list[tuple[int, int]] = []
+    if any(q in p.text for q in "\"“«"):
+        for m in _QUOTED_RE.finditer(p.text):
+            start = m.start()
+            if _PREP_BEFORE.search(p.text, max(0, start - 24), start) and _PERSON_MOVED.search(
+                p.text, max(0, start - 90), start
+            ):
+                spans.append((start, m.end(), m.group(0), True))
+                quoted_spans.append(m.span())
     for m in _IDENT_RE.finditer(p.text):
         start, end = m.span()
         if p.text[end : end + 1] == "@" or p.text[start - 1 : start] in ("@", "/", "\\", ".", "-"):
+            continue
+        if any(lo <= start < hi for lo, hi in quoted_spans):
             continue
         if _PREP_BEFORE.search(p.text, max(0, start - 24), start) and _PERSON_MOVED.search(
             p.text, max(0, start - 90), start
@@ -260,22 +287,6 @@ def find_groups(p: Prepared) -> list[GroupMention]:
                 # "Access request - Blast-Design group" over a table whose Action column says "Add"
                 found[name.lower()] = GroupMention(known.name, known.start, action, f"{key}: {value}")
     return _merge_short_forms(p, list(found.values()))
-
-
-_SETTLED = re.compile(
-    r"\b(?:already (?:sorted|done|in place|set up|fine|there|a member|have|has|got|in)|(?:is|was|are|were) (?:already )?"
-    r"(?:sorted|done|fine|in place)|ya (?:esta|estoy|tengo)|deja (?:fait|en place)|bereits (?:erledigt|drin)|gia (?:fatto|a "
-    r"posto)|al (?:geregeld|gedaan))\b"
-)
-
-
-def already_settled(p: Prepared, g: GroupMention) -> bool:
-    """The group's own sentence says it is already done ("the Riverside group is already sorted")."""
-    lo = 0
-    for stop in _SENTENCE_END.finditer(p.text, 0, g.start):
-        lo = stop.end()
-    after = _SENTENCE_END.search(p.text, g.start)
-    return _SETTLED.search(fold(p.text[lo : after.start() if after else len(p.text)])) is not None
 
 
 def _squeeze(value: str) -> str:
@@ -342,39 +353,3 @@ def _field_action(p: Prepared) -> str | None:
             if REMOVE.search(v) or v.strip() in ("remove", "quitar", "retirer", "entfernen", "baja", "retrait"):
                 return "remove"
     return None
-
-
-def groups_asked(p: Prepared, groups: list[GroupMention]) -> list[GroupMention]:
-    """The groups a request is about, each once: "PACS group" in the summary and "Radiologie-PACS-Users" in the body
-    are one group named twice, "meetng-room-bookers" and "Meeting-Room-Bookers" one group with a slip, and a group
-    said to be done already ("The Riverside group is already sorted, thanks!") is background."""
-    groups = [g for g in groups if not any(g is not o and _named_within(p, g, o) for o in groups)] or groups
-    groups = [g for g in groups if not any(g is not o and g.start < o.start and _one_slip(g.name, o.name) for o in groups)]
-    return [g for g in groups if g.action is not None or not already_settled(p, g)] or groups
-
-
-# "PRJ-Leeds and PRJ-Leeds-Drawings": two groups listed side by side, not one named twice
-_LISTED_WITH = re.compile(r"\s*(?:,|&|\+|/|and|or|y|et|und|e|o|ou|oder|en|as well as)?\s*(?:the |to )?$", re.I)
-
-
-def _named_within(p: Prepared, g: GroupMention, o: GroupMention) -> bool:
-    """Whether ``g`` is ``o`` named again, shorter ("PACS group" for "Radiologie-PACS-Users"), not a group of its own
-    listed beside it."""
-    if fold(g.name) not in fold(o.name):
-        return False
-    first, second = (g, o) if g.start < o.start else (o, g)
-    between = p.text[first.start + len(first.name) : second.start]
-    return _LISTED_WITH.fullmatch(between) is None
-
-
-def _one_slip(a: str, b: str) -> bool:
-    """Whether two group names differ by one typing slip (case aside): a letter dropped or added, or two
-    neighbouring letters swapped ("meetng-room-bookers", "stock-takres")."""
-    a, b = a.lower(), b.lower()
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .emails import is_automated_mailbox
 from .fastre import FastRe
+from .mailboxes import is_automated_mailbox
 from .text import Prepared
 
 # --- rule 20: follow-ups, closures, auto-replies, bounces, alerts, marketing, jokes, tests ------------------
@@ -48,7 +48,11 @@ _CLOSED = FastRe(
 
             r"\bundeliverable\b|\bdelivery (?:has )?failed\b|\bdelivery status notification\b|\bmail delivery "
             r"(?:subsystem|failed|failure)\b|\bcould not be delivered\b|\bmessage not delivered\b|\breturned mail\b|"
-            r"\bunzustellbar\b|\bnon remis\b",
+            r"\bunzustellbar\b|\bnon remis\b|\bikke-leverbar\b|\bleveringen til\b[^\n]{0,40}\bmislykkedes\b|\bonbestelbaar\b|"
+            r"\bnon recapitabile\b|\bno se puede entregar\b|\bnao entregue\b|\bolevererbart\b|\bnedorucitelne\b",
+            # a test ticket: "Ticket de test ... Merci de l'ignorer et de le clôturer", "ne pas traiter"
+            r"\bticket de (?:test|prueba)\b|\bne pas traiter\b|\bmerci de l'ignorer\b|\bno (?:tramitar|procesar)\b|"
+            r"\bbitte nicht bearbeiten\b",
             r"\b(?:automated|automatic|system) (?:alert|alarm)\b|\bthis (?:is an? )?(?:automated|automatically "
             r"generated) (?:message|notification|email)\b|\bsystem log\b|\badmin cent(?:er|re) (?:notification|alert)\b|"
             r"\b(?:do not|please do not|don't) reply to this (?:e-?mail|message|notification)\b|\bunmonitored mailbox\b|"

@@ -85,7 +85,7 @@ LEAVER = cue(
         r"(?:won't|will not|isn't|is not|not) (?:be )?coming back\b|kommt (?:\S+ ){0,6}?nicht (?:mehr )?zuruck|no (?:va a )?volver(?:a|an)?\b|ne reviendra pas",
         r"offboard\w*",
         r"off-board\w*",
-        r"(?<!no me deis de )(?<!no me des de )(?<!no me den de )(?<!ya esta dado de )(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )\bbaja\b(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
+        r"(?<!no me deis de )(?<!no me des de )(?<!no me den de )(?<!ya esta dado de )(?<!vuelto de la )(?<!volver de la )(?<!vuelve de la )(?<!regresado de la )(?<!de la )(?<!de su )(?<!es una )(?<!no es )\bbaja\b(?! de empleado)(?! del? (?:grupo|la lista|lista|canal))(?! (?:medica|por enfermedad|por maternidad|por paternidad|de maternidad|de paternidad))",
         r"finaliza su contrato",
         r"fin(?:al)? de (?:su )?contrato",
         r"(?:deja|abandona) la empresa",
@@ -122,7 +122,9 @@ LEAVER = cue(
         r"dimission\w*|dimess[oa]|lascia (?:l'azienda|la societa)|ultimo giorno|pensione|fine (?:del )?contratto|licenziat\w*",
         r"deslig\w*|demissao|demitid\w*|rescisao|aposentad\w*|saida da empresa|(?:sai|deixa|saira|deixara|vai sair|"
         r"vai deixar) da empresa|"
-        r"(?:sai|deixa) a empresa",
+        r"(?:sai|deixa) a empresa|contrato (?:\S+ ){0,20}?cessou|cessou (?:\S+ ){0,3}?contrato",
+        # Czech and Welsh: "odchází ... do starobního důchodu", "interniaeth ... yn dod i ben"
+        r"odchazi (?:\S+ ){0,8}?do (?:starobniho )?duchodu|odchod do duchodu|(?:interniaeth|cytundeb) (?:\S+ ){0,10}?yn dod i ben",
         r"uit dienst|vertrekt|laatste (?:werk)?dag|laatste dienst|wordt niet verlengd|ontslag\w*|pensioen|"
         r"contract (?:\S+ ){0,4}loopt (?:\S+ ){0,2}af|(?:stage|contract|tijdelijk contract) "
         r"(?:\S+ ){0,6}?(?:zit erop|is afgelopen|is voorbij|is klaar)",
@@ -212,7 +214,8 @@ SUSPEND = cue(
         r"couper (?:ses|les|son|tous ses) acces|(?:zugang|zugriff|zugange|berechtigungen) (?:\w+ )?entzieh\w*|stillleg\w*|"
         r"chiud\w* (?:il suo |l'|l' )?account|encerr\w* (?:a )?conta|(?:account|toegang) afsluiten|"
         r"sulke\w*|sulje\w*|poista\w* kaytosta|zablokowa\w*|dezaktywowa\w*|wylacz\w* konto|"
-        r"(?:zablokov\w*|deaktiv\w*|zrus\w*|znepristupn\w*) (?:\w+ )?(?:uct\w*|ucet|pristup\w*)",
+        r"(?:zablokov\w*|deaktiv\w*|zrus\w*|znepristupn\w*) (?:\w+ ){0,2}(?:uct\w*|ucet|pristup\w*)",
+        r"suspensao d[ao] (?:respetiva |respectiva |sua )?conta|atal ei (?:ch)?gyfrif|atal ei chyfrif",
     ),
 )
 REACTIVATE = cue(

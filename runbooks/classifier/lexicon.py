@@ -31,6 +31,7 @@ PASSWORD = alt(
     r"passord\w*",
     r"lykilord\w*",
     r"has(?:lo|la)",
+    r"hesl(?:o|a|em)",  # Czech
     r"losenord\w*",
     r"adgangskode\w*",
     r"salasan\w+",
@@ -108,6 +109,7 @@ FORGOT = alt(
 )
 RESET = alt(
     r"reset\w*",
+    r"athshocr\w*",  # Irish
     r"re-set",
     r"restablec\w*",
     r"restablir\w*",  # Catalan
@@ -204,6 +206,7 @@ LOCKED = alt(
     r"buitengesloten",
     r"utelast",
     r"zablokowan\w*",
+    r"zablokovan\w*",  # Czech
     r"zablokowal\w*",
     r"lukossa",
     r"lukkoon",
@@ -218,6 +221,7 @@ UNLOCK = alt(
     r"desbloquear\w*",
     r"debloqu\w*",
     r"debarr\w*",
+    r"odemcen\w*|odemknout|odemknete|odblokov\w*",
     r"deverrouill\w*",
     r"entsperr\w*",
     r"freischalt\w*",

@@ -11,10 +11,11 @@ from .text import Prepared, fold
 
 _M365 = r"(?:(?:microsoft|office|ms|m|o)\s?365[\s-]+|o365\s|m365\s)?"
 _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
-    ("Power BI Pro", ("power",), re.compile(r"\bpower ?bi pro\b")),
-    ("Business Basic", ("basic",), re.compile(r"\b" + _M365 + r"(?:business|biz) basic\b")),
-    ("Business Standard", ("standard",), re.compile(r"\b" + _M365 + r"business standard\b")),
-    ("Business Premium", ("premium", "prem"), re.compile(r"\b" + _M365 + r"busines+ prem(?:ium)?\b")),
+    # (written with hyphens too: "eine Business-Premium-Lizenz", "Power-BI-Pro")
+    ("Power BI Pro", ("power",), re.compile(r"\bpower[ -]?bi[ -]pro\b")),
+    ("Business Basic", ("basic",), re.compile(r"\b" + _M365 + r"(?:business|biz)[ -]basic\b")),
+    ("Business Standard", ("standard",), re.compile(r"\b" + _M365 + r"business[ -]standard\b")),
+    ("Business Premium", ("premium", "prem"), re.compile(r"\b" + _M365 + r"busines+[ -]prem(?:ium)?\b")),
     ("Visio", ("visio",), re.compile(r"\bvisio\b(?:\s+\(?plan\s?[12]\)?)?")),
     (
         "Project",
@@ -60,7 +61,10 @@ _ALREADY = re.compile(
 # "Finance say we've got Project Online licences available": the organisation's stock, not what the user has
 _STOCK = re.compile(r"(?: licen[cs]es?| seats?)? (?:available|spare|free|unused|left over|going spare|in stock)\b")
 # "With F3 she only has the web apps": the plan named, then who has it
-_HAS_AFTER = re.compile(r"[^\w.?!\n]*(?:she|he|they|i|we) (?:only |currently |still )?(?:has|have|had|gets?|got)\b")
+_HAS_AFTER = re.compile(
+    r"[^\w.?!\n]*(?:(?:she|he|they|i|we) (?:only |currently |still )?(?:has|have|had|gets?|got)|"
+    r"(?:hat|habe|haben) (?:sie|er|ich|wir) (?:schon|bereits)|(?:ya )?(?:la|lo) (?:tiene|tengo) ya|(?:elle|il) l'a deja)\b"
+)
 _CURRENT_KEY = re.compile(r"(?:current|existing|old|present|actual|aktuell|bisherig|actuel|vigente|attuale)\w*licen")
 _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")

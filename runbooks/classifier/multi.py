@@ -281,7 +281,7 @@ SAME_ASK = re.compile(
     r"\b(?:it|this|that|them|one|another|again|mine|my account|asap|today|quickly|urgently|soon|now|help|advise|confirm|let me know|"
     r"call|ring|phone me|text me|email me|reply|update me|get back|thanks|thank you|please\??$|do so|necessaire|necesario|"
     r"necessario|notige|nodige|what's needed|what is needed|the needful|the (?:change|switch|swap|upgrade|move)|el cambio|"
-    r"set (?:him|her|them|[a-z]+) up|(?:mir|ihm|ihr) (?:die|das|den|sie|es) (?:zuweisen|geben|freischalten)|"
+    r"set (?:him|her|them|[a-z]+) up|(?:mich|ihn|sie) (?:\w+ ){0,2}(?:hinzufugen|aufnehmen|eintragen)|add (?:me|him|her) (?:to it|there)|(?:mir|ihm|ihr) (?:die|das|den|sie|es) (?:zuweisen|geben|freischalten)|"
     r"le changement|la modifica|die umstellung|den wechsel|o cambio|a troca)\b"
 )
 

@@ -103,6 +103,7 @@ STOP = frozenset(
     """hi hello hey dear morning good afternoon evening bonjour bonsoir hola hallo ciao ola hoi hae hallo buenos
     buongiorno buonasera salve moin servus gruezi goedenavond hej hei
     bom boa bons buon buona goedemorgen goedemiddag not no
+    can could would should does did shall
     buenas guten liebe lieber sehr geehrte please thanks thank cheers regards best kind many gracias merci danke
     grazie obrigado bedankt takk saludos cordialement grusse gruss viele email e-mail mail contact name user
     employee new our my the his her for from to cc sent subject date re fw fwd leaver starter account team it hr
@@ -321,6 +322,9 @@ _POST_NOMINALS = re.compile(
 )
 
 
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
+
+
 def drop_post_nominals(value: str) -> str:
     return _POST_NOMINALS.sub("", value)
 
@@ -330,8 +334,13 @@ def clean_value(value: str, *, surname: bool = False) -> list[str]:
     value = _NICKNAME.sub(" ", f" {value} ")
     value = re.sub(r"\S+@\S+", " ", value)
     value = drop_post_nominals(value)
-    # a form's surname in capitals ("Nom : FOURCADE") is written as a name
-    tokens = [t.title() if len(t) > 2 and t.isupper() else t for t in (m.group(0) for m in _TOKEN.finditer(value))]
+    # a name never holds a spaced dash: "Ngozi Eze-Whitaker – Senior Scientist" is a name, then a job
+    value = _SPACED_DASH.split(value, maxsplit=1)[0]
+    # a form's surname in capitals ("Nom : FOURCADE", "LE BIHAN") is written as a name
+    tokens = [
+        t.title() if t.isupper() and (len(t) > 2 or t.lower() in PARTICLES) else t
+        for t in (m.group(0) for m in _TOKEN.finditer(value))
+    ]
     kept = [t for t in tokens if is_name_token(t) or is_title(t) or t.lower() in PARTICLES]
     if surname:
         lead = []

@@ -3,6 +3,7 @@ licence and start date; a licence; a group and whether to add or remove. Anythin
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from opsgate.runbooks.intents import Intent
@@ -10,12 +11,29 @@ from opsgate.runbooks.intents import Intent
 from .dates import start_dates, unplaced_dates
 from .emails import unconfirmed
 from .evidence import Evidence
-from .groups import GroupMention, groups_asked
+from .group_choice import groups_asked
+from .groups import GroupMention
 from .licences import LicenceFinding, find_licences
 from .names import split_name
 from .outcome import stop
 from .targets import Target, self_leaver, target_from_text
 from .text import Prepared
+
+_EMAIL_FIELD = re.compile(r"e-?mail|correo|courriel|^epost|mailadres|electronique")  # not "date de prise de poste"
+_PLACEHOLDER_LOCAL = re.compile(
+    r"^(?:vorname\.nachname|firstname\.lastname|first\.last|name\.surname|nombre\.apellido|prenom\.nom|"
+    r"nome\.cognome|voornaam\.achternaam|x+|xxx\.xxx|tbd|tbc)@"
+)
+
+
+def _email_field_unset(p: Prepared) -> str | None:
+    """A starter form whose email field holds no address ("E-Mail-Adresse: wird von euch vergeben") or a pattern
+    ("E-Mail: vorname.nachname@..."), while no other email field holds one: the work email is not written (rule 11)."""
+    values = [v.strip() for k, v in p.fields if _EMAIL_FIELD.search(k) and not k.startswith(("manager", "vorgesetzt"))]
+    if not values:
+        return None
+    real = [v for v in values if "@" in v and not _PLACEHOLDER_LOCAL.match(v.lower())]
+    return None if real else values[0][:40]
 
 
 def new_hire_params(
@@ -29,7 +47,7 @@ def new_hire_params(
         raise stop(problem, 0.9, best)
     if len(others) != 1:
         raise stop("a new hire needs the work email written in the ticket", 0.9, best)
-    pending = unconfirmed(p, others[0])
+    pending = unconfirmed(p, others[0]) or _email_field_unset(p)
     if pending is not None:
         raise stop(f'the new hire\'s email is not settled yet ("{pending}")', 0.85, best)
     target = target_from_text(p, others[0], own=False)

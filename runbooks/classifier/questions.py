@@ -137,7 +137,7 @@ _POLICY = FastRe(
             r"\b(?:wie lange|cuanto tiempo|combien de temps|quanto tempo|hoe lang|hur lange|hvor (?:lenge|laenge|lange))"
             r"\b(?! (?:dauert|duurt|tarda\w*|(?:ca |cela )?prend\w*|ci vuole|ci vorra|demora\w*|leva|tar|tager)\b)"
             r"[^.?\n]{0,60}\?",
-            r"\bes geht nur um (?:die |eine )?info\w*\b|\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
+            r"\bes geht nur um (?:die |eine )?(?:info\w*|doku\w*|anleitung)\b|\bfur (?:die|unsere) (?:einarbeitungsmappe|doku\w*|schulungsunterlagen)\b|\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
             r"so para informacao|ter info|bara for info|kun til info|just for info|for information only)\b",
         )
     )
@@ -151,7 +151,8 @@ _UNDECIDED = FastRe(
     r"\b(?:don't|do not) do anything (?:yet|for now|until)\b|\b(?:i'll|i will) (?:get|come) back to you (?:to confirm|once i(?:'ve| have)? (?:checked|confirmed|spoken))\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
     r"\b(?:i'll|i will|we'll) (?:confirm|let you know|come back to you|get back to you) (?:once|when) (?:we|i) know\b|"
-    r"\bhold off (?:for now|until)\b|\b(?:i'll|i will|we'll) confirm (?:tomorrow|later|on \w+day)\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
+    r"\bhold off (?:for now|until)\b|\bde momento no (?:desactiv\w+|toqu\w+|hag\w+|deis de baja)\b|\bno tocar (?:aun|todavia)\b|"
+    r"\bya abriremos otro ticket\b|\b(?:i'll|i will|we'll) confirm (?:tomorrow|later|on \w+day)\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
 )
 

@@ -182,6 +182,7 @@ _HANDOVER = FastRe(
     r"so|auf|bitte)\b)"
     r"|\b(?:the new one|new password|the password)\s+(?:\w+ ){0,2}?(?:whatsapped|texted|sent|emailed|given|passed|"
     r"read out|rung)\b"
+    r"|\b(?:let me know|tell me|send me) what (?:it|the new one|the new password) is\b"
     r"|\bpara entrar con ella\b|\bto log in (?:as him|as her|with it|with his|with her)\b|"
     r"\bpour (?:me )?connecter (?:avec|a sa place)\b|\bse connectera a ma place\b"
 )

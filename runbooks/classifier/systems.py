@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .emails import is_webmail
 from .fastre import FastRe
 from .guards import solved_in
+from .mailboxes import is_webmail
 from .names import STOP
 from .text import Prepared
 
@@ -30,7 +30,7 @@ OTHER_SYSTEM = FastRe(
 LOGIN_FINE = FastRe(
     r"(?:windows|okta|email|e-mail|outlook|my (?:own |normal |work |company |network |computer |laptop |pc |windows )?logins?|"
     r"(?:computer|laptop|pc|desktop|network|microsoft|m365|365|office|company|work) login|sso)"
-    r"(?:/[\w-]+)?(?: logins?| account password)?(?: and [\w ]{1,20}?)?(?:,? (?:that one|which|that|it)(?:'s)?)? (?:is|are|works?|working|still works?)(?: (?:absolutely|totally|completely|"
+    r"(?:/[\w-]+)?(?: logins?| account password)?(?: and [\w ]{1,20}?)?(?:,? \(?(?:that one|which|that|it)(?:'s)?)? ?(?:is|are|works?|working|still works?)?(?: (?:absolutely|totally|completely|"
     r"perfectly|all))? (?:fine|ok|okay|working|normally|without (?:any )?(?:problems?|issues?|trouble))"
     r"|only (?:the|my) [\w -]{1,30}? (?:software|system|app|application|portal|tool|program)"
     # the same said in the other ticket languages: "El correo y Windows funcionan bien, solo falla el PMS",
@@ -39,7 +39,7 @@ LOGIN_FINE = FastRe(
     r"ma session|mon compte windows|posta|la mia utenza|o meu email|mijn account)(?:-[\w]+)?"
     r"(?: [\w-]{1,20}){0,7}? (?:funcionan?|funciona(?:n)? (?:bien|perfectamente|normal)|van|va|geht|gehen|funktionier\w*|"
     r"klappt|fonctionnent?|marchent?|funziona(?:no)?|werkt|werken)"
-    r"(?: (?:ganz|ganz normal|bien|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
+    r"(?: (?:ganz|ganz normal|bien|ben|bem|tres bien|perfectamente|normalmente|normal|normalement|einwandfrei|problemlos|"
     r"bene|benissimo|gewoon|prima|prima))+\b"
     # "it's a separate login, not on Okta": the writer says the system is not the company sign-in
     r"|\b(?:it's|it is|is|uses) a (?:separate|standalone|stand-alone) (?:login|account|sign-in|password)\b"
@@ -153,6 +153,8 @@ _INSTEAD_OF_PASSWORD = re.compile(
     r"(?:password|contrasena|mot de passe|passwort|kennwort|wachtwoord|senha)\b"
 )
 _FILING = re.compile(
+    r"\b(?:no tiene|n'a pas|hat keinen|has no|doesn't have|does not have) (?:\w+ )?(?:acceso|acces|zugang|access) "
+    r"(?:al|au|zum|to the) portal\b|"
     r"\b(?:por eso|asi que) (?:abro|pongo|escribo|mando)\b|\bso i'm (?:raising|logging|opening|filing)\b|\bthat's why i'm\b|"
     r"\bc'est pourquoi (?:j'ouvre|je)\b|\bdeshalb (?:eroffne|schreibe|melde)\b"
 )
@@ -180,7 +182,7 @@ def other_system(
             typed = typed or (second_factor and _LISTED_WITH_EMAIL.search(p.cue, max(0, m.start() - 40), m.end() + 40))
             saved = _SAVED_FOR.search(p.cue, max(0, m.start() - 50), m.start()) or _STALE_LOGIN.search(p.cue, lo, hi)
             # "No tiene acceso al portal, por eso abro yo el ticket": why someone else files, not the system meant
-            saved = saved or _FILING.search(p.cue, m.end(), min(hi, m.end() + 60))
+            saved = saved or _FILING.search(p.cue, *sentence_bounds(p.cue, m.start()))
             if (
                 lure is None
                 and not generic

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .emails import Mention, domain_of, introduced_as_own, is_system_mailbox, is_webmail, mentions
+from .emails import Mention, domain_of, introduced_as_own, mentions
 from .fastre import FastRe
 from .form_names import form_name
+from .mailboxes import is_system_mailbox, is_webmail
 from .name_near import adjacent_name, lowercase_name, spelled_name
 from .names import spells_local
 from .systems import sentence_bounds
@@ -230,6 +231,9 @@ _FOR_MY_ACCOUNT = re.compile(
 )
 
 
+_PASTED = re.compile(r"\b(?:pasting|pasted|copying|copied) (?:\w+ ){0,2}?(?:from|below|in)\b")
+
+
 def resolve(
     p: Prepared, reporter: str | None, org_configured: tuple[str, ...], *, group: bool = False
 ) -> TargetResult:
@@ -271,7 +275,9 @@ def resolve(
         )
         return TargetResult(target_from_text(p, mention, own=own), None, others)
     third_party = third_party_reference(p, reporter)
-    if third_party is not None and _FOR_MY_ACCOUNT.search(p.cue) is None:
+    # "Pasting from WhatsApp ... Jess: can u ask IT to unlock my account": the pasted "my" is the other person's
+    mine = _FOR_MY_ACCOUNT.search(p.cue) if _PASTED.search(p.cue) is None else None
+    if third_party is not None and mine is None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
     shared_account = None if group else _SHARED_ACCOUNT.search(p.cue, live=p.live)
     while shared_account is not None and _MOVED_ONTO.search(p.cue, max(0, shared_account.start() - 24), shared_account.start()):

@@ -47,10 +47,13 @@ _THIRD_LOW = FastRe(
     # "Sergio, el educador del aula de bebés, se ha quedado bloqueado" (not "mi cuenta se ha quedado bloqueada")
     r"|(?<!cuenta )(?<!usuario )(?<!ordenador )(?<!equipo )(?<!portatil )(?<!sesion )\bse ha quedado (?:bloquead[oa]|sin acceso)\b"
     # "bitte Frau Lindqvist (...) in die Gruppe X aufnehmen": someone named by title and surname, acted on
+    r"|\b(?:entfernt|nehmt|fugt|sperrt|entsperrt|tragt) (?:sie|ihn) (?:\w+ )?(?:aus|in|zu|bitte)\b"
+    r"|\b(?:she|he)(?:'s| is) one of (?:our|my|the)\b|\b(?:she|he) has no (?:laptop|computer|pc|access|phone)\b"
     r"|\b(?:frau|herrn?|mme|madame|monsieur|senora|senor|sra|mrs|mr|ms)\.? [a-z][\w'-]+\b(?=[^.\n]{0,80}\b(?:aufnehmen|"
     r"hinzufug\w*|entsperr\w*|zurucksetz\w*|ajout\w*|debloqu\w*|reinitialis\w*|anad\w*|desbloque\w*|restablec\w*|"
     r"add|unlock|reset|remove|entfern\w*)\b)"
-    r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?:konto|kennwort|passwort|zugang|handy|benutzer\w*|"
+    # (not Windows' own "Ihr Kennwort ist abgelaufen und muss geändert werden", quoted)
+    r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?!(?:kennwort|passwort) ist abgelaufen und muss)(?:konto|kennwort|passwort|zugang|handy|benutzer\w*|"
     r"account|lizenz|mfa|telefon)\b"
     r"|\b(?:fur|bei) (?:herrn?|frau|den kollegen|die kollegin|unseren?|unsere)\b"
     # "Ulrike aus der Abrechnung hat ein neues Diensthandy ... Könnt ihr das für sie zurücksetzen?"

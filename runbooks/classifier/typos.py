@@ -150,13 +150,15 @@ _REAL_WORDS = frozenset({"passwort", "busyness", *_KEY_WORDS})
 _KEY_FIRST = frozenset(k[0] for k in _KEY_WORDS)
 
 
-def _one_slip(a: str, b: str) -> bool:
-    """Whether ``a`` becomes ``b`` by one inserted, deleted or replaced letter, or two neighbours swapped."""
+def one_slip(a: str, b: str, *, replace: bool = True) -> bool:
+    """Whether ``a`` becomes ``b`` by one inserted or deleted letter, two neighbours swapped, or (with ``replace``)
+    one letter replaced. Group names leave replacement out: "Team-A" and "Team-B" are two groups."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return swapped or (replace and len(diff) == 1)
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     i = 0
     while i < len(short) and short[i] == long_[i]:
@@ -170,7 +172,7 @@ def _near_key(word: str) -> str | None:
         return None
     for key in _KEY_WORDS:
         # an inflection is no slip ("accounts", "licensed", "assigned")
-        if word[0] == key[0] and not word.startswith(key[:-1]) and not key.startswith(word) and _one_slip(word, key):
+        if word[0] == key[0] and not word.startswith(key[:-1]) and not key.startswith(word) and one_slip(word, key):
             return key
     return None
 

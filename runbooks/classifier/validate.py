@@ -13,7 +13,8 @@ from typing import Any, TypeGuard
 
 from opsgate.runbooks.intents import LICENSE_NAMES, NO_ACTION, Intent
 
-from .emails import EMAIL_SHAPE, domain_of, is_system_mailbox, is_webmail, on_org_domain
+from .emails import EMAIL_SHAPE, domain_of, on_org_domain
+from .mailboxes import is_system_mailbox, is_webmail
 from .text import fold
 
 #: Intents a classifier may propose (``jit_access`` is requested, never inferred from a ticket).
