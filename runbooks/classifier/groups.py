@@ -186,7 +186,7 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
     return None, ""
 
 
-_DONT_BEFORE = re.compile(r"\b(?:don't|do not|dont|please don't|never|no need to)\s+$")
+_DONT_BEFORE = re.compile(r"\b(?:don't|do not|dont|please don't|never|no need to|(?:is |it's |this is )?not about)\s+$")
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
     r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"

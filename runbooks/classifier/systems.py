@@ -152,6 +152,7 @@ _INSTEAD_OF_PASSWORD = re.compile(
     r"in plaats van) (?:the |my |la |mi |le |mon |das |mein |la mia |a minha |het |mijn )?(?:\w+ )?"
     r"(?:password|contrasena|mot de passe|passwort|kennwort|wachtwoord|senha)\b"
 )
+_MACHINE_AFTER = re.compile(r"[ -](?:workstation|pc|computer|desktop|terminal)\b")
 _FILING = re.compile(
     r"\b(?:no tiene|n'a pas|hat keinen|has no|doesn't have|does not have) (?:\w+ )?(?:acceso|acces|zugang|access) "
     r"(?:al|au|zum|to the) portal\b|"
@@ -190,6 +191,7 @@ def other_system(
                 and not saved
                 and not _said_fine(p, m.end())
                 and not _not_the_one(p, m.group(0))
+                and not _MACHINE_AFTER.match(p.cue, m.end())  # "LIMS workstation": a machine named by its use
             ):
                 return m.group(0)
             m = OTHER_SYSTEM.search(p.cue, m.end(), hi, live=p.live)

@@ -223,6 +223,7 @@ _ACTED_ON = re.compile(
 )
 _MINE = re.compile(r"\b(?:my (?:own )?(?:password|account|login|mfa|phone)|i've forgotten|i forgot|i can't log)\b")
 # the writer's own account said outright: someone else in the background ("from Declan, he's leaving") is context
+_ON_MY_ACCOUNT = re.compile(r"\b(?:licen[cs]e|e[135]|f3|visio|project) (?:on|to|for) my (?:own )?account\b")
 _FOR_MY_ACCOUNT = re.compile(
     r"\b(?:for|to|on) my (?:own )?(?:account|user|login)\b|"
     r"\b(?:disable|suspend|close|deactivate|switch off|shut off|turn off) my (?:own )?(?:account|user|login)\b|"
@@ -279,7 +280,9 @@ def resolve(
     mine = _FOR_MY_ACCOUNT.search(p.cue) if _PASTED.search(p.cue) is None else None
     if third_party is not None and mine is None:
         return TargetResult(None, f'names someone without an email ("{third_party}")', others)
-    shared_account = None if group else _SHARED_ACCOUNT.search(p.cue, live=p.live)
+    # "F3 licence on my account ... the teller workstation needs Teams + the shared mailbox": the writer's own account
+    # is acted on, the shared mailbox is why
+    shared_account = None if group or _ON_MY_ACCOUNT.search(p.cue) else _SHARED_ACCOUNT.search(p.cue, live=p.live)
     while shared_account is not None and _MOVED_ONTO.search(p.cue, max(0, shared_account.start() - 24), shared_account.start()):
         # "I've switched the build agent over to the service account": where a job now runs, not whose login
         shared_account = _SHARED_ACCOUNT.search(p.cue, shared_account.end(), live=p.live)
@@ -333,8 +336,27 @@ def target_from_text(p: Prepared, mention: Mention, *, own: bool) -> Target:
                 adjacent_name(p, mention.start, local) or spelled_name(p, local) or lowercase_name(p, mention.start, local)
             )
         if tokens:
-            name = " ".join(tokens)
+            name = " ".join(_nominative(p, tokens, local))
     return Target(mention.email, name, source, False, first_last)
+
+
+# Polish and Czech decline names after "pana", "pani" ...: "pana Grzegorza Wiśniewskiego" is Grzegorz Wiśniewski,
+# whose address (grzegorz.wisniewski@) keeps the name as it is written
+_HONORIFIC = re.compile(r"\b(?:pana|panu|pani|panią|panem|paní|pane|panu)\s+$", re.I)
+_CASE_ENDINGS = ("iego", "ego", "owi", "em", "a", "ą", "e", "y", "u")
+
+
+def _nominative(p: Prepared, tokens: list[str], local: str) -> list[str]:
+    at = p.text.find(" ".join(tokens))
+    if at < 0 or _HONORIFIC.search(p.text, max(0, at - 12), at) is None:
+        return tokens
+    segments = [s for s in re.split(r"[._-]", fold(local)) if len(s) >= 4]
+    out = []
+    for token in tokens:
+        plain = fold(token)
+        seg = next((s for s in segments if plain.startswith(s) and plain[len(s) :] in _CASE_ENDINGS), None)
+        out.append(token[: len(seg)] if seg and len(plain) == len(token) else token)
+    return out
 
 
 _MOVED_ONTO = re.compile(
