@@ -171,6 +171,8 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
         add = None
     if rem and _DONT_BEFORE.search(sentence, max(0, rem.start() - 20), rem.start()):
         rem = None
+    if add and rem and add.group(0) in ("access to", "membership"):
+        add = None  # "She no longer needs write access to prod, so please remove her from X": the removal is asked
     if add and rem:
         return "both", f"{add.group(0)} / {rem.group(0)}"
     if add:

@@ -118,7 +118,7 @@ _FOR_THE_RECORD = re.compile(
     r"[\s\S]{0,300}?\b(?:no action (?:is )?(?:needed|required)|no need to do anything)\b"
 )
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
-_MAIN_ASK = re.compile(
+MAIN_ASK = re.compile(
     r"\bthe (?:actual|real|main) (?:problem|issue|request|reason|ask)\b|\bmain reason for\b|"
     r"\b(?:one thing|what) (?:i|we) (?:do |still |actually )?need\b"
 )
@@ -140,7 +140,7 @@ def closure_or_noise(p: Prepared) -> str | None:
         or (("thank" in m.group(0) or m.group(0) == "newsletter") and _ASKS.search(p.cue, m.end()) is not None)
         # ... and so is any aside before the ticket says what it is really about ("... you can ignore my earlier
         # message. The actual problem: my account has been locked since 8am")
-        or _MAIN_ASK.search(p.cue, m.end()) is not None
+        or MAIN_ASK.search(p.cue, m.end()) is not None
     ):
         m = _CLOSED.search(p.low, m.end(), live=p.live)
     if m and not (_HR_EVENT.search(p.low) and _AUTOMATED.search(m.group(0))):

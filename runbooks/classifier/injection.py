@@ -41,7 +41,8 @@ _INJECTION = FastRe(
             r"\byou are now\b",
             r"\b(?:admin|developer|god|debug|dan|maintenance) mode\b",
             r"\bjailbreak",
-            r"\b(?:note|message|instruction|reminder|p\.s\.|p\.s|ps\.|ps) ?(?:\w+ )?(?:to|for) (?:the |any |whatever )?(?:ai|bot|"
+            r"\bno need (?:to create|for) (?:an? )?approval card\b|"
+            r"\b(?:note|message|instruction|reminder|p\.s\.|p\.s|ps\.|ps) ?(?:\w+ )?(?:to|for) (?:the |any |whatever )?(?:[\w-]+ )?(?:ai|bot|"
             r"assistant|classifier|model|llm|automation|triage|automated (?:system|assistant|classifier|triage|tool|"
             r"process\w*))\b",
             r"\b(?:ai|llm|gpt|automated|automation) (?:agents?|systems?|tools?|models?|bots?|triage)\b[^.\n]{0,30}\b(?:processing|"

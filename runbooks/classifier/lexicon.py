@@ -43,7 +43,8 @@ PASSWORD = alt(
 )
 FORGOT = alt(
     r"forg[oe]t\w*+(?! to (?:update|change|sync|tell|log|sign|save|put|enter|type|mention|switch|turn|remove|cancel|add|charge|bring|take))",  # not "forgot to update it on my phone"
-    r"(?:gone|vanished|disappeared) (?:\w+ )?(?:from|out of) my (?:head|memory|mind|brain)|slipped my mind",
+    r"(?:gone|vanished|disappeared) (?:\w+ )?(?:from|out of) my (?:head|memory|mind|brain)|slipped my mind|"
+    r"(?:completely |totally )?left my (?:head|mind|brain)",
     r"can't (?:remember|recall|recollect)",
     r"couldn't (?:remember|recall)",
     r"(?:don't|do not|no longer) (?:remember|recall|know)",

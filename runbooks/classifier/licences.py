@@ -50,7 +50,7 @@ _OLD = re.compile(
     r"\bestoy (?:en|con)|\btengo (?:ya|actualmente)|\b(?:ahora mismo |actualmente |ya )?tiene|\bil a (?:actuellement|deja)|\ba actuellement|"
     r"\ber hat (?:aktuell|derzeit|bereits|schon)|\b(?:he|she) (?:currently |only |still )?(?:has|had)(?: an?| the)?|\bich bin auf|\bich habe (?:bereits|schon|aktuell|derzeit)|"
     r"\bsono (?:su|in)|\bestou (?:em|com|no|na)|\bik zit op|\bik heb al|\b(?:i've|i have|we've|we have) got|\binstead of|\brather than|\bal posto d\w*|\ben (?:lugar|vez) de|\bau lieu d[eu]|\banstatt|\bstatt|\banstelle|\bin plaats van|\bem vez d[eoa]|\bdesde|"
-    r"\bvon|\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"
+    r"\b(?:passar|pasar\w*|mudar|cambiar\w*|passer|wechseln|umstellen|overstappen|overzetten|switch\w*|mov\w+|"
     r"upgrad\w*)(?: \w+){0,2} (?:da|de|del|do|du|von|van|dal|dalla|della))\s+(?:[\w']+\s+){0,4}$"
 )
 # ... or said after it: "I've the Visio licence already".
@@ -66,7 +66,8 @@ _HAS_AFTER = re.compile(
     r"(?:hat|habe|haben) (?:sie|er|ich|wir) (?:schon|bereits)|(?:ya )?(?:la|lo) (?:tiene|tengo) ya|(?:elle|il) l'a deja)\b"
 )
 _CURRENT_KEY = re.compile(r"(?:current|existing|old|present|actual|aktuell|bisherig|actuel|vigente|attuale)\w*licen")
-_ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|vers|naar|para|->)\s*$")
+# "E1 -> E3", "von E3 auf E5" (a bare "von" is no old plan: "die Funktionen von Microsoft 365 E5")
+_ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|auf|zu|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
 _NEW = re.compile(r"(?:\bto|\bnach|(?<!have )(?<!has )(?<!had )(?<!got )\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\bavec|\bmit)\s+(?:\w+\s+){0,2}$")
 _REMOVAL = re.compile(

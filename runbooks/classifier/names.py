@@ -138,7 +138,7 @@ _TRAIL_SEP = re.compile(
     r"(?:[\s(<\[|,:;–—-]|\b(?:e-?mail|mail|correo|courriel|adresse|address|at|is|es|est|ist)\b)*$", re.I
 )
 _POSSESSIVE = re.compile(r"['’]s$")
-_NICKNAME = re.compile(r"\"[^\"]*\"|“[^”]*”|\s'[^']*'\s|\([^)]*\)|\s+(?:aka|a\.k\.a\.)\s+.*$|\s+-\s+.*$", re.I)
+_NICKNAME = re.compile(r"\"[^\"]*\"|“[^”]*”|„[^“”\"]*[“”\"]|«[^»]*»|\s'[^']*'\s|\([^)]*\)|\s+(?:aka|a\.k\.a\.)\s+.*$|\s+-\s+.*$", re.I)
 
 
 @lru_cache(maxsize=8192)
@@ -277,7 +277,7 @@ def choose_name(tokens: list[str], local: str) -> list[str] | None:
 
 
 _INNER_NICKNAME = re.compile(
-    r"(?<=[^\W\d_])[ \t]+(?:\"[^\"\n]{1,20}\"|“[^”\n]{1,20}”|'[^'\n]{1,20}'|\([^\W\d_][^()\n]{0,18}\))[ \t]+(?=[A-ZÀ-Þ])"
+    r"(?<=[^\W\d_])[ \t]+(?:\"[^\"\n]{1,20}\"|“[^”\n]{1,20}”|„[^“”\"\n]{1,20}[“”\"]|«[^»\n]{1,20}»|'[^'\n]{1,20}'|\([^\W\d_][^()\n]{0,18}\))[ \t]+(?=[A-ZÀ-Þ])"
 )
 
 

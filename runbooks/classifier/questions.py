@@ -151,6 +151,7 @@ _UNDECIDED = FastRe(
     r"\b(?:don't|do not) do anything (?:yet|for now|until)\b|\b(?:i'll|i will) (?:get|come) back to you (?:to confirm|once i(?:'ve| have)? (?:checked|confirmed|spoken))\b|\bup to you\b[^.\n]{0,20}\bnot sure\b|"
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
     r"\b(?:i'll|i will|we'll) (?:confirm|let you know|come back to you|get back to you) (?:once|when) (?:we|i) know\b|"
+    r"\b(?:i'll|i will|we'll) confirm once (?:\w+ ){1,3}(?:decides|knows|confirms|agrees)\b|\bheads[- ]up for now\b|\bnot sure yet if\b|"
     r"\bhold off (?:for now|until)\b|\bde momento no (?:desactiv\w+|toqu\w+|hag\w+|deis de baja)\b|\bno tocar (?:aun|todavia)\b|"
     r"\bya abriremos otro ticket\b|\b(?:i'll|i will|we'll) confirm (?:tomorrow|later|on \w+day)\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"

@@ -110,9 +110,9 @@ _SOCIAL = FastRe(
             r"\bparent company\b",
             r"\b(?:external|outside|third[- ]party|independent) (?:auditor|vendor|consultant|it firm|firm|it)s?\b",
             r"\bauditors?\b[^.\n]{0,60}\b(?:admin|reset|password|rights|global|credentials)",
-            r"\byour (?:cio|ceo|cfo|ciso|it director|it manager|managing director|md|board|access controls|company|"
+            r"\byour (?:cio|ceo|cfo|ciso|cto|coo|it director|it manager|managing director|md|board|access controls|company|"
             r"organi[sz]ation|tenant|domain|admins|"
-            r"administrators|global administrators)\b",
+            r"administrators|global administrators)\b|\byour [\w-]*admins? group\b",
             r"\byour (?:\w+ )?(?:partner|vendor|supplier|provider|msp|consultant|consultancy|auditor)s?\b",
             r"\[external\]",
             r"\b(?:this is|i am|i'm) (?:the |your )?(?:ceo|cfo|coo|cto|president|owner|chairman|managing director)\b"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .fastre import FastRe
-from .guards import solved_in
+from .guards import MAIN_ASK, solved_in
 from .mailboxes import is_webmail
 from .names import STOP
 from .text import Prepared
@@ -167,10 +167,17 @@ def other_system(
 ) -> str | None:
     """A non-SSO system whose password, lock or second factor is meant (SAP, a PIN, Wi-Fi, GitHub 2FA, "Windows
     is fine, it's only X"): named near the words that decided the intent, or the company login said to be fine."""
+    marker = MAIN_ASK.search(p.cue)
+    if marker is not None:
+        # "Quick notes first: the hotel Wi-Fi blocked the VPN ... The actual issue: my account is locked": the words
+        # before the marker are asides
+        starts = [s for s in starts if s >= marker.end()] or starts
     for start in starts:
         lo, hi = sentence_bounds(p.cue, start)
         if lo > 1:  # and the sentence before (empty across a blank line)
             lo = max(sentence_bounds(p.cue, lo - 1)[0], lo - 160)
+        if marker is not None and marker.end() <= start:
+            lo = max(lo, marker.end())
         m = OTHER_SYSTEM.search(p.cue, lo, hi, live=p.live)
         while m is not None:
             lure = _LURE.search(p.cue, max(0, m.start() - 60), m.start()) or _NOT_THIS.search(
@@ -265,8 +272,8 @@ _DOMAIN_TAIL = re.compile(
 def _names_org(label: str, word: str) -> bool:
     """Whether ``word`` names the organisation whose domain label is ``label``: the label itself or its start
     ("tidewater" for "tidewaterbank"), or the name its initials stand for ("Quillfeather" for "qflegal")."""
-    if label.startswith(word) or word.startswith(label):
-        return True
+    if label.startswith(word) or word.startswith(label) or (len(word) >= 3 and label.endswith(word)):
+        return True  # "tidewater" for "tidewaterbank"; "my Maple & Ash password" from mapleash.ca
     initials = _DOMAIN_TAIL.sub("", label)
     if not 2 <= len(initials) <= 4 or initials == label or word[0] != initials[0]:
         return False

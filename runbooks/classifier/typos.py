@@ -12,6 +12,7 @@ _TYPOS: dict[str, str] = {
     "incorect": "incorrect",
     "grupe": "gruppe",
     "vergesen": "vergessen",
+    "vizio": "visio",
     "vergesssen": "vergessen",
     "projct": "project",
     "porject": "project",
