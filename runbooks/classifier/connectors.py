@@ -35,7 +35,7 @@ _MULTI = FastRe(
             r"\bskoro juz przy tym\b|\bprzy okazji\b|\bod razu (?:obie|oba|obydwie|obydwa)\b|"
             # Czech: "A ještě jedna věc: ..."
             r"\bjeste jedna vec\b|\bjeste neco\b",
-            r"\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\by tambien (?:una? |el |la |me |acceso)|\bdos cosas\b",
+            r"\bde paso,? (?:asignar|anadir|dar|quitar|me|os|podeis|podriais)\w*|\bademas,? (?:necesito|quiero|podeis|podrian|me|os pido)\b|\btambien (?:necesito|quiero)\b|\by tambien (?:una? |el |la |me |acceso)|\bdos cosas\b",
             r"\b(?:aussi|egalement) besoin\b|\bdeux (?:choses|trucs|points)\b|\ben plus,? (?:j'ai|pourriez|pouvez)\b",
             r"\b(?:ausserdem|zusatzlich) (?:brauche|benotige|bitte|noch)\b|\bzwei (?:dinge|sachen|punkte|bitten)\b|\bauch noch\b(?!(?: \w+){0,2} (?:gesperrt|blockiert|abgelaufen))",
             r"\bzwei anliegen\b|\bdos temas\b|\bdeux (?:demandes|sujets)\b|\bdue richieste\b|\btwee vragen\b|"

@@ -94,6 +94,7 @@ def _decide(ticket: TicketText, org_configured: tuple[str, ...], threshold: floa
         ("a question, nothing asked of IT", questions.question_only),
         ("the writer has not decided what is wanted", questions.undecided),
         ("reactivating a returning employee", returning_employee),
+        ("a forwarded mail with no request of the writer's own", guards.forwarded_only),
     ):
         words = guard(p)
         if words is not None:

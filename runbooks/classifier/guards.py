@@ -31,7 +31,10 @@ _CLOSED = FastRe(
             r"\bclose (?:whatever|anything|everything)(?:'s| is| that's| that is)? (?:still )?open\b|"
             # "managed to reset it myself through the self-service page ... All working now"
             r"\b(?:managed|was able) to (?:reset|unlock|fix|sort|change) (?:it|my \w+) (?:myself|on my own)\b|"
-            r"\bsorted my own (?:password|account|login)\b|\bignore my (?:call|email|message|ticket) (?:earlier|this morning)\b|"
+            r"\bsorted my own (?:password|account|login)\b|"
+            # done by the writer: "I disabled his account myself from the admin console", "I've already changed it myself"
+            r"\b(?:i|we) (?:already )?(?:disabled|suspended|blocked) (?:his|her|their|the)(?: \w+)?(?: \w+)? (?:myself|ourselves)\b|"
+            r"\b(?:i've|i have) already (?:changed|reset) it myself\b|\bignore my (?:call|email|message|ticket) (?:earlier|this morning)\b|"
             r"\bmanaged to (?:reset|unlock|change) (?:it|my \w+) (?:thru|through|via|using|on|with) (?:the )?self[- ]?service\b|"
             # "I used the self-service reset this morning ... All working now, nothing needed from you"
             r"\b(?:i|we) (?:used|did|went through) the self[- ]?service\b[^\n]{0,160}\b(?:all|everything|it's) (?:working|fine|good)\b|"
@@ -48,6 +51,8 @@ _CLOSED = FastRe(
 
             r"\bundeliverable\b|\bdelivery (?:has )?failed\b|\bdelivery status notification\b|\bmail delivery "
             r"(?:subsystem|failed|failure)\b|\bcould not be delivered\b|\bmessage not delivered\b|\breturned mail\b|"
+            r"\b(?:second|third|fourth|another|final) chase\b|"
+            r"\bwas (?:going|about) to ask (?:for|you)\b[^\n]{0,120}\bbut\b|"
             r"\bunzustellbar\b|\bnon remis\b|\bikke-leverbar\b|\bleveringen til\b[^\n]{0,40}\bmislykkedes\b|\bonbestelbaar\b|"
             r"\bnon recapitabile\b|\bno se puede entregar\b|\bnao entregue\b|\bolevererbart\b|\bnedorucitelne\b",
             # a test ticket: "Ticket de test ... Merci de l'ignorer et de le clôturer", "ne pas traiter"
@@ -113,10 +118,18 @@ def automated_footer(words: str) -> bool:
 
 
 # told for the record: "FYI ... it unlocked itself ... No action needed, just in case it shows up on a report"
-_FOR_THE_RECORD = re.compile(
-    r"\b(?:fyi|just letting you know|just so you know|for info(?:rmation)?|heads up|for your records|for the record)\b"
-    r"[\s\S]{0,300}?\b(?:no action (?:is )?(?:needed|required)|no need to do anything)\b"
+_RECORD_WORDS = (
+    r"\b(?:fyi|just letting you know|just so you know|for info(?:rmation)?|heads up|for (?:your|the) records?|so (?:there's|there is) "
+    r"a record|have it on file|logging it anyway|para que conste|(?:para )?que quede registrado|pour m[ée]moire|zur kenntnis|"
+    r"per conoscenza)\b"
 )
+_NOTHING_TO_DO = (
+    r"\b(?:no action (?:is )?(?:needed|required)|no need to do anything|nothing (?:else )?(?:is )?(?:needed|required) from "
+    r"(?:you|it|us|the it team)|no hace falta hacer nada|no hay que hacer nada|rien (?:a faire|n'est a faire)|"
+    r"(?:es ist )?nichts zu tun|kein handlungsbedarf)\b"
+)
+# told for the record, nothing to do: "Just so there's a record: ... I'm back in now. Nothing needed from you."
+_FOR_THE_RECORD = re.compile(_RECORD_WORDS + r"[\s\S]{0,400}?" + _NOTHING_TO_DO + "|" + _NOTHING_TO_DO + r"[\s\S]{0,300}?" + _RECORD_WORDS)
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
 MAIN_ASK = re.compile(
     r"\bthe (?:actual|real|main) (?:problem|issue|request|reason|ask)\b|\bmain reason for\b|"
@@ -215,3 +228,20 @@ def solved_in(p: Prepared, lo: int, hi: int) -> bool:
 def soft_closure(p: Prepared) -> str | None:
     m = _CLOSED_SOFT.search(p.cue, live=p.live)
     return m.group(0) if m else None
+
+
+# A ticket that is nothing but a forwarded mail, with no word of the writer's own above it: the asks in it were made
+# of someone else ("Cuando lo tengas claro, ya le pido yo a Sistemas la cuenta", "Dann gebe ich der IT den
+# Sperrtermin durch"). All six labelled tickets of this shape are no_action.
+_FORWARD_FIRST = re.compile(
+    r"\s*(?:-{3,} ?(?:forwarded message|original message|mensaje reenviado|message transf[ée]r[ée]|weitergeleitete "
+    r"nachricht|messaggio inoltrato|doorgestuurd bericht|mensagem encaminhada) ?-{0,}|(?:from|de|von|da|van)\s*:[^\n]*\n"
+    r"(?:[^\n]*\n){0,2}?\s*(?:sent|date|datum|fecha|envoy[ée]|data|verzonden)\s*:)",
+    re.I,
+)
+
+
+def forwarded_only(p: Prepared) -> str | None:
+    body = p.text[len(p.summary) :].lstrip()
+    m = _FORWARD_FIRST.match(body)
+    return " ".join(m.group(0).split())[:40] if m else None

@@ -255,16 +255,18 @@ def offboarding_evidence(p: Prepared) -> Evidence:
 _ACCOUNT_OFF = re.compile(
     r"\b(?:account|user|login|konto|benutzer|compte|cuenta|usuario|conta|utente|utenza)\b[^.\n]{0,30}?\b(?:is|was|has been|"
     r"had been|got|ist|war|wurde|est|etait|a ete|avait ete|esta|estaba|fue|ha sido|habia sido|e stato|era|foi|estava)"
-    r"(?: \w+)? (?:disabled|"
+    r"(?: \w+){0,3}? (?:disabled|"
     r"deactivated|suspended|switched off|turned off|deaktiviert|stillgelegt|desactive|desactivad[oa]|suspendu|"
     r"disattivat[oa]|desativad[oa]|gedeactiveerd)\b"
 )
 _RETURNS = re.compile(
     r"\b(?:returning|returns|back from|back at work|back to work|retour|reprend|revient|vuelve|"
-    r"regresa|se reincorpora|reincorpor\w+|zuruck(?:kommt|kehrt)?|ruckkehr|rientra|ritorno|regressa|volta ao trabalho)\b"
+    r"regresa|se reincorpora|reincorpor\w+|zuruck(?:kommt|kehrt)?|ruckkehr|rientra|ritorno|regressa|volta ao trabalho|"
+    r"fangt (?:\w+ ){0,3}wieder|wieder bei uns|elternzeit|mutterschutz)\b"
 )
 _NEVER = re.compile(r"\b(?:never|not|wasn't|isn't|hasn't|nie|nicht|jamais|pas|nunca|no|mai|nao)\b")
 _TURN_BACK_ON = re.compile(
+    r"\b(?:konto|zugang|account|benutzer)\w* (?:\w+ ){0,3}wieder (?:freischalten|aktivieren|einschalten)\b|"
     r"\b(?:re-?enable|reactivate|reinstate|turn (?:it |him |her )?back on|switch (?:it |him |her )?back on|reactiver|"
     r"reactivar|reaktivieren|wieder (?:aktivieren|freischalten|einschalten)|riattivare|reativar)\b (?:\w+ ){0,3}?"
     r"(?:it|him|her|them|account|user|login|le|la|lo|son compte|konto|cuenta|conta)\b"

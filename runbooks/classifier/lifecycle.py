@@ -87,6 +87,7 @@ CREATE_ACCOUNT = cue(
     alt(
         r"create (?:an? |the |her |his |their |a new )?(?:new )?(?:user|account|login|mailbox|m365 account)",
         r"set (?:up|him up|her up|them up) (?:an? |with an? |the |his |her |their )?(?:new )?(?:account|user|login|mailbox)",
+        r"set (?:him|her|them) up with\b",  # "New starter Cal ... please set him up with Business Standard"
         r"(?:account|login|user) for (?:the |our )?new(?! (?:[\w-]+ ){0,2}(?:schedule|programme|program|project|extension|"
         r"building|site|system|process|rollout|plan|report|contract|season|website|office)\b)",
         r"crear(?:le)? (?:una |la |su )?cuenta",

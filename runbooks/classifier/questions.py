@@ -23,7 +23,8 @@ _POLICY = FastRe(
             r"\b(?:reset|unlock) (?:[\w']+ ){0,3}(?:passwords|accounts) myself\b[^\n]{0,120}\?",
             # what the writer should tell others: "How long is the reset link valid? ... What should I tell them?"
             r"\bhow long (?:is|are|does|do) (?:the |a |an |our )?(?:[\w-]+ ){0,4}(?:valid|good for|active|last|stay "
-            r"valid)\b|\bwhat (?:should|do|can) i tell (?:them|people|students|users|staff|my team|the team|customers)\b",
+            r"valid)\b|\bwhat (?:should|do|can) i tell (?:them|people|students|users|staff|my team|the team|customers)\b|"
+            r"\bwhat to tell (?:them|people|students|users|staff|my team|the team|customers)\b",
             # the same in the other ticket languages: "¿Cuántos intentos fallidos se permiten ...?"
             r"\b(?:cuantos (?:intentos|fallos)|combien (?:de tentatives|d'essais|d'erreurs|de fois)|wie viele[n]? (?:falschen )?"
             r"(?:\w+ )?(?:\w*versuchen?|\w*eingaben)|quanti (?:tentativi|errori)|quantas (?:tentativas|vezes)|"
@@ -81,7 +82,7 @@ _POLICY = FastRe(
             r"\bnot asking for (?:any |a )?change(?! to\b)|\bno need to do anything(?=\s*[:;,\-–])",
             r"\b(?:nobody|no one|noone|no-one) is leaving\b",
             # nobody needs it now: "Al momento nessuno è bloccato", "Er is op dit moment niemand die het nodig heeft"
-            r"\b(?:nobody|no one|nessuno|nadie|niemand|ninguem|ingen) (?:is|e|esta|ist|er|ar) (?:\w+ )?(?:currently |"
+            r"\b(?:nobody|no one|nessuno|nadie|niemand|ninguem|ingen)(?:'s| is| e| esta| ist| er| ar) (?:\w+ )?(?:currently |"
             r"attualmente |ora |gerade |actualmente )?(?:locked|bloccat[oa]|bloquead[oa]|gesperrt|bloqueado|blokkert|"
             r"last|spaerret)\b|\bpersonne n'est (?:\w+ )?bloque|\ber is (?:\w+ ){0,3}niemand die\b|"
             r"\bniemand (?:heeft|hoeft) (?:\w+ ){0,2}(?:nodig|gereset)\b",
@@ -152,7 +153,10 @@ _UNDECIDED = FastRe(
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
     r"\b(?:i'll|i will|we'll) (?:confirm|let you know|come back to you|get back to you) (?:once|when) (?:we|i) know\b|"
     r"\b(?:i'll|i will|we'll) confirm once (?:\w+ ){1,3}(?:decides|knows|confirms|agrees)\b|\bheads[- ]up for now\b|\bnot sure yet if\b|"
-    r"\bhold off (?:for now|until)\b|\bde momento no (?:desactiv\w+|toqu\w+|hag\w+|deis de baja)\b|\bno tocar (?:aun|todavia)\b|"
+    r"\bhold off (?:for now|until)\b|\b(?:please )?(?:don't|do not) (?:create|set up|do|change|touch) anything (?:until|yet)\b|"
+    r"\b(?:i'll|i will) confirm once the (?:contract|offer) is (?:signed|accepted)\b|\bje (?:reviens|reviendrai) vers vous\b|"
+    r"\bje vais d'abord voir avec\b|\bbitte noch nichts (?:anlegen|machen|tun|einrichten|andern)\b|\bich melde mich,? sobald\b|"
+    r"\bya os (?:digo|confirmo)\b|\bos confirmo cuando\b|\bde momento no (?:desactiv\w+|toqu\w+|hag\w+|deis de baja)\b|\bno tocar (?:aun|todavia)\b|"
     r"\bya abriremos otro ticket\b|\b(?:i'll|i will|we'll) confirm (?:tomorrow|later|on \w+day)\b|\bnot sure yet,? (?:i'll|i will) (?:come|get) back to you\b|\bhaz(?:ed)? lo que (?:veais|creais|os parezca)\b|\bfaites (?:comme vous voulez|"
     r"ce que vous (?:pensez|jugez))\b|\bmacht (?:was|wie) ihr (?:denkt|meint|wollt)\b"
 )
