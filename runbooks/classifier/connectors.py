@@ -45,7 +45,7 @@ _MULTI = FastRe(
             r"\bon second thought|\bor not\b|\bwhichever\b|\bscratch that\b|\bmaybe\b[^.\n]{0,60}\binstead\b",
             r"\b(?:unlock|reset|add|remove|suspend|disable|sort|fix|handle|do) (?:them )?both\b|\bboth (?:issues|things|"
             r"requests|problems)\b|\bboth (?:of )?(?:our|my|the|of them|"
-            r"accounts|users|of us)\b|(?<!across )(?<!at )(?<!for )\ball three\b(?! (?:sites|locations|offices|branches|shops|stores|venues|schools))|(?<!for )\ball of them\b(?! (?:\w+ing|send|use|are|have|had|were|do|did|know)\b)|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
+            r"accounts|users|of us)\b|(?<!across )(?<!at )(?<!for )\ball three\b(?! (?:sites|locations|offices|branches|shops|stores|venues|schools))|(?<!for )(?<!redo )(?<!update )(?<!re-enter )(?<!fix )(?<!change )\ball of them\b(?! (?:\w+ing|send|use|are|have|had|were|do|did|know)\b)|\beveryone in\b(?! (?:the |our |my )?\w+(?: \w+)? (?:goes|go|is|are|has|have|uses|use|gets|get|already|was|were)\b)(?! (?:the |our |my )?[\w-]+(?: \w+)? (?:group|list|team|channel)\b)|\b(?:for|on) everyone (?:on|in|at) the\b|\bthat'?s me,? \w+ and \w+|\bthe whole team\b|\ball users\b|"
             r"\b(?:allebei|allebeide|ambos|ambas|les deux(?! \w+s\b)|tous les deux|toutes les deux|entrambi|tutti e due|beide|begge|"
             r"bada)\b|(?:@[\w.-]+\)|\bkolleg\w*|\bcollega|\bcompaner[oa]|\bcollegue|\bcolega|\bkollega) (?:en|y|et|und|e|og|och|and) "
             r"(?:ik|yo|moi|ich|io|eu|jeg|jag|i)\b|\b(?:onze|nuestr[oa]s|nos|unsere|"

@@ -83,9 +83,56 @@ _OPEN_PAREN = re.compile(r"\([^()]{0,30}$")
 _NEW_TITLE = re.compile(r"\bnew (?:[\w-]+ ){0,3}$", re.I)
 
 
+# a signature or footer line: a phone number or the "·" and "|" that join a signature's parts, or a disclaimer
+_SIGNATURE_LINE = re.compile(
+    r"(?:\+?\d[\d()./-]{0,4} \d[\d ()./-]{4,}\d)|\s[·|•]\s|^\s*(?:t|m|tel|tél|fax|mob|mobile|dd|phone)\s*[.:]|"
+    r"\b(?:ne r[ée]pondez pas|no responda|nicht antworten|notif[ií]quelo)",
+    re.I,
+)
+_PERSONAL_LOCAL = re.compile(r"[._-]")
+_NAME_PAIR = re.compile(r"\b([A-ZÀ-Þ][\wÀ-ÿ'-]+)[ \t]+([A-ZÀ-Þ][\wÀ-ÿ'-]+)")
+
+
+def _signature_box(line: str, email: str, before: str = "", in_signature: bool = False) -> bool:
+    """An address with no person's name in it (no dot or hyphen between names: "kanzlei@", "perth@", "agence@") on a
+    signature or footer line ("0711 5550 862 · kanzlei@bergmann-stb.de", "Ne répondez pas à adherents@...") is an
+    office's or a team's box, never a target."""
+    local = email.split("@", 1)[0]
+    if _PERSONAL_LOCAL.search(local) or not (in_signature or (len(line) <= 100 and _SIGNATURE_LINE.search(line))):
+        return False
+    # "Hamish Carruthers | Laboratory Manager ... hcarruthers@...": the writer's own address under their name
+    return not any(_spelled_by(first, last, local) for first, last in _NAME_PAIR.findall(before))
+
+
+def _spelled_by(first: str, last: str, local: str) -> bool:
+    """Whether ``local`` is written from both words of a name: hcarruthers <- Hamish Carruthers (not "celler" <- the
+    office "Celler Cooperatiu")."""
+    f, la, target = fold(first), fold(last), re.sub(r"[^a-z]", "", fold(local))
+    return target in {f + la, f[0] + la, f + la[0], la + f, la + f[0], la}
+
+
+# where a signature starts: a "--" line, or the sign-off before the writer's name
+_SIGN_OFF = re.compile(
+    r"^[ \t]*(?:--|—|(?:thanks|thank you|many thanks|regards|kind regards|best(?: regards)?|cheers|servus|saludos|un saludo|"
+    r"gracias|grcs|gruß|gruss|viele grüße|mit freundlichen grüßen|cordialement|bien cordialement|merci)\b[^\n]{0,30})[ \t]*$",
+    re.I | re.M,
+)
+
+
+def _signature_start(text: str) -> int:
+    """Where the signature block begins: after the last sign-off, when what follows is short and holds a phone
+    number or the separators of a signature; else the end of the text."""
+    offs = list(_SIGN_OFF.finditer(text))
+    last = offs[-1] if offs else None
+    if last is None or len(text) - last.end() > 600 or _SIGNATURE_LINE.search(text, last.end()) is None:
+        return len(text)
+    return last.end()
+
+
 def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
     """Every distinct email written in the ticket, in order, classified."""
     seen: dict[str, Mention] = {}
+    signature = _signature_start(p.text)
     for m in EMAIL.finditer(p.text):
         email = m.group(0).rstrip(".").lower()
         if email in seen:
@@ -96,6 +143,7 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
         line_end = p.text.find("\n", m.end())
         quoted_header = _WROTE.search(p.text, m.end(), line_end if line_end >= 0 else len(p.text)) is not None
         outside = is_webmail(domain) or bool(org_domains and not on_org_domain(email, org_domains))
+        line = p.text[line_start : line_end if line_end >= 0 else len(p.text)]
         seen[email] = Mention(
             email=email,
             start=m.start(),
@@ -104,7 +152,12 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
             outside=outside,
             # an outside address a message came from ("a DocuSign link from "legal@helixa-therapeutics.co"") is
             # its sender, never the account to act on
+            # an office's box in a signature or footer ("Tel. 09473 555 20 · brauerei@...") is context too
             role=_in_role(before)
+            or (
+                line_start > len(p.summary)
+                and _signature_box(line, email, p.text[max(0, line_start - 200) : m.start()], m.start() >= signature)
+            )
             or (outside and _SENT_FROM.search(before) is not None)
             # an outside sender on a forwarded "From:" line ("From: Microsoft on behalf of ... <msonline...@...>")
             or (outside and _FROM_LINE.match(p.text, line_start) is not None)

@@ -133,6 +133,7 @@ _FOR_THE_RECORD = re.compile(_RECORD_WORDS + r"[\s\S]{0,400}?" + _NOTHING_TO_DO 
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
 MAIN_ASK = re.compile(
     r"\bthe (?:actual|real|main) (?:problem|issue|request|reason|ask)\b|\bmain reason for\b|"
+    r"\bthe one (?:thing )?(?:i|we) (?:actually |really )?need(?: help with)?\b|"
     r"\b(?:one thing|what) (?:i|we) (?:do |still |actually )?need\b"
 )
 
@@ -168,7 +169,7 @@ def closure_or_noise(p: Prepared) -> str | None:
 
 
 _SOLVED = FastRe(
-    r"\b(?:all|everything|it's|it is|that's|that is|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
+    r"\b(?:all|everything|it's|it is|that's|that is|that one's|that one is|this one's|which is|now|since then|and)(?: \w+)? (?:working|works|worked|fine|"
     r"sorted|fixed|resolved|ok|okay|good)\b|\b(?:was|were|got|been) (?:fixed|sorted|resolved|done)\b|"
     r"\b(?:is|are) (?:now |all )?(?:sorted|fixed|resolved|working again)\b|\bfine for now\b|"
     r"\b(?:is|are) (?:ok|okay|fine|good) (?:now|again)\b|\bworking (?:beautifully|perfectly|great|fine|well) (?:now|again)\b|\b(?:ya )?(?:lo )?tengo todo funcionando\b|\bso that'?s (?:covered|sorted|done|in hand|taken care of)\b|"

@@ -17,6 +17,7 @@ LEAVER = cue(
     alt(
         r"\bleavers?\b",
         r"\bleaving\b",
+        r"\b(?:he|she|they) (?:has |have |just )?quit\b",
         r"\bleaves (?:us|the company|on|today|tomorrow|at|next|this|after)",
         r"left (?:the company|us|the firm|the business|the organi[sz]ation)",
         r"last (?:working )?day",

@@ -71,7 +71,7 @@ _ARROW = re.compile(r"^\s*(?:-+>|=>|to|a|nach|auf|zu|vers|naar|para|->)\s*$")
 _NONWORD = re.compile(r"[^\w']+")
 _NEW = re.compile(r"(?:\bto|\bnach|(?<!have )(?<!has )(?<!had )(?<!got )\ba|\bvers|\bpara|\bnaar|\bauf|\bwith|\bcon|\bavec|\bmit)\s+(?:\w+\s+){0,2}$")
 _REMOVAL = re.compile(
-    r"\bdrop (?:my|his|her|their|the)\b|\b(?:remov|revok|unassign|un-assign|take away|take back|reclaim|free up|releas(?!e (?:r?\d|programme|program|project|plan|notes|schedule|date|cycle|train))|reallocat|re-allocat|cancel|"
+    r"\bdrop (?:my|his|her|their|the)\b|\b(?:remov(?!als?\b)|revok|unassign|un-assign|take away|take back|reclaim|free up|releas(?!e (?:r?\d|programme|program|project|plan|notes|schedule|date|cycle|train))|reallocat|re-allocat|cancel|"
     r"deactivat|downgrad|quitar|quitad|quiteis|quiten|retir(?!ed\b|ing\b|ement)|elimin|supprim|enlev|entfern|entzieh|rimuov|togli|verwijder|intrekk)\w*"
     r"|\boff (?:his|her|their|my|the|this|that) (?:account|user|profile|mailbox|login)\b|\boff (?:him|her|them)\b"
     r"|\btake (?:the |a |an |his |her |their )?(?:[\w-]+ ){0,3}(?:licen[cs]e )?off\b"

@@ -64,7 +64,7 @@ _POLICY = FastRe(
             r"\bjust checking (?:what|whether|if)\b|\b(?:i )?(?:just|only) (?:need|want|needed|wanted) (?:the|some) "
             r"(?:instructions|steps|procedure|info|information|wording|details)\b(?! (?:for|to) (?:reset|unlock|get|log|sign))",
             r"(?<!\()\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
-            r"training material)\b|\bto document (?:it|this|the process)\b",
+            r"training material)\b(?![^()\n]*\))|\bto document (?:it|this|the process)\b",
             r"\b(?:nur|bloss) eine (?:\w*frage)\b|\b(?:es ist|ist) (?:aktuell |derzeit |gerade )?niemand gesperrt\b|\bsolo una (?:pregunta|consulta|duda)\b|\b(?:juste|simple) une? question\b|"
             r"\bsolo una domanda\b|\b(?:so|apenas) uma (?:pergunta|duvida)\b|\b(?:alleen|gewoon) een vraag\b|"
             r"\b(?:durfen|darf|konnen) (?:\w+ )?(?:teamleiter\w*|vorgesetzte\w*|manager|fuhrungskrafte)\b|"
@@ -153,7 +153,9 @@ _UNDECIDED = FastRe(
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
     r"\b(?:i'll|i will|we'll) (?:confirm|let you know|come back to you|get back to you) (?:once|when) (?:we|i) know\b|"
     r"\b(?:i'll|i will|we'll) confirm once (?:\w+ ){1,3}(?:decides|knows|confirms|agrees)\b|\bheads[- ]up for now\b|\bnot sure yet if\b|"
-    r"\bhold off (?:for now|until)\b|\b(?:please )?(?:don't|do not) (?:create|set up|do|change|touch) anything (?:until|yet)\b|"
+    r"\bhold off (?:for now|until)\b|\bnothing confirmed yet\b|\bheads-?up more than a request\b|"
+    r"\b(?:i'll|i will) raise a (?:proper |new |real )?ticket if\b|\b(?:i'll|i will) (?:try again|check) (?:\w+ ){0,3}and let you know\b|"
+    r"\b(?:please )?(?:don't|do not) (?:create|set up|do|change|touch) anything (?:until|yet)\b|"
     r"\b(?:i'll|i will) confirm once the (?:contract|offer) is (?:signed|accepted)\b|\bje (?:reviens|reviendrai) vers vous\b|"
     r"\bje vais d'abord voir avec\b|\bbitte noch nichts (?:anlegen|machen|tun|einrichten|andern)\b|\bich melde mich,? sobald\b|"
     r"\bya os (?:digo|confirmo)\b|\bos confirmo cuando\b|\bde momento no (?:desactiv\w+|toqu\w+|hag\w+|deis de baja)\b|\bno tocar (?:aun|todavia)\b|"

@@ -56,7 +56,7 @@ _THIRD_LOW = FastRe(
     r"hinzufug\w*|entsperr\w*|zurucksetz\w*|ajout\w*|debloqu\w*|reinitialis\w*|anad\w*|desbloque\w*|restablec\w*|"
     r"add|unlock|reset|remove|entfern\w*)\b)"
     # (not Windows' own "Ihr Kennwort ist abgelaufen und muss geändert werden", quoted)
-    r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?!(?:kennwort|passwort) ist abgelaufen und muss)(?:konto|kennwort|passwort|zugang|handy|benutzer\w*|"
+    r"|\b(?:sein|seine|seinen|seinem|ihr|ihre|ihren|ihrem) (?!(?:kennwort|passwort) ist abgelaufen und muss)(?:konto|kennwort|passwort|zugang|handy|benutzer\w*|zwei-faktor\w*|diensthandy|"
     r"account|lizenz|mfa|telefon)\b"
     r"|\b(?:fur|bei) (?:herrn?|frau|den kollegen|die kollegin|unseren?|unsere)\b"
     # "Ulrike aus der Abrechnung hat ein neues Diensthandy ... Könnt ihr das für sie zurücksetzen?"
