@@ -128,7 +128,7 @@ PW_FORGOT_POST = cue(
 PW_FORGOT_IT = cue(
     "forgot it",
     r"(?:forg[oe]t\w*|can't remember) (?:it|mine)\b|\bforgotten what i (?:set|chose|picked|changed it to)\b|\b(?:don't|do not|can't|cannot|can not) (?:for the life of me |honestly |really |quite )?remember (?:the (?:new|old|current) one|what "
-    r"i (?:set|changed it to|picked|chose))\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|"
+    r"i (?:set|changed it to|picked|chose))\b|\bla (?:he )?olvidad[oa]\b|\bl'ai oubliee?\b|\bno me acuerdo de ella\b|\bno la recuerdo\b|"
     r"\bes vergessen\b|\bweiss (?:ich )?es (?:\w+ ){0,4}nicht mehr\b|\bl'ho dimenticata\b|\besqueci-me dela\b|\bben (?:het|hem) vergeten\b",
     negatable=False,
 )

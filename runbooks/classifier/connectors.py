@@ -21,7 +21,7 @@ _MULTI = FastRe(
             r"\b2 things|\b2 requests|\b3 things",
             r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
             r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
-            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you)\b|"
+            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you|(?:could|can) (?:someone|somebody|anyone))\b|"
             r"(?<!raise that )(?<!raise it )(?<!raise this )(?<!handle that )\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
             r"separate|different) note\b|"
             r"\b(?:monitor|printer|laptop|keyboard|mouse|screen|headset|dock|docking station|scanner|projector|webcam|"
@@ -135,6 +135,7 @@ _NOT_FOR_IT = re.compile(
     r"problem|area|job))|not your (?:department|problem|area|job)|not an it (?:thing|issue|problem|question))\b"
 )
 _LISTED = re.compile(r"1\.\s")
+_ASIDES_MARKED = re.compile(r"\b(?:mostly|just|all) fyi\b|\bno action needed\b[\s\S]*\bnothing (?:for you|further needed)\b")
 _SENTENCE_STOP = re.compile(r"[.!?\n]")
 _WHETHER = re.compile(r"\b(?:if|whether|si|ob|se|of|om)\b[^.!?\n]*$")
 
@@ -148,6 +149,8 @@ def _not_two(p: Prepared, m: re.Match[str]) -> bool:
         # "Separately, for IT: ..." introduces the one request after news; "also the coffee machine is broken but
         # I know that's not you" is an aside the writer says is not IT's
         return True
+    if (_COUNTED.fullmatch(m.group(0)) or _LISTED.match(m.group(0))) and _ASIDES_MARKED.search(p.cue):
+        return True  # "A few things, mostly FYI: ... no action needed ... nothing for you ... Could you assign her F3?"
     if _COUNTED.fullmatch(m.group(0)) or _LISTED.match(m.group(0)):
         # a round-up of news with one line marked for IT ("A few items from the office: ... For IT: please
         # disable Stavros' account"): the count is the news, the one IT line the request

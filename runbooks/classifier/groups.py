@@ -94,7 +94,7 @@ _SKIP_IDENT = frozenset(
 ADD = FastRe(
     r"\b(?:add(?:ed|ing)?|ad (?:me|him|her|them)|put|include|grant|join|enrol\w*|enroll\w*|(?<!don't )(?<!do not )(?<!no longer )need to be (?:in|on|"
     r"part of)|needs to be (?:in|on)|"
-    r"want to be (?:in|on)|be (?:added|put|included)|necesita(?:n)? estar en|tiene que estar en|doit etre dans|membership|access to|make (?:me|him|her) (?:a )?member|"
+    r"want to be (?:in|on)|be (?:added|put|included)|necesita(?:n)? estar en|tiene que estar en|doit etre dans|(?<!don't )(?<!do not )have to be (?:in|on)|membership|access to|make (?:me|him|her) (?:a )?member|"
     r"anad\w*|agreg\w*|aggiunt[oaie]|afegi\w*|afegeix\w*|inclu\w*|meter(?:me|le)?|meted(?:me|le|la)|mete(?:me|le|la)|metais|meteis|metan|anadais|anadan|agregueis|poner(?:me|le)?|ponedme|ponedle|por-(?:me|o|a)|ponham\w*|colocar\w*|"
     r"coloqu\w*|mettre|mettez-(?:moi|le|la)|zet (?:me|mij|hem|haar)|zetten|dar de alta|ajout\w*|integrer|inscrire|hinzufug\w*|"
     r"hinzuzufugen|hinzu|aufnehm\w*|aufzunehmen|eintragen|aggiung\w*|inser(?:ire|irmi|itemi|irlo|irla|isci\w*)|mett(?:etemi|ermi)|adicion\w*|toevoeg\w*|toe te voegen|"
@@ -196,7 +196,7 @@ _BACK_REFERENCE = re.compile(
     r"(?:\b(?:dar(?:me|le|la)? de alta|darme de alta|anadid(?:me|le|la|los|las)|anadir(?:me|le|la)|agregad(?:me|le|la)|meteme|"
     r"metedme|metedla|metedle)\b)|"
     # a short ask of its own right after: "... and I'm not in it. Could you add me please?"
-    r"(?:^\W*(?:(?:can|could|would) (?:you|someone|somebody) (?:please )?|please )?(?:add|put|include) (?:me|him|her|them)"
+    r"(?:^\W*(?:(?:can|could|would) (?:you|someone|somebody) (?:please )?|please |kindly )?(?:add|put|include) (?:me|him|her|them)"
     r"(?: (?:please|as well|too|in))?\s*(?:[?.!]|$))"
 )
 

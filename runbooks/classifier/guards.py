@@ -120,12 +120,12 @@ def automated_footer(words: str) -> bool:
 # told for the record: "FYI ... it unlocked itself ... No action needed, just in case it shows up on a report"
 _RECORD_WORDS = (
     r"\b(?:fyi|just letting you know|just so you know|for info(?:rmation)?|heads up|for (?:your|the) records?|so (?:there's|there is) "
-    r"a record|have it on file|logging it anyway|para que conste|(?:para )?que quede registrado|pour m[ée]moire|zur kenntnis|"
+    r"a record|have it on file|logging it anyway|(?:just )?logging this for the audit(?: trail)?|for the audit trail|para que conste|(?:para )?que quede registrado|pour m[ée]moire|zur kenntnis|"
     r"per conoscenza)\b"
 )
 _NOTHING_TO_DO = (
     r"\b(?:no action (?:is )?(?:needed|required)|no need to do anything|nothing (?:else )?(?:is )?(?:needed|required) from "
-    r"(?:you|it|us|the it team)|no hace falta hacer nada|no hay que hacer nada|rien (?:a faire|n'est a faire)|"
+    r"(?:you|it|us|the it team)|nothing for (?:it|you|the it team) to do|no hace falta hacer nada|no hay que hacer nada|rien (?:a faire|n'est a faire)|"
     r"(?:es ist )?nichts zu tun|kein handlungsbedarf)\b"
 )
 # told for the record, nothing to do: "Just so there's a record: ... I'm back in now. Nothing needed from you."
@@ -133,7 +133,7 @@ _FOR_THE_RECORD = re.compile(_RECORD_WORDS + r"[\s\S]{0,400}?" + _NOTHING_TO_DO 
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
 MAIN_ASK = re.compile(
     r"\bthe (?:actual|real|main) (?:problem|issue|request|reason|ask)\b|\bmain reason for\b|"
-    r"\bthe one (?:thing )?(?:i|we) (?:actually |really )?need(?: help with)?\b|"
+    r"\bthe one (?:thing )?(?:i|we) (?:actually |really )?need(?: help with)?\b|(?:^|\n)[ \t-]*(?:it|for it|it team)[ \t]*:|"
     r"\b(?:one thing|what) (?:i|we) (?:do |still |actually )?need\b"
 )
 

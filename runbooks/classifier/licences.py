@@ -42,7 +42,8 @@ _M365_CONTEXT = re.compile(r"\b(?:microsoft|office|ms|m|o)\s?365\b|\bo365\b|\bm3
 
 # A licence mentioned as the one the user has or had, not the one asked for ("was on F3", "from E3 to E5").
 _OLD = re.compile(
-    r"(?:\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
+    # (or said not to be needed: "I do NOT need Project", "Power BI Pro (not Project)")
+    r"(?:\b(?:do not|don't|dont|does not|doesn't) (?:need|want)(?: an?| the)?|\(not|\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
     r"\bja tenho|\bheb al|\bfrom(?! \d)|\b(?:version|apps?|excel|word|outlook|teams|it|that) on (?:his|her|their|my|our)|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|\b(?:she's|he's|they're|she is|he is|they are) (?:still |currently |only )?on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
     r"(?<!could )(?<!can )(?<!may )(?<!might )(?<!would )(?<!should )(?<!shall )"  # "could I have a Visio licence?" asks
@@ -59,6 +60,7 @@ _ALREADY = re.compile(
     r"[^\w.?!\n]*(?:plan\s?\d\s+)?(?:[\w-]+\s+)?(?:is\s+|was\s+)?(?:already|ya|deja|bereits|schon|gia|al\s+toegewezen)\b"
 )
 # "Finance say we've got Project Online licences available": the organisation's stock, not what the user has
+_NOT_NEEDED = r"\b(?:do not|don't|dont|does not|doesn't|no longer) (?:need|want)(?: an?| the)? "
 _STOCK = re.compile(r"(?: licen[cs]es?| seats?)? (?:available|spare|free|unused|left over|going spare|in stock)\b")
 # "With F3 she only has the web apps": the plan named, then who has it
 _HAS_AFTER = re.compile(
@@ -177,6 +179,11 @@ def find_licences(p: Prepared, source: str | None = None) -> LicenceFinding:
         kept = [(n, w) for n, w in zip(asked, words, strict=True) if n not in olds or n in renewed]
         asked = [n for n, _ in kept]
         words = [w for _, w in kept]
+    # a licence said anywhere not to be needed: "my manager's email said 'Project licence' but ... I do NOT need Project"
+    unneeded = [n for n in asked if re.search(_NOT_NEEDED + re.escape(n.lower()) + r"\b", text)]
+    if unneeded and len(unneeded) < len(asked):
+        words = [w for n, w in zip(asked, words, strict=True) if n not in unneeded]
+        asked = [n for n in asked if n not in unneeded]
     removal = None
     for start, end, _name, _word in found:
         removed = _REMOVAL.search(text, max(0, start - 60), end + 40)

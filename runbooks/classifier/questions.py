@@ -138,7 +138,7 @@ _POLICY = FastRe(
             r"\b(?:wie lange|cuanto tiempo|combien de temps|quanto tempo|hoe lang|hur lange|hvor (?:lenge|laenge|lange))"
             r"\b(?! (?:dauert|duurt|tarda\w*|(?:ca |cela )?prend\w*|ci vuole|ci vorra|demora\w*|leva|tar|tager)\b)"
             r"[^.?\n]{0,60}\?",
-            r"\bes geht nur um (?:die |eine )?(?:info\w*|doku\w*|anleitung)\b|\bfur (?:die|unsere) (?:einarbeitungsmappe|doku\w*|schulungsunterlagen)\b|\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)|solo per (?:info|informazione)|"
+            r"\bes geht nur um (?:die |eine )?(?:info\w*|doku\w*|anleitung)\b|\bfur (?:die|unsere) (?:einarbeitungsmappe|doku\w*|schulungsunterlagen)\b|\b(?:nur zur info|solo (?:para|por) informacion|pour (?:info|information)(?!,? ci-(?:dessous|joint|apres))|solo per (?:info|informazione)|"
             r"so para informacao|ter info|bara for info|kun til info|just for info|for information only)\b",
         )
     )

@@ -28,7 +28,7 @@ _THIRD_LOW = FastRe(
     # Portuguese: "a Inês ... ficou com a conta bloqueada. Ela sabe a palavra-passe"
     r"\b(?:ela|ele) (?:sabe|tem|esqueceu|perdeu|ficou|nao consegue|precisa|mudou)\b|(?<!eu )\bficou com a conta\b|\b(?:make|create|set up|give) (?:him|her) (?:a |an )?(?:new )?(?:user|account|login|mailbox)\b"
     r"|\b(?:the|my|our) (?:\w+ )?(?:cfo|ceo|coo|cto|cio|boss|manager|director|colleague|co-?worker|assistant|intern|"
-    r"employee|teller|nurse|driver|partner|supervisor)'s\b(?! (?:approval|ok|okay|sign-?off|go-ahead|permission|consent)\b)"
+    r"employee|teller|nurse|driver|partner|supervisor)'s\b(?! (?:approval|ok|okay|sign-?off|go-ahead|permission|consent|e-?mail|mail|message|note)\b)"
     r"|\bi'm (?:his|her) (?:assistant|manager|colleague|deputy|pa)\b"
     r"|\b(?:add|remove|reset|unlock|suspend|disable|deactivate|give|assign|create|set up|enrol|offboard|onboard) "
     r"(?:the|our|my|a|this|that) (?:new )?(?:guy|girl|person|colleague|co-?worker|intern|trainee|apprentice|starter|"
@@ -374,6 +374,8 @@ def third_party_reference(p: Prepared, reporter: str | None = None) -> str | Non
             who = found.groupdict().get("who") or found.groupdict().get("who2") or ""
             if not _is_person(who) or _names_reporter(fold(who), reporter) or _names_org(who, reporter):
                 continue
+            if who and re.search(r"[\w]-" + re.escape(who) + r"\b|\b" + re.escape(who) + r"-\w", p.text):
+                continue  # "Access for Mumbai" beside the group Customs-Docs-Mumbai: a place in a name, no person
             if _APPROVES.match(fold(p.text[found.end() : found.end() + 60])):
                 continue  # "Ma responsable, Mme Dubois-Lacroix, est d'accord": the approver
             if before:
