@@ -98,7 +98,8 @@ def _signature_box(line: str, email: str, before: str = "", in_signature: bool =
     signature or footer line ("0711 5550 862 · kanzlei@bergmann-stb.de", "Ne répondez pas à adherents@...") is an
     office's or a team's box, never a target."""
     local = email.split("@", 1)[0]
-    if _PERSONAL_LOCAL.search(local) or not (in_signature or (len(line) <= 100 and _SIGNATURE_LINE.search(line))):
+    # after the sign-off every address is the signature's; on a signature-like line elsewhere only a box's
+    if not in_signature and (_PERSONAL_LOCAL.search(local) or len(line) > 100 or not _SIGNATURE_LINE.search(line)):
         return False
     # "Hamish Carruthers | Laboratory Manager ... hcarruthers@...": the writer's own address under their name
     return not any(_spelled_by(first, last, local) for first, last in _NAME_PAIR.findall(before))
@@ -114,17 +115,28 @@ def _spelled_by(first: str, last: str, local: str) -> bool:
 # where a signature starts: a "--" line, or the sign-off before the writer's name
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:--|—|(?:thanks|thank you|many thanks|regards|kind regards|best(?: regards)?|cheers|servus|saludos|un saludo|"
-    r"gracias|grcs|gruß|gruss|viele grüße|mit freundlichen grüßen|cordialement|bien cordialement|merci)\b[^\n]{0,30})[ \t]*$",
+    r"gracias|grcs|gruß|gruss|viele grüße|mit freundlichen grüßen|danke|cordialement|bien cordialement|merci)\b[^\n]{0,30})[ \t]*$",
     re.I | re.M,
 )
 
 
-def _signature_start(text: str) -> int:
+_APPROVED_AFTER = re.compile(
+    r"[)\s,]{0,4}(?:\w+ ){0,2}?(?:has |have |had |already |ya |ja |já |hat |a )?(?:approved|signed (?:it )?off|ok'?d|okayed|"
+    r"agreed|authori[sz]ed|is happy with|aprob[oó]|aprobado|aprovou|est[aá] de acuerdo|genehmigt|freigegeben|zugestimmt|"
+    r"approuv[ée]|valid[ée]|d'accord)\b",
+    re.I,
+)
+
+
+def _signature_start(text: str, body: int = 0) -> int:
     """Where the signature block begins: after the last sign-off, when what follows is short and holds a phone
     number or the separators of a signature; else the end of the text."""
-    offs = list(_SIGN_OFF.finditer(text))
+    # (a greeting that opens the mail, "Servus IT,", is no sign-off)
+    offs = [m for m in _SIGN_OFF.finditer(text, body) if text[body : m.start()].strip()]
     last = offs[-1] if offs else None
-    if last is None or len(text) - last.end() > 600 or _SIGNATURE_LINE.search(text, last.end()) is None:
+    if last is None or len(text) - last.end() > 600:
+        return len(text)
+    if _SIGNATURE_LINE.search(text, last.end()) is None:
         return len(text)
     return last.end()
 
@@ -132,7 +144,7 @@ def _signature_start(text: str) -> int:
 def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
     """Every distinct email written in the ticket, in order, classified."""
     seen: dict[str, Mention] = {}
-    signature = _signature_start(p.text)
+    signature = _signature_start(p.text, len(p.summary))
     for m in EMAIL.finditer(p.text):
         email = m.group(0).rstrip(".").lower()
         if email in seen:
@@ -152,8 +164,10 @@ def mentions(p: Prepared, org_domains: tuple[str, ...]) -> list[Mention]:
             outside=outside,
             # an outside address a message came from ("a DocuSign link from "legal@helixa-therapeutics.co"") is
             # its sender, never the account to act on
-            # an office's box in a signature or footer ("Tel. 09473 555 20 · brauerei@...") is context too
+            # an office's box in a signature or footer ("Tel. 09473 555 20 · brauerei@...") is context too, and so is
+            # an approver named before saying so ("Teresa Almeida (teresa.almeida@...), já aprovou")
             role=_in_role(before)
+            or _APPROVED_AFTER.match(p.text, m.end()) is not None
             or (
                 line_start > len(p.summary)
                 and _signature_box(line, email, p.text[max(0, line_start - 200) : m.start()], m.start() >= signature)
