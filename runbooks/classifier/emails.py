@@ -197,7 +197,7 @@ def introduced_as_own(p: Prepared, mention: Mention) -> bool:
 
 
 _UNCONFIRMED = re.compile(
-    r"^(?:(?![.;]\s)[^\n]){0,12}?\b(?:tbc|tbd|to be (?:confirmed|created|assigned|set up)|not (?:yet )?(?:confirmed|created|active)|"
+    r"^(?:(?![.;?!]\s)[^\n]){0,12}?\b(?:tbc|tbd|to be (?:confirmed|created|assigned|set up)|not (?:yet )?(?:confirmed|created|active)|"
     r"provisional|tentative|pending|placeholder|pendiente|por confirmar|a confirmar|a (?:confirmer|definir)|"
     r"vorlaufig|noch nicht|da confermare|nog niet)\b"
 )

@@ -193,6 +193,7 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
     r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"
     # "tengo que estar en el grupo X. ¿Me podéis dar de alta?"
+    r"(?:\b(?:mich|ihn|sie) (?:bitte |da |dort |dazu )*(?:hinzufugen|aufnehmen|eintragen)\b)|"
     r"(?:\b(?:dar(?:me|le|la)? de alta|darme de alta|anadid(?:me|le|la|los|las)|anadir(?:me|le|la)|agregad(?:me|le|la)|meteme|"
     r"metedme|metedla|metedle)\b)|"
     # a short ask of its own right after: "... and I'm not in it. Could you add me please?"

@@ -69,7 +69,8 @@ _CLOSED = FastRe(
             r"(?:integration|automation|webhook|jira|connector|workflow|bot|opsgate)\b|\bplease ignore\b(?=\s*(?:[.!,;:)\-–]|$|this (?:ticket|one|message|email|test|request)|and close))",
             r"\bsee (?:my |the )?(?:previous|earlier|last|other|original) (?:ticket|request|email|message)\b|"
             r"\bduplicate (?:of|ticket|request)\b|(?<!she's )(?<!he's )(?<!they've )(?<!has )\b(?:already|previously) (?:raised|logged|reported|opened|submitted|"
-            r"filed)\b|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b(?! de (?:la|mi|tu|su) (?:sim|tarjeta))|"
+            # (not what was reported elsewhere: "I've already reported it to the police", "already logged in the TMS")
+            r"filed)\b(?! (?:it |this |that )?(?:to|with|in|at) (?:the |my |our )?(?!(?:it|i\.t\.|helpdesk|service ?desk|you)\b)\w+)|\bsame as (?:ticket )?[a-z]+-\d+\b|\braised (?:this )?twice\b|\bdoppelt\b|\bduplicado\b(?! de (?:la|mi|tu|su) (?:sim|tarjeta))|"
             r"\bdoublon\b",
             r"\b(?:ticket|request|case) (?:# ?)?[a-z]{2,10}-\d+\b[^.\n]{0,60}\b(?:approve\w*|update|status|progress|eta|"
             r"done|closed|pending)\b|\bany (?:update|news|progress)\b|\b(?:following|follow) up on\b|\bchasing (?:this|my|the)\b(?! (?:\w+ ){0,2}(?:invoice|payment|signature|contract|document|envelope|docusign|consultant|"

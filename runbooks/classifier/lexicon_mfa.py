@@ -30,6 +30,8 @@ MFA = alt(
     r"doble (?:factor|autenticacion)",
     r"dos (?:factores|pasos)",
     r"segundo factor",
+    r"zweite[nrm]? faktor",
+    r"second facteur",
     r"autenticacion (?:en dos pasos|de dos factores|multifactor)",
     r"verificacion en dos pasos",
     r"app de (?:verificacion|autenticacion)",

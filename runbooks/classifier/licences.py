@@ -43,7 +43,7 @@ _M365_CONTEXT = re.compile(r"\b(?:microsoft|office|ms|m|o)\s?365\b|\bo365\b|\bm3
 # A licence mentioned as the one the user has or had, not the one asked for ("was on F3", "from E3 to E5").
 _OLD = re.compile(
     # (or said not to be needed: "I do NOT need Project", "Power BI Pro (not Project)")
-    r"(?:\b(?:do not|don't|dont|does not|doesn't) (?:need|want)(?: an?| the)?|\(not|\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
+    r"(?:\b(?:do not|don't|dont|does not|doesn't) (?:need|want)(?: an?| the)?|\(not|\(?(?:bisher|vorher|previously|anteriormente|auparavant|precedentemente)|\balready (?:have|has|got)|\bya (?:tengo|tiene)|\btengo|\bj'ai deja|\bhabe (?:bereits|schon)|\bho gia|"
     r"\bja tenho|\bheb al|\bfrom(?! \d)|\b(?:version|apps?|excel|word|outlook|teams|it|that) on (?:his|her|their|my|our)|\bwas on|\bwere on|\bi'm on|\bi am on|\bwe're on|\bwe are on|\b(?:she's|he's|they're|she is|he is|they are) (?:still |currently |only )?on|"
     r"\bi'm (?:currently|still) on|\bcurrently(?: on| have| has)?|\bcurrent|\bexisting|\bstill (?:on|have)|"
     r"(?<!could )(?<!can )(?<!may )(?<!might )(?<!would )(?<!should )(?<!shall )"  # "could I have a Visio licence?" asks

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .fastre import FastRe
-from .guards import solved_in
+from .guards import MAIN_ASK, solved_in
 from .lexicon import RUNBOOK_WORDS
 from .text import Prepared
 
@@ -124,9 +124,10 @@ def software_problem(p: Prepared, starts: list[int]) -> str | None:
     """Rule 16 without a connector: "Excel keeps crashing" in a sentence of its own, beside the request."""
     if not _SOFTWARE.maybe(p.live) or not _SOFTWARE_FAULT.maybe(p.live):
         return None
+    asides = _asides_end(p)
     for m in _SOFTWARE_FAULT.finditer(p.cue, live=p.live):
         lo, hi = sentence(p, m.start())
-        if any(lo <= s < hi for s in starts) or _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live):
+        if any(lo <= s < hi for s in starts) or _LOGIN_WORDS.search(p.cue, lo, hi, live=p.live) or hi <= asides:
             continue
         if _SOFTWARE.search(p.cue, lo, hi, live=p.live) and not solved_in(p, lo, hi):
             return excerpt(p, lo, hi)
@@ -195,6 +196,13 @@ _DONT = re.compile(r"(?:please |pls |kindly )?(?:don't|do not|dont|no need to)\b
 _FIELD_LINE = re.compile(r"[ \t|*>-]*[\w ]{1,25}\s*[:|]")
 
 
+def _asides_end(p: Prepared) -> int:
+    """Where the asides end when the ticket says what it is really about ("... the coffee machine died, which isn't
+    your problem. The actual issue: ..."): what comes before the marker asks nothing of IT."""
+    marker = MAIN_ASK.search(p.cue)
+    return marker.start() if marker is not None else -1
+
+
 def excerpt(p: Prepared, lo: int, hi: int) -> str:
     """``cue[lo:hi]`` on one line, cut to 80 characters: the words a refusal quotes."""
     return " ".join(p.cue[lo:hi].split())[:80]
@@ -249,9 +257,10 @@ def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
     ("Bitte den Drucker in Halle 2 prüfen"), apart from the sentence that holds the request."""
     if not EQUIPMENT.maybe(p.live):
         return None
+    asides = _asides_end(p)
     for m in EQUIPMENT.finditer(p.cue, live=p.live):
         lo, hi = sentence(p, m.start())
-        if any(lo <= s < hi for s in starts) or _PHONE_REPLACED.search(p.cue, lo, hi):
+        if any(lo <= s < hi for s in starts) or _PHONE_REPLACED.search(p.cue, lo, hi) or hi <= asides:
             continue
         found = (
             _EQUIPMENT_FAULT.search(p.cue, lo, hi, live=p.live)
@@ -314,12 +323,13 @@ def other_ask(p: Prepared, starts: list[int], *, licence: bool = False, mfa: boo
     For a licence request (``licence``) an Office app's trouble is why it is asked ("need Excel desktop, the web
     version keeps crashing")."""
     forwarded = _FORWARDED.search(p.cue)
+    asides = _asides_end(p)
     for check in (_ASK_MARKER, _FAULT_MARKER):
         if not check.maybe(p.live):
             continue
         for m in check.finditer(p.cue, live=p.live):
             lo, hi = sentence(p, m.start())
-            if any(lo <= s < hi for s in starts) or RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live):
+            if any(lo <= s < hi for s in starts) or RUNBOOK_WORDS.search(p.cue, lo, hi, live=p.live) or hi <= asides:
                 continue
             if licence and _OFFICE_APP.search(p.cue, lo, hi):
                 continue

@@ -61,6 +61,8 @@ _POLICY = FastRe(
             r"(?:^|\n)\s*(?:request ?type|type of request|anfrageart|tipo de solicitud|type de demande)\s*:\s*(?:question|"
             r"query|enquiry|information|frage|pregunta|consulta)\s*(?:\n|$)|\binformation only\b|"
             r"\b(?:please )?(?:don't|do not) change anything\b(?! else)|"
+            r"\b(?:aucun|pas de) besoin (?:immediat|urgent)\b|\bkein (?:akuter|sofortiger) bedarf\b|"
+            r"\ben tant que [^.?\n]{0,40}\bje (?:peux|puis)\b[^?\n]{0,160}\?|"
             r"\bjust checking (?:what|whether|if)\b|\b(?:i )?(?:just|only) (?:need|want|needed|wanted) (?:the|some) "
             r"(?:instructions|steps|procedure|info|information|wording|details)\b(?! (?:for|to) (?:reset|unlock|get|log|sign))",
             r"(?<!\()\bfor (?:the |our |my )?(?:documentation|handbook|wiki|faq|onboarding pack|welcome pack|policy document|"
@@ -153,7 +155,8 @@ _UNDECIDED = FastRe(
     r"\bnot sure\b[^.\n]{0,30}\bup to you\b|\b(?:hasn't|has not|haven't|have not) (?:yet )?(?:decided|made up (?:his|her|their|my) mind)\b|"
     r"\b(?:i'll|i will|we'll) (?:confirm|let you know|come back to you|get back to you) (?:once|when) (?:we|i) know\b|"
     r"\b(?:i'll|i will|we'll) confirm once (?:\w+ ){1,3}(?:decides|knows|confirms|agrees)\b|\bheads[- ]up for now\b|\bnot sure yet if\b|"
-    r"\bhold off (?:for now|until)\b|\bnothing confirmed yet\b|\bheads-?up more than a request\b|"
+    r"\bhold off (?:for now|until)\b|\b(?:don't|do not) assign anything\b|\bi'll come back once\b|"
+    r"\bnothing confirmed yet\b|\bheads-?up more than a request\b|"
     r"\b(?:i'll|i will) raise a (?:proper |new |real )?ticket if\b|\b(?:i'll|i will) (?:try again|check) (?:\w+ ){0,3}and let you know\b|"
     r"\b(?:please )?(?:don't|do not) (?:create|set up|do|change|touch) anything (?:until|yet)\b|"
     r"\b(?:i'll|i will) confirm once the (?:contract|offer) is (?:signed|accepted)\b|\bje (?:reviens|reviendrai) vers vous\b|"

@@ -227,7 +227,7 @@ def _not_the_one(p: Prepared, name: str) -> bool:
         return False
     n = re.escape(name)
     said = re.compile(
-        rf"\b(?:not|nicht|pas|no|ni) (?:the |das |le |la |el )?{n}\b|\b{n}\b[\w-]*(?: [\w-]+){{0,6}}? (?:is fine|are fine|is ok|"
+        rf"\b(?:not|nicht|pas|no|ni) (?:the |das |le |la |el )?{n}\b|\b{n}\b[\w-]*(?: [\w-]+){{0,6}}? (?<!\bno )(?<!\bnot )(?<!\bne )(?:is fine|are fine|is ok|"
         rf"is okay|works|work fine|is working|are working|ist separat|funktioniert|funktionieren|fonctionnent|fonctionne|"
         rf"funciona|funcionan|geht|gehen|marche|marchent)\b(?! (?:nicht|pas|no|not)\b)"
     )

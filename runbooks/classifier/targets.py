@@ -377,7 +377,8 @@ _SHARED_ACCOUNT = FastRe(
 )
 _SELF_LEAVER = FastRe(
     r"\b(?:i'm leaving|i am leaving|i'm retiring|i am retiring|i resigned|i have resigned|i've resigned|"
-    r"my last (?:working )?day|my contract (?:ends|ended|is ending)|me voy de|mi ultimo dia|je quitte|mon dernier jour|"
+    r"my last (?:working )?day|my (?:\w+ ){0,2}contract (?:\w+ ){0,4}?(?:ends|ended|is ending|finishes|expires)|"
+    r"(?:disable|suspend|deactivate|close) my (?:own )?account|me voy de|mi ultimo dia|je quitte|mon dernier jour|"
     r"ich verlasse|mein letzter (?:arbeits)?tag|il mio ultimo giorno|meu ultimo dia|mijn laatste werkdag)\b"
 )
 

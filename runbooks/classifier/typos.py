@@ -13,6 +13,8 @@ _TYPOS: dict[str, str] = {
     "grupe": "gruppe",
     "vergesen": "vergessen",
     "vizio": "visio",
+    "pwer": "power",
+    "powr": "power",
     "standrd": "standard",
     "stnadard": "standard",
     "vergesssen": "vergessen",
