@@ -7,10 +7,10 @@ import re
 from opsgate.runbooks.intents import Intent
 
 from .cues import alt, cue, either, first_hit, hits, near
+from .devices import device_lock, disk_encryption
 from .evidence import Evidence
 from .lexicon import ACCOUNT, COMPROMISED, EXPIRED, FORGOT, LOCKED, PASSWORD, RESET, UNLOCK
 from .mfa import CANT_LOGIN
-from .systems import device_lock, disk_encryption
 from .text import Prepared
 
 PASSWORD_WORD = re.compile(PASSWORD)

@@ -278,7 +278,8 @@ def find_groups(p: Prepared) -> list[GroupMention]:
             found[extra.lower()] = GroupMention(extra, end + more.start(1), action, words)
             rest = rest[more.end() :]
     for key, value in p.fields:
-        if key in ("group", "groups", "grupo", "groupe", "gruppe", "gruppo", "groep", "securitygroup", "adgroup"):
+        if key in ("group", "groups", "grupo", "groupe", "gruppe", "gruppo", "groep", "securitygroup", "adgroup", "groupname",
+                   "gruppenname", "nombredelgrupo", "nomdugroupe"):
             name = _clean(value)
             if not _acceptable(name, explicit=True):
                 continue

@@ -103,7 +103,9 @@ _SOCIAL = FastRe(
             r"\b(?:skip|bypass) (?:the )?(?:approval|verification|review|checks?|process|usual process)\b",
             r"\b(?:don't|do not|never) (?:contact|call|phone|tell|involve|loop in|inform|notify|cc|check with|verify "
             r"with) (?:hr|human resources|personnel|security|it security|the security team|anyone|the ceo|the cfo|"
-            r"him|her|them|my manager|his manager|her manager)\b",
+            # (not the leaver before the meeting: "his employment is being terminated ... Please don't contact him
+            # before then")
+            r"(?:him|her|them)(?! before (?:then|the meeting|\d))|my manager|his manager|her manager)\b",
             r"\bkeep (?:this|it) (?:between us|quiet)\b",
             r"\b(?:i'm|i am|we are|we're) (?:with|from) (?:group it|the parent company|your parent|an? (?:external|"
             r"outside|third-party)|the auditors?|your (?:vendor|provider|msp|partner|auditors?))\b",

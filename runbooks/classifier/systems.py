@@ -55,63 +55,6 @@ LOGIN_FINE = FastRe(
     r"|\bsolo falla (?:el|la)\b|\bnur (?:das|die|der) \w+ (?:geht nicht|streikt|sperrt)|\bseul(?:e|ement)? (?:le|la) \w+ "
     r"(?:ne marche|bloque|refuse)"
 )
-DEVICE = FastRe(
-    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|iphone|ipad|(?<!stage )door(?! pc| computer| laptop| terminal)|doors|badges?|keycard|key card|keypad|alarm|(?:bowling|coffee|vending|ticket|washing|fruit|slot|pitching|franking|espresso|sewing|cash) machine|horno|oven|fryer|freidora|cafetera|dishwasher|lavavajillas|tpv|datafono|building|locker|"
-    r"cabinet|drawer|file|files|document|spreadsheet|workbook|sheet|excel file|word file|for editing|checked out|"
-    r"terminal|kiosk|forklift|vehicle|car|printer|copier|channel|team site|site|folder|archived|read-only|read only|"
-    r"sim|safe|till|register|scanner|tablet screen|supervisor code|chat|conversation|thread|documento|archivo|fichero|"
-    r"fichier|dokument|datei|bestand|impresora|imprimante|drucker|stampante|impressora|puerta|porte|tur|porta|deur|"
-    r"taquilla|casier|spind|armadietto|cacifo|kluisje|tableta|tablette|tablets?)\b"
-)
-_ACCOUNT_CONTEXT = FastRe(
-    r"\b(?:account|accounts|login|log in|sign in|user|username|windows|okta|outlook|email|network|password|"
-    r"konto|benutzer|cuenta|usuario|compte|utilisateur|conta|utente|gebruiker|aðgang\w*|adgang\w*|i'm locked|"
-    r"i am locked|me out|him out|her out|locked out)\b"
-)
-
-
-_OBJECT_LOCK = FastRe(
-    r"\b(?:for editing|by another user|locked by user|central model|worksets?|checked out|bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|cle de recuperation|chiave di ripristino|passcodes?|screen ?lock|(?<!stage )door(?! pc| computer| laptop| terminal)|badge|keycard|"
-    r"para (?:su )?edicion|por otr[oa] (?:persona|usuario)|pour (?:la )?modification|par un autre utilisateur|"
-    r"zur bearbeitung|von einem anderen benutzer|in modifica|da un altro utente|para edicao|voor bewerking)\b"
-)
-
-
-_RECOVERY = re.compile(
-    r"\b(?:bitlocker|recovery key|herstelsleutel|wiederherstellungsschlussel|clave de recuperacion|"
-    r"cle de recuperation|chiave di ripristino)"
-)
-_IDIOM = re.compile(r"\bout (?:of )?the $")  # "the queue is out the door"
-
-
-def disk_encryption(p: Prepared) -> str | None:
-    """A disk-encryption prompt named anywhere (BitLocker, a recovery key): the machine, not the account."""
-    m = _RECOVERY.search(p.cue)
-    return m.group(0) if m else None
-
-
-def device_lock(p: Prepared, starts: list[int]) -> str | None:
-    """Device or physical lock: the clause of a lock word names a device (or a file locked for editing) and no
-    clause of one names an account; or the ticket names a device and no account anywhere."""
-    device: str | None = None
-    account = False
-    for start in starts:
-        lo, hi = p.clause_start(start), p.clause_end(start)
-        clause = p.cue[max(0, lo - 60) : hi + 60]
-        sure = _OBJECT_LOCK.search(clause, live=p.live)
-        if sure and not _IDIOM.search(clause, max(0, sure.start() - 12), sure.start()):
-            return sure.group(0)
-        found = DEVICE.search(clause, live=p.live)
-        if _ACCOUNT_CONTEXT.search(clause, live=p.live):
-            account = True
-        elif found and device is None:
-            device = found.group(0)
-    if account:
-        return None
-    if device is None and starts and not _ACCOUNT_CONTEXT.search(p.cue, live=p.live):
-        anywhere = DEVICE.search(p.cue, live=p.live)
-        device = anywhere.group(0) if anywhere else None
-    return device
 
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
@@ -153,6 +96,11 @@ _INSTEAD_OF_PASSWORD = re.compile(
     r"(?:password|contrasena|mot de passe|passwort|kennwort|wachtwoord|senha)\b"
 )
 _MACHINE_AFTER = re.compile(r"[ -](?:workstation|pc|computer|desktop|terminal)\b")
+_LURE_AFTER = re.compile(
+    r"[^.\n]{0,10}?\b(?:link|e-?mail|page|message|site|sign-?in page|login page)\b[^.\n]{0,60}?\b(?:looked like|look(?:ed|s)? "
+    r"(?:real|legit)|pretend\w*|fake|spoof\w*|phish\w*)"
+)
+_ABOUT = re.compile(r"\b(?:e-?mail|message|mail|text|sms|notification)\b[^.\n]{0,70}\babout (?:an? |my |the |your |new )?$")
 _FILING = re.compile(
     r"\b(?:no tiene|n'a pas|hat keinen|has no|doesn't have|does not have) (?:\w+ )?(?:acceso|acces|zugang|access) "
     r"(?:al|au|zum|to the) portal\b|"
@@ -180,8 +128,14 @@ def other_system(
             lo = max(lo, marker.end())
         m = OTHER_SYSTEM.search(p.cue, lo, hi, live=p.live)
         while m is not None:
-            lure = _LURE.search(p.cue, max(0, m.start() - 60), m.start()) or _NOT_THIS.search(
-                p.cue, max(0, m.start() - 30), m.start()
+            lure = (
+                _LURE.search(p.cue, max(0, m.start() - 60), m.start())
+                or _NOT_THIS.search(p.cue, max(0, m.start() - 30), m.start())
+                # what a phishing mail was about: "an email that looked like it came from our Microsoft 365 about a
+                # voicemail"
+                or _ABOUT.search(p.cue, max(0, m.start() - 90), m.start())
+                # "a DocuSign link in an email that looked like it came from our loan processor": the lure's brand
+                or _LURE_AFTER.match(p.cue, m.end())
             )
             # the look of a phishing message ("an email that looked like DocuSign") is not the account meant
             generic = second_factor and m.group(0) in ("portal", *_PHONE_LOCK)  # "the sign in for the driver portal"
@@ -272,7 +226,9 @@ _DOMAIN_TAIL = re.compile(
 def _names_org(label: str, word: str) -> bool:
     """Whether ``word`` names the organisation whose domain label is ``label``: the label itself or its start
     ("tidewater" for "tidewaterbank"), or the name its initials stand for ("Quillfeather" for "qflegal")."""
-    if label.startswith(word) or word.startswith(label) or (len(word) >= 3 and label.endswith(word)):
+    if label.startswith(word) or word.startswith(label) or (len(word) >= 3 and label.endswith(word)) or (
+        len(word) >= 5 and word in label  # "my Orchard Valley password" from orchardvalleycu.org
+    ):
         return True  # "tidewater" for "tidewaterbank"; "my Maple & Ash password" from mapleash.ca
     initials = _DOMAIN_TAIL.sub("", label)
     if not 2 <= len(initials) <= 4 or initials == label or word[0] != initials[0]:

@@ -37,7 +37,7 @@ _THIRD_LOW = FastRe(
     r"direct report|boss|supervisor|intern|trainee|apprentice|contractor|temp|new guy|new girl|tellers?|nurses?|"
     r"drivers?)(?:'s)? (?:\w+ )?(?:is|has|can't|forgot|needs|lost|got|was|account|password|phone|login)\b"
     r"|(?<!microsoft )(?<!google )(?<!okta )\bon behalf of\b(?! (?:\w+ ){0,4}<)"  # not a mail header's sender
-    r"|\b(?:for|of) (?:our|my|the) (?:new )?(?:[a-z-]+ )?(?:driver|nurse|colleague|co-?worker|assistant|intern|trainee|"
+    r"|\b(?:for|of) (?!(?:our|my|the) (?:\w+ )?directors\b)(?:our|my|the) (?:new )?(?:[a-z-]+ )?(?:driver|nurse|colleague|co-?worker|assistant|intern|trainee|"
     r"apprentice|receptionist|teller|boss|director|technician|clerk|doctor|teacher|contractor|temp|cfo|ceo|coo|cto)s?\b"
     r"|(?<!ihr )(?<!ihnen )\b(?:er|sie) (?:ist|hat|kann|kennt|weiss|braucht|hatte|wurde|kommt)\b"
     # "der Kollege Gruber ... könnt ihr ihn bitte entsperren?"
@@ -304,8 +304,17 @@ _THIRD_TEXT = (
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 
 
+# mobile carriers and other companies a sentence names like people ("Wechsel von Swisscom zu Sunrise")
+_COMPANIES = frozenset(
+    "swisscom sunrise salt telekom vodafone o2 orange movistar sfr bouygues free ee three tim wind verizon telstra optus "
+    "proximus telenet kpn telia telenor yoigo jazztel".split()
+)
+
+
 def _is_person(who: str) -> bool:
     tokens = [t for t in who.split() if not is_title(t)]
+    if any(fold(t) in _COMPANIES for t in tokens):
+        return False
     if not tokens or tokens[0] in _PARTICLES or tokens[-1] in _PARTICLES:
         return False
     return all(is_name_token(t) or t in _PARTICLES for t in tokens)
