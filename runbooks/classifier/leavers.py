@@ -18,6 +18,8 @@ LEAVER = cue(
         r"\bleavers?\b",
         r"\bleaving\b",
         r"\b(?:he|she|they) (?:has |have |just )?quit\b",
+        r"\bfinish(?:es|ing)? (?:her|his|their) (?:internship|externship|placement|apprenticeship|traineeship)\b|"
+        r"\b(?:internship|externship|placement|apprenticeship|traineeship) (?:ends|finishes|is over)\b",
         r"\bcontract (?:is )?over\b|\b(?:engagement|assignment|placement) (?:has )?(?:completed|ended|finished)\b",
         r"\bleaves (?:us|the company|on|today|tomorrow|at|next|this|after)",
         r"left (?:the company|us|the firm|the business|the organi[sz]ation)",

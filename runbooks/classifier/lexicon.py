@@ -23,7 +23,7 @@ PASSWORD = alt(
     r"contrasen\w+",
     r"contrasinal\w*",  # Galician
     r"clave",
-    r"mots? de passe",
+    r"mots? de pas+e",
     r"mdp",
     r"senhas?",
     r"wachtwoord\w*",

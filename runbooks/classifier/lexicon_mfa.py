@@ -23,6 +23,7 @@ MFA = alt(
     r"(?:sms|text|verification|one-time|otp) (?:codes?|messages?|verification)",
     r"verification (?:app|texts?)",
     r"push (?:notifications?|requests?|approvals?|prompts?)",
+    r"(?:sends?|sent) the push (?:to|on)",
     r"double authentification",
     r"methodes? d'authentification|codes? (?:par )?sms|sms de (?:validation|verification|connexion)|sms-?codes?",
     r"authentification (?:a deux facteurs|forte|double|multifacteur)",

@@ -172,6 +172,7 @@ def second_request(
         if given is not None:
             return " ".join(given.group(0).split())[:80]
     forwarded = _FORWARDED.search(p.cue)  # an ask inside a forwarded mail was made of someone else
+    asides = _asides_end(p)
     checks = (_SECOND_ASK, _ALSO_BROKEN, _LOOK_ASK) if group else (_SECOND_ASK, _ALSO_BROKEN, _LOOK_ASK, _ACCESS_ASK)
     for check in checks:
         if not check.maybe(p.live):
@@ -186,7 +187,8 @@ def second_request(
             in_field = hire and _FIELD_LINE.match(p.cue, p.cue.rfind("\n", 0, m.start()) + 1) is not None
             quoted = check is _SECOND_ASK and _after(forwarded, m.start())
             refused = _DONT.match(m.group(0)) is not None  # "please don't send me the install guide again"
-            if not about_login and not in_field and not quoted and not refused and not any(lo <= s < hi for s in starts):
+            aside = hi <= asides  # "... not your problem either. The actual issue: ..."
+            if not about_login and not in_field and not quoted and not refused and not aside and not any(lo <= s < hi for s in starts):
                 return " ".join(m.group(0).split())[:80]
             m = check.search(p.cue, m.end(), live=p.live)
     return None
@@ -194,6 +196,9 @@ def second_request(
 
 _DONT = re.compile(r"(?:please |pls |kindly )?(?:don't|do not|dont|no need to)\b")
 _FIELD_LINE = re.compile(r"[ \t|*>-]*[\w ]{1,25}\s*[:|]")
+
+
+_TRIED = re.compile(r"\btried (?:\d|it|again|several|a few|twice|three|many)")
 
 
 def _asides_end(p: Prepared) -> int:
@@ -337,8 +342,8 @@ def other_ask(p: Prepared, starts: list[int], *, licence: bool = False, mfa: boo
                 continue  # "tengo número nuevo (el antiguo ya no funciona)": why the second factor is reset
             if _after(forwarded, m.start()):
                 continue  # "Can you sort his PPE order" inside a forwarded mail was asked of someone else
-            if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi):
-                continue
+            if solved_in(p, lo, hi) or NOTHING_ASKED.search(p.cue, lo, hi) or _TRIED.search(p.cue, lo, hi):
+                continue  # ("tried 2-3 times, not working": the login tried, the same problem)
             tail = p.cue[m.end() : hi] if check is _ASK_MARKER else ""
             # an ask of its own names what it is about: a verb and an object ("send me the new expenses template"),
             # not a pronoun ("me la podéis asignar", "kan dere nullstille det")

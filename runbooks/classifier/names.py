@@ -298,6 +298,9 @@ def runs(text: str) -> list[list[str]]:
         if not contiguous and current:
             found.append(clean_tokens(current))
             current = []
+        elided = _ELISION.sub("", token)
+        if elided != token and not current and is_name_token(elided):
+            token = elided  # "l'arrivée d'Inès Benali-Roche": the name starts after the elision
         if is_name_token(token) or is_title(token) or (current and token.lower() in PARTICLES):
             current.append(token)
             last_end = m.end()

@@ -99,6 +99,7 @@ _ALSO_EXPIRED = FastRe(
     r"\b(?:aussi|egalement) expire\w*\b|\bscadut[oa] anche\b|\book verlopen\b|\btambem expirou\b"
 )
 _PASSWORD = re.compile(PASSWORD)
+_RESET_LINK = re.compile(r"\b(?:reset )?link\b|\benlace\b|\blien\b")
 
 
 def another_topic(p: Prepared, starts: list[int], *, mfa: bool = False) -> str | None:
@@ -140,7 +141,9 @@ def another_topic(p: Prepared, starts: list[int], *, mfa: bool = False) -> str |
             lo, hi = sentence(p, m.start())
             # "I think it also expired while I was away": "it" is the password already asked about
             it = p.cue[max(lo, m.start() - 4) : m.start()].endswith("it ")
-            if not any(lo <= s < hi for s in starts) and not _PASSWORD.search(p.cue, lo, hi) and not it:
+            # ... and so is a reset link: "the link had expired as well"
+            link = _RESET_LINK.search(p.cue, lo, hi) is not None
+            if not any(lo <= s < hi for s in starts) and not _PASSWORD.search(p.cue, lo, hi) and not it and not link:
                 return excerpt(p, lo, hi)
     for check in (_FAULT, _SELF_ASK):
         if not check.maybe(live):
