@@ -69,7 +69,7 @@ _MULTI = FastRe(
             r"(?<!to )(?<!with )(?<!- )\ball (?:our |the )?(?:users|staff|employees|interns|tellers|drivers|nurses)\b",
             r"\b(?:and|et|und) (?:that of|the one of|celui de|celle de|das von|den von)\b|\by el de\b|\by la de\b|"
             r"\bmy account and (?:my|his|her|the) \w+'?s?\b|\bfor me and\b|\bme and my\b",
-            r"\bme and (?!i\b)(?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both" + _DONE_BY_ALL
+            r"\bme and (?!i\b)(?!now\b)(?!then\b)(?:\w+ ){1,2}(?:both|are|were|have|can't)\b|\bwe (?:both" + _DONE_BY_ALL
             + r"(?! (?:spent|looked|tried|thought|checked|clicked|assumed))|all" + _DONE_BY_ALL + r"|are both)\b|"
             r"\bour (?:accounts|passwords|"
             r"phones|logins)\b",

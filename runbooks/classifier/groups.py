@@ -58,7 +58,7 @@ _PERSON_MOVED = re.compile(
 )
 _PERSON_AFTER = re.compile(r"\s+(?:has|have|had|is in|is on|already has|was in|hat|tiene|a)\b|['’]s\b")
 _MEMBERS_OF = re.compile(
-    r"(?i:\b(?:members? of|membership (?:of|in)|miembros? de|membres? de|mitglied(?:er)? (?:von|der|in)|membri di|"
+    r"(?i:\b(?:members? of|membership (?:of|in)|(?:only )?(?:visible|available) to (?:people|users|those|staff) in|miembros? de|membres? de|mitglied(?:er)? (?:von|der|in)|membri di|"
     r"leden van|lid van|medlem(?:mer)? (?:i|av))\s+(?:the\s+)?)$"
 )
 _GROUP_STEMS = ("grou", "grp", "grup", "groe", "hopu", "hopi", "hopn", "skupin", "ryhma", "distribution list")
@@ -190,7 +190,8 @@ def _action(p: Prepared, start: int, end: int) -> tuple[str | None, str]:
 
 _DONT_BEFORE = re.compile(r"\b(?:don't|do not|dont|please don't|never|no need to|(?:is |it's |this is )?not about)\s+$")
 _BACK_REFERENCE = re.compile(
-    r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group)|"
+    r"\b(?:(?:add|put|include) (?:me|him|her|them) (?:to|in|into|on) (?:it|that|this|there|that one|this one|the group|"
+    r"that group|this group)|"
     r"(remove|take|get) (?:me|him|her|them) (?:from|out of|off) (?:it|that|this|there|that one|this one|the group))\b|"
     # "tengo que estar en el grupo X. ¿Me podéis dar de alta?"
     r"(?:\b(?:mich|ihn|sie) (?:bitte |da |dort |dazu )*(?:hinzufugen|aufnehmen|eintragen)\b)|"

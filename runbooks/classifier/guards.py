@@ -41,7 +41,7 @@ _CLOSED = FastRe(
             r"\bno longer (?:needed|required)\b|\bplease cancel (?:this|my|the) (?:ticket|request)\b",
             r"\b(?:has|have) been (?:resolved|fixed|closed|completed)\b|\bthank(?:s| you)\b[^.\n]{0,60}\b(?:worked|"
             r"did the trick|sorted it)\b|\ball set up on\b",
-            r"\bse puede cerrar\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
+            r"\bse puede cerrar\b|\bpotete chiudere (?:il|la) (?:ticket|richiesta)\b|\btutto risolto\b|\bpode(?:is|mos)? cerrar\b|\bpouvez (?:fermer|cloturer)\b|"
             r"\bpeut etre (?:ferme|cloture)\b|\bkann geschlossen werden\b|\bticket (?:schliessen|kann zu)\b|"
             r"\bpuo essere chiuso\b|\bpode ser fechado\b|\bmag (?:gesloten|dicht)\b|\bhat sich erledigt\b",
             r"(?<!is )(?<!he's )(?<!she's )(?<!they're )(?<!are )(?<!was )(?<!were )(?<!locked )(?<!locked me )\bout of (?:the )?office\b|\bautomatic reply\b|\bauto-?reply\b(?! (?:to (?:point|say|redirect|forward|tell)|pointing|saying|redirecting))|\bautoreply\b|\babwesenheitsnotiz\b|"
@@ -134,7 +134,8 @@ _FOR_THE_RECORD = re.compile(_RECORD_WORDS + r"[\s\S]{0,400}?" + _NOTHING_TO_DO 
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
 MAIN_ASK = re.compile(
     r"\bthe (?:actual|real|main) (?:problem|issue|request|reason|ask)\b|\bmain reason for\b|"
-    r"\bthe one (?:thing )?(?:i|we) (?:actually |really )?need(?: help with)?\b|(?:^|\n)[ \t-]*(?:it|for it|it team)[ \t]*:|"
+    r"\bthe one (?:thing )?(?:i|we) (?:actually |really )?need(?: help with)?\b|\bthe it bit\b|\bthe bit for (?:it|you)\b|"
+    r"\bone (?:proper|real|actual) (?:problem|issue|request)\b|(?:^|\n)[ \t-]*(?:it|for it|it team)[ \t]*:|"
     r"\b(?:one thing|what) (?:i|we) (?:do |still |actually )?need\b"
 )
 

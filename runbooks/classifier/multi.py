@@ -226,7 +226,7 @@ NOTHING_ASKED = re.compile(
     r"\b(?:no action (?:needed|required)|nothing (?:to do|needed)|no need to|just fyi|for info|not urgent|"
     # where to reach the person: "le podéis llamar al 655 ...", "ring her on 087 ..."
     r"(?:le|la|me) (?:podeis|puedes|pueden) llamar|(?:call|ring) (?:him|her|me) (?:on|at)|appelez-(?:le|la)|"
-    r"(?:so )?ignore (?:that|this|it|me)(?: too| as well)?|no action for you|nothing for you|"
+    r"(?:so )?ignore (?:that|this|it|me)(?: too| as well)?|no action for you|nothing for you|(?:i'll|i can|i will) live with it|"
     # where a thing is, for whoever looks: "the projector remote is in my drawer if anyone's looking for it"
     r"(?:if|in case) (?:anyone|anybody|someone|somebody)(?:'s| is)? (?:looking|needs|wants|asks)|"
     r"already (?:reported|logged|raised) (?:that|it|this)(?: one)?|"
@@ -257,6 +257,9 @@ _PHONE_REPLACED = re.compile(
 )
 
 
+_PHONE_WORD = re.compile(r"\b(?:phone|handset|mobile|iphone|pixel|handy|movil|telephone|telefono|portable|smartphone)\b")
+
+
 def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
     """Rule 16 without a connector: a sentence of its own reports broken equipment or asks for it to be checked
     ("Bitte den Drucker in Halle 2 prüfen"), apart from the sentence that holds the request."""
@@ -267,6 +270,8 @@ def equipment_problem(p: Prepared, starts: list[int]) -> str | None:
         lo, hi = sentence(p, m.start())
         if any(lo <= s < hi for s in starts) or _PHONE_REPLACED.search(p.cue, lo, hi) or hi <= asides:
             continue
+        if _PHONE_WORD.search(p.cue, max(0, lo - 160), hi):
+            continue  # "a heifer stood on my work phone ... Screen is gone, won't turn on": the phone's damage
         found = (
             _EQUIPMENT_FAULT.search(p.cue, lo, hi, live=p.live)
             or _EQUIPMENT_ASK.search(p.cue, lo, hi, live=p.live)
@@ -338,7 +343,7 @@ def other_ask(p: Prepared, starts: list[int], *, licence: bool = False, mfa: boo
                 continue
             if licence and _OFFICE_APP.search(p.cue, lo, hi):
                 continue
-            if mfa and PHONE_LINE.search(p.cue, lo, hi):
+            if mfa and (PHONE_LINE.search(p.cue, lo, hi) or _PHONE_WORD.search(p.cue, max(0, lo - 160), lo)):
                 continue  # "tengo número nuevo (el antiguo ya no funciona)": why the second factor is reset
             if _after(forwarded, m.start()):
                 continue  # "Can you sort his PPE order" inside a forwarded mail was asked of someone else
