@@ -991,6 +991,12 @@ CASES: list[dict[str, Any]] = [
     t("m-527", "Eastside supervisors", "What I actually need: the override queue is only visible to people in Member-Services-Leads. Could you add me to that group?", "maribel.o@rivercu.org", "group_membership", "maribel.o@rivercu.org", None, {"group": "Member-Services-Leads", "action": "add"}, tags=("buried",)),
     t("m-528", "Re: laptop swap", "Thanks for swapping the laptop. The docking station still flickers but I'll live with it.\n\nOne proper problem though: I changed my password when it prompted me and now I can't remember what I changed it to. Could you send me a password reset?", "siobhan.nb@kestrel-freight.ie", "password_reset", "siobhan.nb@kestrel-freight.ie", tags=("buried",)),
     t("m-529", "Grazie - tutto risolto", "Ciao, volevo solo ringraziarvi: il nuovo telefono funziona e l'Authenticator è configurato. Potete chiudere il ticket.", "luca.f@calderbrook-vets.co.uk", tags=("foreign", "hard_negative")),
+    # round 57 (heldout-97 and -98)
+    t("m-530", "acct locked out agian", "hi team my acount is locked out agian. i know the pasword, the old one was saved on my ipad. can u unlock pls", "hemi.w@tasman-freight.co.nz", "account_unlock", "hemi.w@tasman-freight.co.nz", tags=("typo",)),
+    t("m-531", "Fin de CDD - Paul Roux", "Le CDD de Paul Roux (paul.roux@berthier-tr.fr), chauffeur à Lyon, se termine le 31 mars et ne sera pas renouvelé. Merci de désactiver son compte le 31 au soir.", "rh@berthier-tr.fr", "offboarding", "paul.roux@berthier-tr.fr", "Paul Roux", tags=("foreign", "on_behalf")),
+    t("m-532", "Request: password that never expires", "please could you reset my password to one I will never forget. Also could the coffee machine be added to the network so it knows when I'm coming. Happy Friday!", "sam.oc@tasman-freight.co.nz", tags=("hard_negative",)),
+    t("m-533", "New number after the move", "I've transferred to our Singapore office to help with the APAC carrier onboarding. I now have a local number and the SMS codes go to the old one. Could you reset my MFA?", "pvarma@harrowgate-log.co.uk", "mfa_reset", "pvarma@harrowgate-log.co.uk", tags=("buried",)),
+    t("m-534", "Compte verrouillé", "Mon compte est verrouillé : mon ancien mot de passe était enregistré sur la tablette et elle a tenté de se connecter plusieurs fois. Je connais mon mot de passe, il suffit de débloquer le compte.", "a.mercier@verdier-archi.fr", "account_unlock", "a.mercier@verdier-archi.fr", tags=("foreign",)),
 ]
 # fmt: on
 

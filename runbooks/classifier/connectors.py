@@ -21,7 +21,7 @@ _MULTI = FastRe(
             r"\b2 things|\b2 requests|\b3 things",
             r"\b(?:also|additionally|as well),? (?:i |we )?(?:need|require|want|would like|'d like)\b",
             r"\bi (?:also|additionally) (?:need|want|require|would like)\b|\bi'd also like\b",
-            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you|(?:could|can) (?:someone|somebody|anyone))\b|"
+            r"\b(?:can|could|would) you also\b|\bplease also\b|\balso,? (?:please|can you|could you|(?:could|can) (?:someone|somebody|anyone|the|we))\b|"
             r"(?<!raise that )(?<!raise it )(?<!raise this )(?<!handle that )\bseparately(?:[,:]|,? (?:the|my|our|can|could|please|i)\b)|\bunrelated(?:ly)?[,:]|\bon (?:an|a) (?:other|"
             r"separate|different) note\b|"
             r"\b(?:monitor|printer|laptop|keyboard|mouse|screen|headset|dock|docking station|scanner|projector|webcam|"

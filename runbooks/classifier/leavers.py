@@ -18,6 +18,7 @@ LEAVER = cue(
         r"\bleavers?\b",
         r"\bleaving\b",
         r"\b(?:he|she|they) (?:has |have |just )?quit\b",
+        r"\bcdd (?:\S+ ){0,14}?se termine\b|\bne sera pas renouvel\w*",
         r"\bfinish(?:es|ing)? (?:her|his|their) (?:internship|externship|placement|apprenticeship|traineeship)\b|"
         r"\b(?:internship|externship|placement|apprenticeship|traineeship) (?:ends|finishes|is over)\b",
         r"\bcontract (?:is )?over\b|\b(?:engagement|assignment|placement) (?:has )?(?:completed|ended|finished)\b",

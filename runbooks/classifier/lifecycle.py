@@ -33,7 +33,7 @@ NEW_HIRE = cue(
         r"\bnew \w+(?: \w+){0,3} (?:starts|is starting|will start|begins|joins us)\b",
         r"\b(?:a|an|another|our) new (?:\w+ ){0,3}(?:starting|joining) (?:the |our |us |on |next |this )",
         r"\bjoiners?\b",
-        r"(?<!partner )(?<!customer )(?<!client )(?<!supplier )(?<!fresh )onboarding(?! (?:plan|process|programme|program|project|deck|"
+        r"(?<!partner )(?<!customer )(?<!client )(?<!supplier )(?<!carrier )(?<!vendor )(?<!fresh )onboarding(?! (?:plan|process|programme|program|project|deck|"
         r"document|flow|pack|checklist|module|portal|call|session)s?\b)",
         r"on-boarding",
         r"(?:we've|we have|we) (?:just )?hired",

@@ -364,7 +364,7 @@ _MOVED_ONTO = re.compile(
     r"|\bput (?:the |a )?(?:[\w-]+ )?$"  # "put the LSS service account back on"
 )
 _SHARED_ACCOUNT = FastRe(
-    r"\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental|tablet|counter|reception|till) "
+    r"(?<!hi )(?<!hey )(?<!hello )(?<!morning )\b(?:shared|generic|team|service|kiosk|guest|test|functional|departmental|tablet|counter|reception|till) "
     r"(?:\w+ )?(?:account|mailbox|login|user|"
     r"inbox)s?\b(?! (?:screen|page|prompt|window|box|form)s?\b)"
     # an address several people sign in with: "Several of us use it on the tablets"

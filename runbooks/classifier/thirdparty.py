@@ -70,7 +70,7 @@ _THIRD_LOW = FastRe(
     r"|\b(?:el|la|nuestr[oa]|mi) (?:\w+ )?(?:encargad[oa]|jef[ea]|gerente|supervisor[a]?|recepcionista|conductor[a]?|"
     r"companer[oa]|colega)\b[^.\n]{0,50}\b(?:tiene (?:un |una )?(?:movil|telefono|portatil|numero)|ha perdido|ha olvidado|"
     r"olvido|no puede (?:entrar|acceder)|se ha quedado|esta bloquead[oa]|necesita)"
-    r"|\b(?:il|elle) (?:a (?!expire|du |ete |fallu )|est (?!expire|perime|trop|tombe|reste|perdu|casse|dans|sous|enregistre|sauvegarde|memorise|hs\b|mort\b|foutu)|connait|"
+    r"|\b(?:il|elle) (?:a (?!expire|du |ete |fallu |tente|essaye|reessaye|continue)|est (?!expire|perime|trop|tombe|reste|perdu|casse|dans|sous|enregistre|sauvegarde|memorise|hs\b|mort\b|foutu)|connait|"
     r"doit|s'est)"
     # "il ne" of a person, not of the password: "il ne peut plus se connecter", not "il ne respecte pas les exigences"
     r"|\b(?:il|elle) (?:ne (?:peut|sait|se souvient|trouve|arrive|reussit|parvient|recoit|travaille|revient|fait partie)|"
