@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import re
 
-from .asks import ASK_OR_FAULT, DONE_OR_CONSEQUENCE, FOLLOW_UP, IF_STUCK, NO_ASK, SMALL_TALK, THANKS, WH, hit, quiet
+from .asks import (
+    ASK_OR_FAULT,
+    DONE_OR_CONSEQUENCE,
+    FOLLOW_UP,
+    IF_STUCK,
+    NO_ASK,
+    RESET_LINK,
+    SMALL_TALK,
+    THANKS,
+    WH,
+    hit,
+    quiet,
+)
 from .cues import alt
 from .fastre import FastRe
 from .guards import solved_in
@@ -47,7 +59,6 @@ _QUESTION_END = re.compile(r"\?")
 _AND_ALSO = FastRe(
     r"\b(?:also|aussi|egalement|tambien|auch|anche|tambem|ook|ogsa)\b|\bas well as\b|\boch sa\b|\bog sa\b"
 )
-_RESET_LINK = re.compile(r"\breset link\b|\bthe link (?:had |has )?expired\b")
 _JOINED = frozenset({"as well as", "och sa", "og sa"})
 _CONJUNCTION = re.compile(r"\b(?:and|et|y|und|e|en|og|och) $")
 
@@ -149,7 +160,7 @@ def added_request(p: Prepared, starts: list[int], *, hire: bool = False) -> str 
                 continue
             if hire and _HIRE_KIT.search(p.cue, lo, hi):
                 continue
-            if _RESET_LINK.search(p.cue, lo, hi):
+            if RESET_LINK.search(p.cue, lo, hi):
                 continue  # "I requested a reset link, but ... the link had expired as well": the same request
             if _DUTIES.search(p.cue, lo, hi) and _BROKEN.search(p.cue, lo, hi) is None:
                 continue  # "from this week I work also on the show, I need to see the team's files": why it is asked

@@ -110,3 +110,7 @@ def preface_only(p: Prepared, m: re.Match[str], starts: list[int]) -> bool:
         and RUNBOOK_WORDS.search(before) is None
         and EQUIPMENT.search(before) is None
     )
+
+
+# a reset link is the password request itself: "I requested a reset link, but ... the link had expired as well"
+RESET_LINK = re.compile(r"\b(?:reset )?link\b|\benlace\b|\blien\b")

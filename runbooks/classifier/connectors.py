@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from .fastre import FastRe
-from .guards import solved_in
+from .guards import MAIN_ASK, solved_in
 from .licences import LICENCE_HINT, find_licences
 from .text import Prepared
 
@@ -116,18 +116,6 @@ def _same_thing(p: Prepared, m: re.Match[str], *, hire: bool) -> bool:
     return _PRONOUN.match(p.cue, m.end()) is not None or (hire and _HIRE_KIT.match(p.cue, m.end()) is not None)
 
 
-_FOR_IT = re.compile(
-    r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|\bthe main (?:thing|problem|issue|reason)\b|"
-    r"(?:^|\n|[.!?] )main (?:thing|reason|request|ask|point)\b|"
-    r"\b(?:more|most) importantly\b|"
-    r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason|ask|question|thing)\b|\bthe reason for (?:my|this) ticket\b|"
-    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually |do |really )?need from (?:you|it)\b|"
-    # "One thing I do need: ...", "The bit I actually need help with: ...", "IT helpdesk (copied): please ..."
-    r"\b(?:one|the (?:one )?(?:thing|bit|part)) (?:thing )?(?:i|we) (?:do |actually |really |still )?need\b|"
-    r"\bthe (?:one )?(?:thing|bit|part) (?:i|we) (?:actually |really )?need (?:help|you) (?:with|for)\b|"
-    r"\bone thing (?:i|we) can(?:'t|not) (?:sort|do|fix)\b|\bit,? (?:one|this one|something) for you\b|"
-    r"(?:^|\n|[.!?] )(?:it|ict|the it|it helpdesk|it service ?desk|helpdesk|service ?desk)(?: team)?\s*(?:\([\w ]+\))?\s*[:\-–]"
-)
 _FOR_IT_NEXT = re.compile(r"[,:]?\s*(?:for (?:the )?it(?: team)?|it)\s*[:\-–]")
 _NOT_FOR_IT = re.compile(
     r"\b(?:joking|nothing for you|no action for you|rather than you|decided against (?:both|it|that|them|this|those)|(?:i've|i have) sorted (?:those|that|it|them)|(?:take|raise) (?:that|it|this) (?:up )?with "
@@ -154,7 +142,7 @@ def _not_two(p: Prepared, m: re.Match[str]) -> bool:
     if _COUNTED.fullmatch(m.group(0)) or _LISTED.match(m.group(0)):
         # a round-up of news with one line marked for IT ("A few items from the office: ... For IT: please
         # disable Stavros' account"): the count is the news, the one IT line the request
-        return solved_in(p, 0, len(p.cue)) or _FOR_IT.search(p.cue, m.end()) is not None
+        return solved_in(p, 0, len(p.cue)) or MAIN_ASK.search(p.cue, m.end()) is not None
     if m.group(0) == "whichever" and re.match(r"(?:'s| is) (?:quicker|faster|easier|simpler|best|quickest|fastest|easiest|simplest)", p.cue[m.end() :]):
         return True
     if m.group(0) == "whichever":

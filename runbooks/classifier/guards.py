@@ -5,6 +5,7 @@ security bypass (rule 19) in :mod:`.social`."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .fastre import FastRe
 from .mailboxes import is_automated_mailbox
@@ -132,12 +133,29 @@ _NOTHING_TO_DO = (
 # told for the record, nothing to do: "Just so there's a record: ... I'm back in now. Nothing needed from you."
 _FOR_THE_RECORD = re.compile(_RECORD_WORDS + r"[\s\S]{0,400}?" + _NOTHING_TO_DO + "|" + _NOTHING_TO_DO + r"[\s\S]{0,300}?" + _RECORD_WORDS)
 _ASKS = re.compile(r"\b(?:please|can you|could you|would you|pls)\b")
+# where the ticket says what it is really about ("The actual issue:", "One thing I do need:", "IT:", "For IT - ...",
+# "More importantly"): what comes before is asides, read by the closure, second-request and other-system rules
 MAIN_ASK = re.compile(
     r"\bthe (?:actual|real|main) (?:problem|issue|request|reason|ask)\b|\bmain reason for\b|"
     r"\bthe one (?:thing )?(?:i|we) (?:actually |really )?need(?: help with)?\b|\bthe it bit\b|\bthe bit for (?:it|you)\b|"
     r"\bone (?:proper|real|actual) (?:problem|issue|request)\b|(?:^|\n)[ \t-]*(?:it|for it|it team)[ \t]*:|"
-    r"\b(?:one thing|what) (?:i|we) (?:do |still |actually )?need\b"
+    r"\b(?:one thing|what) (?:i|we) (?:do |still |actually )?need\b|"
+    r"(?:^|\n|[.!?] )(?:for it|it|one thing for it|for the it team)\s*(?:[:\-–]|only\b)|\bthe main (?:thing|problem|issue|reason)\b|"
+    r"(?:^|\n|[.!?] )main (?:thing|reason|request|ask|point)\b|\b(?:more|most) importantly\b|"
+    r"\b(?:the|my|one) (?:actual|real|only) (?:problem|issue|request|reason|ask|question|thing)\b|\bthe reason for (?:my|this) ticket\b|"
+    r"\bthe bit that'?s (?:actually )?for you\b|\bwhat i (?:actually |do |really )?need from (?:you|it)\b|"
+    r"\b(?:one|the (?:one )?(?:thing|bit|part)) (?:thing )?(?:i|we) (?:do |actually |really |still )?need\b|"
+    r"\bthe (?:one )?(?:thing|bit|part) (?:i|we) (?:actually |really )?need (?:help|you) (?:with|for)\b|"
+    r"\bone thing (?:i|we) can(?:'t|not) (?:sort|do|fix)\b|\bit,? (?:one|this one|something) for you\b|"
+    r"(?:^|\n|[.!?] )(?:it|ict|the it|it helpdesk|it service ?desk|helpdesk|service ?desk)(?: team)?\s*(?:\([\w ]+\))?\s*[:\-–]"
 )
+
+
+@lru_cache(maxsize=8)
+def main_ask(cue: str) -> tuple[int, int] | None:
+    """Where the first main-ask marker stands in a ticket's ``cue`` (asked by several rules per ticket, found once)."""
+    m = MAIN_ASK.search(cue)
+    return m.span() if m else None
 
 
 def closure_or_noise(p: Prepared) -> str | None:

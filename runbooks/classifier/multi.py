@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .fastre import FastRe
-from .guards import MAIN_ASK, solved_in
+from .guards import main_ask, solved_in
 from .lexicon import RUNBOOK_WORDS
 from .text import Prepared
 
@@ -204,8 +204,8 @@ _TRIED = re.compile(r"\btried (?:\d|it|again|several|a few|twice|three|many)")
 def _asides_end(p: Prepared) -> int:
     """Where the asides end when the ticket says what it is really about ("... the coffee machine died, which isn't
     your problem. The actual issue: ..."): what comes before the marker asks nothing of IT."""
-    marker = MAIN_ASK.search(p.cue)
-    return marker.start() if marker is not None else -1
+    marker = main_ask(p.cue)
+    return marker[0] if marker is not None else -1
 
 
 def excerpt(p: Prepared, lo: int, hi: int) -> str:

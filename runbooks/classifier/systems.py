@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .fastre import FastRe
-from .guards import MAIN_ASK, solved_in
+from .guards import main_ask, solved_in
 from .mailboxes import is_webmail
 from .names import STOP
 from .text import Prepared
@@ -115,17 +115,18 @@ def other_system(
 ) -> str | None:
     """A non-SSO system whose password, lock or second factor is meant (SAP, a PIN, Wi-Fi, GitHub 2FA, "Windows
     is fine, it's only X"): named near the words that decided the intent, or the company login said to be fine."""
-    marker = MAIN_ASK.search(p.cue)
-    if marker is not None:
+    marker = main_ask(p.cue)
+    marker_end = marker[1] if marker is not None else None
+    if marker_end is not None:
         # "Quick notes first: the hotel Wi-Fi blocked the VPN ... The actual issue: my account is locked": the words
         # before the marker are asides
-        starts = [s for s in starts if s >= marker.end()] or starts
+        starts = [s for s in starts if s >= marker_end] or starts
     for start in starts:
         lo, hi = sentence_bounds(p.cue, start)
         if lo > 1:  # and the sentence before (empty across a blank line)
             lo = max(sentence_bounds(p.cue, lo - 1)[0], lo - 160)
-        if marker is not None and marker.end() <= start:
-            lo = max(lo, marker.end())
+        if marker_end is not None and marker_end <= start:
+            lo = max(lo, marker_end)
         m = OTHER_SYSTEM.search(p.cue, lo, hi, live=p.live)
         while m is not None:
             lure = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .asks import ASK_OR_FAULT, FOLLOW_UP, NO_ASK, SMALL_TALK, hit, quiet
+from .asks import ASK_OR_FAULT, FOLLOW_UP, NO_ASK, RESET_LINK, SMALL_TALK, hit, quiet
 from .fastre import FastRe
 from .guards import solved_in
 from .lexicon import PASSWORD
@@ -99,7 +99,6 @@ _ALSO_EXPIRED = FastRe(
     r"\b(?:aussi|egalement) expire\w*\b|\bscadut[oa] anche\b|\book verlopen\b|\btambem expirou\b"
 )
 _PASSWORD = re.compile(PASSWORD)
-_RESET_LINK = re.compile(r"\b(?:reset )?link\b|\benlace\b|\blien\b")
 
 
 def another_topic(p: Prepared, starts: list[int], *, mfa: bool = False) -> str | None:
@@ -142,7 +141,7 @@ def another_topic(p: Prepared, starts: list[int], *, mfa: bool = False) -> str |
             # "I think it also expired while I was away": "it" is the password already asked about
             it = p.cue[max(lo, m.start() - 4) : m.start()].endswith("it ")
             # ... and so is a reset link: "the link had expired as well"
-            link = _RESET_LINK.search(p.cue, lo, hi) is not None
+            link = RESET_LINK.search(p.cue, lo, hi) is not None
             if not any(lo <= s < hi for s in starts) and not _PASSWORD.search(p.cue, lo, hi) and not it and not link:
                 return excerpt(p, lo, hi)
     for check in (_FAULT, _SELF_ASK):
